@@ -1,0 +1,74 @@
+// swift-tools-version: 6.1
+// Rapport: communication logs with outsourcing partners -> periodic trust reports.
+// The module map (and the one dependency rule) is in ARCHITECTURE.md.
+import PackageDescription
+
+let package = Package(
+    name: "Rapport",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "rapport", targets: ["rapport"]),
+        .library(name: "RapportPipeline", targets: ["RapportPipeline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // System libraries (Debian: zlib1g-dev, libxml2-dev; the Makefile installs them).
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]),
+
+        // Small C helpers for system calls Swift's Glibc module does not expose.
+        .target(name: "CSupport"),
+
+        // Vocabulary shared by every stage. No I/O.
+        .target(name: "RapportCore"),
+        // bytes -> Interaction (one reader per format).
+        .target(name: "RapportIngest", dependencies: ["RapportCore", "CZlib", "CLibXML2"]),
+        // Interaction -> facts (threads, turns, escalation, text rules).
+        .target(name: "RapportTransforms", dependencies: ["RapportCore"]),
+        // facts -> per (period, partner) metrics and the trust index.
+        .target(name: "RapportAggregates", dependencies: ["RapportCore"]),
+        // metrics and facts -> CSV, JSON files.
+        .target(name: "RapportSinks", dependencies: ["RapportCore"]),
+        // The only module that knows every stage: pipeline file -> run.
+        .target(
+            name: "RapportPipeline",
+            dependencies: [
+                "RapportCore", "RapportIngest", "RapportTransforms", "RapportAggregates", "RapportSinks",
+                "CZlib", "CSupport",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // Realistic synthetic exports for demos, tests and benchmarks (`rapport generate`).
+        .target(name: "RapportSynthetic", dependencies: ["RapportCore", "CZlib"]),
+        // The command line: argument parsing and printing only.
+        .executableTarget(
+            name: "rapport",
+            dependencies: [
+                "RapportPipeline", "RapportCore", "RapportSynthetic",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        .testTarget(
+            name: "RapportTests",
+            dependencies: [
+                "RapportCore", "RapportIngest", "RapportTransforms", "RapportAggregates", "RapportSinks",
+                "RapportPipeline", "RapportSynthetic", "CZlib",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
+    ]
+)
+
+for target in package.targets where target.type != .system && target.name != "CSupport" {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+    ]
+}

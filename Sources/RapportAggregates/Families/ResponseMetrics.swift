@@ -1,0 +1,49 @@
+import RapportCore
+
+/// Response turns (METRICS.md "Response latency"): volumes, latency percentiles, SLA attainment,
+/// acknowledgements and proactive updates. A turn belongs to the period of its opening message.
+public enum ResponseMetrics: MetricFamily {
+    public static let sources: Set<SourceKind> = [.email, .ticket]
+
+    public static let metrics: [MetricSpec] = [
+        MetricSpec("response.turns", unit: "count", .count("turns"), "Response turns opened in the period: a client message opens a turn when none is open in its conversation."),
+        MetricSpec("response.answered", unit: "count", .count("answered"), "Turns answered by a later partner message (by as-of)."),
+        MetricSpec("response.unanswered", unit: "count", .count("unanswered"), "Turns still open at as-of; excluded from latency statistics."),
+        MetricSpec("response.acknowledgements", unit: "count", .count("acknowledgements"), "Client acknowledgements (short thanks/confirmations) that opened no turn, in the period of their own time."),
+        MetricSpec("response.proactive_updates", unit: "count", .count("proactive_updates"), "Partner messages sent while no turn was open."),
+        MetricSpec("response.latency_p50_s", unit: "seconds", .percentile("latency", 0.5), "Median calendar latency (answer.at - open.at) of answered turns; type-7 percentile."),
+        MetricSpec("response.latency_p90_s", unit: "seconds", .percentile("latency", 0.9), "90th percentile calendar latency of answered turns; type-7 percentile."),
+        MetricSpec("response.latency_mean_s", unit: "seconds", .mean("latency"), "Mean calendar latency of answered turns."),
+        MetricSpec("response.business_latency_p50_s", unit: "seconds", .percentile("business_latency", 0.5), "Median business latency: the part of [open, answer) inside the partner's calendar."),
+        MetricSpec("response.business_latency_p90_s", unit: "seconds", .percentile("business_latency", 0.9), "90th percentile business latency."),
+        MetricSpec("response.sla_attainment", unit: "ratio", .rate(numerator: "sla_met", denominator: "sla_due"), "Answered within target / (answered + unanswered past target), on the sla_clock; first responses use targets.first_response, other turns targets.response."),
+        MetricSpec("first_response.latency_p50_s", unit: "seconds", .percentile("first_latency", 0.5), "Median calendar latency of first responses (the first turn of a conversation whose first message is the client's)."),
+        MetricSpec("first_response.latency_p90_s", unit: "seconds", .percentile("first_latency", 0.9), "90th percentile calendar latency of first responses."),
+    ]
+
+    public static func observe(_ facts: Facts, context: AggregationContext, into cells: inout Cells) {
+        for t in facts.turns {
+            let key = context.key(t.openedAt, partner: t.partner)
+            cells.tally("turns", key)
+            if let latency = t.latencySeconds {
+                cells.tally("answered", key)
+                cells.sample("latency", key, latency)
+                if t.isFirstResponse { cells.sample("first_latency", key, latency) }
+                if let b = t.businessLatencySeconds { cells.sample("business_latency", key, b) }
+            } else {
+                cells.tally("unanswered", key)
+            }
+            if let breached = t.breached {
+                if t.isAnswered || breached { cells.tally("sla_due", key) }
+                if t.isAnswered && !breached { cells.tally("sla_met", key) }
+            }
+        }
+        for e in facts.events {
+            switch e.kind {
+            case .acknowledgement: cells.tally("acknowledgements", context.key(e.at, partner: Int(e.partner)))
+            case .proactiveUpdate: cells.tally("proactive_updates", context.key(e.at, partner: Int(e.partner)))
+            default: break
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import RapportCore
+
+/// How a metric's value comes out of the cells.
+public enum Statistic: Sendable, Hashable {
+    /// A count (`n` is the count itself); written as 0 for every cell of its scope that has data.
+    case count(String)
+    /// `numerator / denominator` (`n` is the denominator); omitted when the denominator is 0.
+    case rate(numerator: String, denominator: String)
+    /// A type-7 percentile of a sample (`n` is the sample size); omitted for an empty sample.
+    case percentile(String, Double)
+    /// The arithmetic mean of a sample.
+    case mean(String)
+}
+
+/// Whether a metric is reported per partner or for the run as a whole (empty `partner`).
+public enum MetricScope: Sendable, Hashable {
+    /// One row per (period, partner).
+    case partner
+    /// One row per period with an empty partner.
+    case run
+    /// Both: per partner, and for everyone with an empty partner.
+    case both
+
+    func includes(partner: Int32) -> Bool {
+        switch self {
+        case .partner: return partner >= 0
+        case .run: return partner < 0
+        case .both: return true
+        }
+    }
+}
+
+/// A metric: its published definition and how to compute it from cells.
+public struct MetricSpec: Sendable, Hashable {
+    public var definition: MetricDefinition
+    public var statistic: Statistic
+    public var scope: MetricScope
+
+    public init(_ name: String, unit: String, scope: MetricScope = .partner, _ statistic: Statistic, _ text: String) {
+        self.definition = MetricDefinition(name, unit: unit, text)
+        self.statistic = statistic
+        self.scope = scope
+    }
+
+    public var name: String { definition.metric }
+
+    /// The value and `n` for one cell, or nil when the metric is omitted there.
+    public func evaluate(_ cells: Cells, _ key: CellKey) -> (value: Double, n: Int)? {
+        switch statistic {
+        case .count(let stat):
+            let c = cells.count(stat, key) ?? 0
+            return (Double(c), c)
+        case .rate(let num, let den):
+            guard let d = cells.count(den, key), d > 0 else { return nil }
+            return (Double(cells.count(num, key) ?? 0) / Double(d), d)
+        case .percentile(let stat, let p):
+            guard let v = cells.values(stat, key), !v.isEmpty else { return nil }
+            return (percentileType7(v.sorted(), p)!, v.count)
+        case .mean(let stat):
+            guard let v = cells.values(stat, key), !v.isEmpty else { return nil }
+            // Summed in sorted order so that the mean does not depend on input order.
+            return (v.sorted().reduce(0, +) / Double(v.count), v.count)
+        }
+    }
+}

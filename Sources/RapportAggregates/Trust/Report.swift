@@ -1,0 +1,69 @@
+import RapportCore
+
+/// The aggregate stage's result for the report window.
+public struct Aggregates: Sendable {
+    public var metrics: [MetricRow] = []
+    public var trust: [TrustRow] = []
+    public init() {}
+}
+
+/// Turns facts into `metrics.csv` and `trust_report.csv` rows for a window of periods.
+public struct Aggregator: Sendable {
+    public var specs: [MetricSpec]
+    public var trust: TrustSettings
+    public var context: AggregationContext
+
+    public init(sources: Set<SourceKind>, trust: TrustSettings, context: AggregationContext) {
+        self.specs = MetricRegistry.specs(for: sources)
+        self.trust = trust
+        self.context = context
+    }
+
+    /// Cells from facts (mergeable across shards).
+    public func observe(_ facts: Facts, sources: Set<SourceKind>) -> Cells {
+        var cells = Cells()
+        for family in MetricRegistry.families where !family.sources.isDisjoint(with: sources) {
+            family.observe(facts, context: context, into: &cells)
+        }
+        return cells
+    }
+
+    /// Rows for the periods in `window` (ascending), plus the run-wide reject count.
+    public func report(_ cells: Cells, window: [Period], rejected: Int) -> Aggregates {
+        var out = Aggregates()
+        let inWindow = Set(window)
+        let keys = cells.keys.filter { inWindow.contains($0.period) }
+        // Every (period, partner) with any data gets its counts (0 included); run-wide rows for every period with data.
+        let partnerKeys = Set(keys.filter { $0.partner >= 0 })
+        let runKeys = Set(keys.map { CellKey(period: $0.period, partner: -1) })
+        for key in (partnerKeys.union(runKeys)).sorted() {
+            for spec in specs where spec.scope.includes(partner: key.partner) {
+                if let (value, n) = spec.evaluate(cells, key) {
+                    out.metrics.append(
+                        MetricRow(period: key.period, partner: key.partner >= 0 ? Int(key.partner) : nil, metric: spec.name, value: value, n: n))
+                }
+            }
+        }
+        out.metrics.append(MetricRow(period: nil, partner: nil, metric: QualityMetrics.rejected.metric, value: Double(rejected), n: rejected))
+
+        // Trust rows: every (period, partner) with data in the window; the delta looks one period back.
+        let specByName = Dictionary(specs.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        func index(_ key: CellKey) -> (Double?, Double, [String: Double]) {
+            let comps = TrustIndex.components { name in specByName[name]?.evaluate(cells, key) }
+            return TrustIndex.combine(comps, settings: trust)
+        }
+        for key in partnerKeys.sorted() {
+            let (value, coverage, present) = index(key)
+            let previous = CellKey(period: key.period.previous, partner: key.partner)
+            var delta: Double?
+            if let value, cells.keys.contains(previous), let before = index(previous).0 { delta = value - before }
+            out.trust.append(
+                TrustRow(
+                    period: key.period, partner: Int(key.partner), trustIndex: value, trustIndexDelta: delta,
+                    band: TrustIndex.band(index: value, coverage: coverage), coverage: coverage, components: present,
+                    conversations: cells.count("conversations", key) ?? 0, turns: cells.count("turns", key) ?? 0,
+                    messages: cells.count("messages", key) ?? 0))
+        }
+        return out
+    }
+}

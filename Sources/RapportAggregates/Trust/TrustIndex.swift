@@ -1,0 +1,72 @@
+import RapportCore
+
+/// Trust index settings (`trust_index:` in the pipeline file).
+public struct TrustSettings: Sendable {
+    public static let componentNames = ["responsiveness", "escalation", "reliability", "clarity", "engagement"]
+    public static let defaultWeights: [String: Double] = [
+        "responsiveness": 0.30, "escalation": 0.25, "clarity": 0.20, "reliability": 0.15, "engagement": 0.10,
+    ]
+    public var weights: [String: Double]
+    public var minSample: Int
+    public init(weights: [String: Double] = TrustSettings.defaultWeights, minSample: Int = 5) {
+        self.weights = weights
+        self.minSample = minSample
+    }
+}
+
+/// The trust index of METRICS.md: components 0–100 (each present only when its sample
+/// reaches `min_sample`), their weighted mean over present components, the coverage
+/// (weight present / all weight), the delta to the previous period, and the band.
+public enum TrustIndex {
+    /// One component's value and the sample behind it.
+    public typealias Component = (value: Double, n: Int)
+
+    /// Components from a cell's metric values (by metric name).
+    public static func components(_ metric: (String) -> (value: Double, n: Int)?) -> [String: Component] {
+        var out: [String: Component] = [:]
+        if let sla = metric("response.sla_attainment") { out["responsiveness"] = (100 * sla.value, sla.n) }
+        if let esc = metric("escalation.rate") { out["escalation"] = (100 * (1 - esc.value), esc.n) }
+        if let reopen = metric("reopen.rate") {
+            out["reliability"] = (100 * (1 - reopen.value), reopen.n)
+        } else if let actions = metric("meeting.action_items_on_time_rate") {
+            out["reliability"] = (100 * actions.value, actions.n)
+        }
+        if let fre = metric("clarity.partner.flesch_reading_ease"), let clar = metric("clarity.clarification_request_rate") {
+            out["clarity"] = (0.5 * min(max(fre.value, 0), 100) + 0.5 * 100 * (1 - clar.value), min(fre.n, clar.n))
+        }
+        if let att = metric("meeting.partner_attendance_rate"), let onTime = metric("meeting.on_time_rate") {
+            out["engagement"] = (0.5 * 100 * att.value + 0.5 * 100 * onTime.value, min(att.n, onTime.n))
+        }
+        return out
+    }
+
+    /// Index, coverage and the components that count (sample at least `min_sample`).
+    public static func combine(_ components: [String: Component], settings: TrustSettings) -> (
+        index: Double?, coverage: Double, present: [String: Double]
+    ) {
+        var present: [String: Double] = [:]
+        var weighted = 0.0
+        var presentWeight = 0.0
+        var totalWeight = 0.0
+        for name in TrustSettings.componentNames {
+            let w = settings.weights[name] ?? 0
+            totalWeight += w
+            guard let c = components[name], c.n >= settings.minSample else { continue }
+            present[name] = c.value
+            weighted += w * c.value
+            presentWeight += w
+        }
+        let coverage = totalWeight > 0 ? presentWeight / totalWeight : 0
+        let index = presentWeight > 0 ? weighted / presentWeight : nil
+        return (index, coverage, present)
+    }
+
+    /// `excellent` ≥ 90, `good` ≥ 75, `watch` ≥ 60, else `at risk`; none when coverage < 0.5.
+    public static func band(index: Double?, coverage: Double) -> String? {
+        guard let index, coverage >= 0.5 else { return nil }
+        if index >= 90 { return "excellent" }
+        if index >= 75 { return "good" }
+        if index >= 60 { return "watch" }
+        return "at risk"
+    }
+}

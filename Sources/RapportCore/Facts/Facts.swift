@@ -1,0 +1,125 @@
+/// One response turn (METRICS.md "Response latency"): a row of `responses.csv`.
+public struct TurnFact: Sendable, Hashable {
+    public var source: SourceKind
+    public var conversation: String
+    /// 1-based within the conversation.
+    public var turn: Int
+    /// The answering partner, or for an unanswered turn the partner it is attributed to.
+    public var partner: Int
+    public var openedAt: Instant
+    public var answeredAt: Instant?
+    public var isFirstResponse: Bool
+    /// Message ids behind the turn, so figures drill down to messages.
+    public var openedBy: String
+    public var answeredBy: String?
+    /// The part of `[openedAt, answeredAt)` inside the partner's calendar, in seconds
+    /// (filled by business hours when a calendar applies).
+    public var businessLatencySeconds: Double?
+    /// The SLA target that applies (first response or response), in seconds; nil without a target.
+    public var targetSeconds: Double?
+    /// Answered later than the target, or unanswered and older than it at `as-of`; nil without a target.
+    public var breached: Bool?
+
+    public init(
+        source: SourceKind, conversation: String, turn: Int, partner: Int, openedAt: Instant, answeredAt: Instant?,
+        isFirstResponse: Bool, openedBy: String, answeredBy: String?
+    ) {
+        self.source = source
+        self.conversation = conversation
+        self.turn = turn
+        self.partner = partner
+        self.openedAt = openedAt
+        self.answeredAt = answeredAt
+        self.isFirstResponse = isFirstResponse
+        self.openedBy = openedBy
+        self.answeredBy = answeredBy
+    }
+
+    public var isAnswered: Bool { answeredAt != nil }
+    /// Calendar latency in seconds, for answered turns.
+    public var latencySeconds: Double? { answeredAt.map { $0.seconds(since: openedAt) } }
+}
+
+/// Which trigger made a conversation escalated (the earliest one wins).
+public enum EscalationReason: String, Sendable, Hashable {
+    case priority, status, label, assignee, phrase, contact
+}
+
+/// One conversation: a row of `conversations.csv`.
+public struct ConversationFact: Sendable, Hashable {
+    public var source: SourceKind
+    public var conversation: String
+    /// Nil for a conversation internal to the client (no partner appears).
+    public var partner: Int?
+    /// The instant of its first message (its period is the conversation's period).
+    public var openedAt: Instant
+    public var messages: Int
+    public var turns: Int
+    public var escalationReason: EscalationReason?
+    public var resolved: Bool
+    public var reopened: Bool
+
+    public init(
+        source: SourceKind, conversation: String, partner: Int?, openedAt: Instant, messages: Int, turns: Int,
+        escalationReason: EscalationReason?, resolved: Bool = false, reopened: Bool = false
+    ) {
+        self.source = source
+        self.conversation = conversation
+        self.partner = partner
+        self.openedAt = openedAt
+        self.messages = messages
+        self.turns = turns
+        self.escalationReason = escalationReason
+        self.resolved = resolved
+        self.reopened = reopened
+    }
+
+    public var isEscalated: Bool { escalationReason != nil }
+    public var isInternal: Bool { partner == nil }
+}
+
+/// A countable happening that is neither a turn nor a conversation: each message
+/// (for volume and data-quality counts), acknowledgements, proactive updates.
+public struct EventFact: Sendable, Hashable {
+    public enum Kind: UInt8, Sendable {
+        /// A message in a conversation; `partner` is the conversation's partner (-1 when internal).
+        case message
+        /// A message whose author's party is unknown.
+        case unknownPartyMessage
+        /// A message skipped as automated (ignore.actors, auto-reply).
+        case automatedMessage
+        /// A client acknowledgement that opened no turn; `partner` per METRICS.md.
+        case acknowledgement
+        /// A partner message while no turn was open.
+        case proactiveUpdate
+        /// A reply stamped before the message it replies to.
+        case clockSkew
+        /// A second copy of a record already read (same id, same content).
+        case duplicate
+    }
+
+    public var kind: Kind
+    public var at: Instant
+    /// Partner index, or -1 when the fact is not tied to one partner.
+    public var partner: Int32
+
+    public init(kind: Kind, at: Instant, partner: Int?) {
+        self.kind = kind
+        self.at = at
+        self.partner = Int32(partner ?? -1)
+    }
+}
+
+/// Everything the transforms learned, for aggregates and outputs.
+public struct Facts: Sendable {
+    public var turns: [TurnFact] = []
+    public var conversations: [ConversationFact] = []
+    public var events: [EventFact] = []
+    public init() {}
+
+    public mutating func append(contentsOf other: Facts) {
+        turns += other.turns
+        conversations += other.conversations
+        events += other.events
+    }
+}

@@ -1,0 +1,110 @@
+/// Rules that say which organisation an actor belongs to (FORMATS.md, "Party resolution").
+public struct PartyRules: Sendable {
+    public var domains: [String]
+    public var people: [String]
+    /// Dated memberships: this actor counts for this organisation within `[from, to)`.
+    public var members: [Membership]
+
+    public init(domains: [String] = [], people: [String] = [], members: [Membership] = []) {
+        self.domains = domains
+        self.people = people
+        self.members = members
+    }
+}
+
+/// A person who counts for an organisation only between two instants.
+public struct Membership: Sendable {
+    public var who: Glob
+    public var from: Instant?
+    public var to: Instant?
+    public init(who: String, from: Instant?, to: Instant?) {
+        self.who = Glob(who)
+        self.from = from
+        self.to = to
+    }
+}
+
+/// Resolves actors (e-mail addresses or user names) to parties.
+///
+/// An address matches by domain (the domain or any subdomain, case-insensitive);
+/// any actor matches the `people` globs; the client is tried first, then partners
+/// in file order; dated `members` take precedence in their date range.
+public struct PartyDirectory: Sendable {
+    public let partners: [PartnerInfo]
+    /// Index 0 is the client, then partners in order.
+    private let rules: [PartyRules]
+    private let domainIndex: [String: Int]
+    private let peopleGlobs: [(Int, Glob)]
+    private let memberships: [(Int, Membership)]
+
+    public init(client: PartyRules, partners: [(PartnerInfo, PartyRules)]) {
+        self.partners = partners.map(\.0)
+        let rules = [client] + partners.map(\.1)
+        self.rules = rules
+        var index: [String: Int] = [:]
+        var globs: [(Int, Glob)] = []
+        var members: [(Int, Membership)] = []
+        for (i, r) in rules.enumerated() {
+            for d in r.domains {
+                let key = d.lowercased().trimmingDots()
+                if index[key] == nil { index[key] = i }
+            }
+            for p in r.people { globs.append((i, Glob(p))) }
+            for m in r.members { members.append((i, m)) }
+        }
+        self.domainIndex = index
+        self.peopleGlobs = globs
+        self.memberships = members
+    }
+
+    /// True when some dated membership could apply to `actor` (its party depends on time).
+    public func hasDatedMembership(_ actor: String) -> Bool {
+        memberships.contains { $0.1.who.matches(actor) }
+    }
+
+    /// The party of `actor` at `at` (lower-cased addresses expected; matching is case-insensitive anyway).
+    public func party(of actor: String, at: Instant?) -> Party {
+        if !memberships.isEmpty, let at {
+            for (i, m) in memberships where m.who.matches(actor) {
+                if let f = m.from, at < f { continue }
+                if let t = m.to, at >= t { continue }
+                return Self.party(forRuleIndex: i)
+            }
+        }
+        var best = Int.max
+        if let at = actor.lastIndex(of: "@") {
+            var domain = actor[actor.index(after: at)...].lowercased()[...]
+            while true {
+                if let i = domainIndex[String(domain)] { best = min(best, i) }
+                guard let dot = domain.firstIndex(of: ".") else { break }
+                domain = domain[domain.index(after: dot)...]
+            }
+        }
+        for (i, g) in peopleGlobs where i < best && g.matches(actor) { best = i }
+        return best == Int.max ? .unknown : Self.party(forRuleIndex: best)
+    }
+
+    private static func party(forRuleIndex i: Int) -> Party { i == 0 ? .client : .partner(i - 1) }
+
+    /// The partner's id, `client`, or `unknown`.
+    public func name(of party: Party) -> String {
+        if let i = party.partnerIndex { return partners[i].id }
+        return party.isClient ? "client" : "unknown"
+    }
+
+    /// The organisation key used by subject threading: the party id, or the domain for unknown actors.
+    public func organisationKey(of actor: String, party: Party) -> String {
+        if !party.isUnknown { return name(of: party) }
+        if let at = actor.lastIndex(of: "@") { return "@" + actor[actor.index(after: at)...].lowercased() }
+        return "?" + actor.lowercased()
+    }
+}
+
+extension String {
+    fileprivate func trimmingDots() -> String {
+        var s = self[...]
+        while s.hasPrefix(".") { s = s.dropFirst() }
+        while s.hasSuffix(".") { s = s.dropLast() }
+        return String(s)
+    }
+}

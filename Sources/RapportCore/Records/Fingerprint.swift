@@ -1,0 +1,60 @@
+/// A 128-bit non-cryptographic digest, for telling duplicate records from different
+/// records that share an id. Two lanes of a multiply-xorshift mix over 8-byte words.
+public struct Fingerprint: Hashable, Comparable, Sendable {
+    public var high: UInt64 = 0
+    public var low: UInt64 = 0
+    public init() {}
+    public init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+    public static func < (a: Fingerprint, b: Fingerprint) -> Bool { (a.high, a.low) < (b.high, b.low) }
+}
+
+/// Builds a `Fingerprint` incrementally from byte fields.
+public struct FingerprintHasher: Sendable {
+    private var a: UInt64 = 0x9E37_79B9_7F4A_7C15
+    private var b: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+    private var length: UInt64 = 0
+
+    public init() {}
+
+    @inline(__always)
+    private static func mix(_ x: UInt64, _ k: UInt64) -> UInt64 {
+        let m = x.multipliedFullWidth(by: k)
+        return m.high ^ m.low
+    }
+
+    /// Adds one field; fields are separated so that ("ab","c") differs from ("a","bc").
+    public mutating func add(_ bytes: UnsafeRawBufferPointer) {
+        var i = 0
+        let n = bytes.count
+        while i + 8 <= n {
+            let w = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            a = FingerprintHasher.mix(a ^ w, 0xA076_1D64_78BD_642F)
+            b = FingerprintHasher.mix(b ^ w, 0xE703_7ED1_A0B4_28DB) &+ a
+            i += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < n {
+            tail |= UInt64(bytes[i]) << shift
+            shift += 8
+            i += 1
+        }
+        a = FingerprintHasher.mix(a ^ tail ^ UInt64(n), 0x8EBC_6AF0_9C88_C6E3)
+        b = FingerprintHasher.mix(b ^ tail ^ (UInt64(n) << 32), 0x5899_65CC_7537_4CC3) &+ a
+        length &+= UInt64(n) &+ 1
+    }
+
+    public mutating func add(_ string: String) {
+        var s = string
+        s.withUTF8 { add(UnsafeRawBufferPointer($0)) }
+    }
+
+    public func finish() -> Fingerprint {
+        let h = FingerprintHasher.mix(a ^ length, 0x1D8E_4E27_C47D_124F)
+        let l = FingerprintHasher.mix(b ^ h, 0xA076_1D64_78BD_642F)
+        return Fingerprint(high: h, low: l)
+    }
+}

@@ -1,0 +1,96 @@
+import RapportCore
+
+/// What a reader needs to know about the file it reads and the run around it.
+public struct FormatContext: Sendable {
+    /// Index of the file in the run's file list (goes into every `Origin`).
+    public var fileIndex: Int32
+    /// The file's path as the user wrote or the glob expanded it (for messages and synthesised ids).
+    public var displayPath: String
+    /// Zone for timestamps without an offset (`sources[].timezone`, default the pipeline's).
+    public var zone: ZoneRules
+    public var parties: PartyDirectory
+    /// Timestamps more than a day after this are implausible (normally the run's start).
+    public var now: Instant
+    public var csv: CSVReader.Options
+
+    public init(
+        fileIndex: Int32, displayPath: String, zone: ZoneRules, parties: PartyDirectory, now: Instant,
+        csv: CSVReader.Options = CSVReader.Options()
+    ) {
+        self.fileIndex = fileIndex
+        self.displayPath = displayPath
+        self.zone = zone
+        self.parties = parties
+        self.now = now
+        self.csv = csv
+    }
+
+    /// Earliest plausible instant (PRODUCT.md: before 1990 is a reject).
+    public static let earliestPlausible = Instant(seconds: 631_152_000)!  // 1990-01-01T00:00:00Z
+
+    /// Parses a timestamp and applies the plausibility window; the error is a ready reject reason and message.
+    public func instant(_ bytes: UnsafeRawBufferPointer, parser: TimestampParser, column: String) -> Result<Instant, ValueError> {
+        switch parser.parse(bytes) {
+        case .failure(let e):
+            return .failure(ValueError(.badTimestamp, "\(column) '\(String(decoding: bytes.prefix(60), as: UTF8.self))': \(e.message)"))
+        case .success(let t):
+            if t < FormatContext.earliestPlausible {
+                return .failure(ValueError(.implausibleTimestamp, "\(column) \(t) is before 1990; check the export's date column"))
+            }
+            if t > now.adding(seconds: 86_400) {
+                return .failure(ValueError(.implausibleTimestamp, "\(column) \(t) is more than a day in the future"))
+            }
+            return .success(t)
+        }
+    }
+}
+
+/// Why one value of a record cannot be used: becomes the record's reject.
+public struct ValueError: Error, Sendable {
+    public var reason: RejectReason
+    public var message: String
+    public init(_ reason: RejectReason, _ message: String) {
+        self.reason = reason
+        self.message = message
+    }
+}
+
+/// Where a reader delivers what it read. The run collects into one per file.
+public protocol IngestSink: AnyObject {
+    func emit(_ interaction: Interaction)
+    func reject(_ reject: Reject)
+}
+
+/// One input format: a reader that maps a real export onto Interactions.
+///
+/// Implementation requirements:
+/// - Stream: read from `source` chunk by chunk; never hold the whole file.
+/// - Every record read is either emitted (one or more Interactions) or rejected with
+///   its line or element index and a reason; `read` returns how many records it read,
+///   so the run can reconcile `read = used + duplicates + rejected`.
+/// - A problem with the whole file (bad header, wrong format) throws ``InputError``;
+///   the run then counts no record of that file.
+/// - Results never depend on chunk boundaries.
+///
+/// To add a format: one file (or folder) under `Formats/`, and one line in ``FormatRegistry``.
+public protocol InputFormat: Sendable {
+    /// The `format:` value in a pipeline file.
+    static var name: String { get }
+    static var kind: SourceKind { get }
+    /// One line for `--help` and error messages.
+    static var summary: String { get }
+    static func read(_ source: any ByteSource, context: FormatContext, into sink: any IngestSink) throws(InputError) -> Int
+}
+
+/// The formats Rapport reads: the one registration line per format.
+public enum FormatRegistry {
+    public static let all: [any InputFormat.Type] = [
+        RapportEmailCSV.self
+    ]
+
+    public static func format(named name: String) -> (any InputFormat.Type)? {
+        all.first { $0.name == name }
+    }
+
+    public static var names: [String] { all.map { $0.name } }
+}

@@ -1,0 +1,182 @@
+/// Parses e-mail address fields as exports write them (FORMATS.md):
+/// `Name <addr>`, `"Last, First" <addr>`, a bare `addr`, and lists of those
+/// separated by `,` or `;` (separators inside quotes, angle brackets or
+/// comments do not split). RFC 5322 groups (`Team: a@x, b@y;`,
+/// `undisclosed-recipients:;`) give their members. Addresses come back lower-cased.
+public enum AddressParser {
+    /// Why an address field was refused.
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+
+    /// Every address in a list field; empty for an empty field.
+    public static func parseList(_ bytes: UnsafeRawBufferPointer) -> Result<[String], Failure> {
+        var out: [String] = []
+        var itemStart = 0
+        var inQuote = false
+        var angle = 0
+        var comment = 0
+        var i = 0
+        let n = bytes.count
+        while i <= n {
+            let c: UInt8 = i < n ? bytes[i] : UInt8(ascii: ",")
+            if inQuote {
+                if c == UInt8(ascii: "\\") {
+                    i += 2
+                    continue
+                }
+                if c == UInt8(ascii: "\"") { inQuote = false }
+                if i == n { return .failure(Failure(message: "unbalanced quote in address list")) }
+            } else if c == UInt8(ascii: "\"") {
+                inQuote = true
+            } else if c == UInt8(ascii: "(") {
+                comment += 1
+            } else if c == UInt8(ascii: ")") && comment > 0 {
+                comment -= 1
+            } else if c == UInt8(ascii: "<") && comment == 0 {
+                angle += 1
+            } else if c == UInt8(ascii: ">") && comment == 0 && angle > 0 {
+                angle -= 1
+            } else if (c == UInt8(ascii: ",") || c == UInt8(ascii: ";")) && angle == 0 && comment == 0 {
+                let item = UnsafeRawBufferPointer(rebasing: bytes[itemStart..<min(i, n)])
+                switch parseItem(item) {
+                case .success(let address?): out.append(address)
+                case .success(nil): break
+                case .failure(let f): return .failure(f)
+                }
+                itemStart = i + 1
+            }
+            i += 1
+        }
+        if angle != 0 { return .failure(Failure(message: "unbalanced < > in address list")) }
+        return .success(out)
+    }
+
+    /// Exactly one address (the `from` field).
+    public static func parseSingle(_ bytes: UnsafeRawBufferPointer) -> Result<String, Failure> {
+        switch parseList(bytes) {
+        case .failure(let f): return .failure(f)
+        case .success(let list):
+            if list.count == 1 { return .success(list[0]) }
+            if list.isEmpty { return .failure(Failure(message: "no address")) }
+            return .failure(Failure(message: "\(list.count) addresses where one is expected"))
+        }
+    }
+
+    public static func parseList(_ text: String) -> Result<[String], Failure> {
+        var copy = text
+        return copy.withUTF8 { parseList(UnsafeRawBufferPointer($0)) }
+    }
+
+    public static func parseSingle(_ text: String) -> Result<String, Failure> {
+        var copy = text
+        return copy.withUTF8 { parseSingle(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// One list item: nil for an empty item or an empty group.
+    private static func parseItem(_ raw: UnsafeRawBufferPointer) -> Result<String?, Failure> {
+        var item = Array(raw)
+        // Strip comments outside quotes: "jdoe@x.example (John Doe)".
+        item = stripComments(item)
+        trim(&item)
+        if item.isEmpty { return .success(nil) }
+        // Group syntax: "Display name: member" keeps the member part; "name:" alone is an empty group.
+        if let colon = indexOutsideQuotes(item, of: UInt8(ascii: ":")), !item[..<colon].contains(UInt8(ascii: "@")),
+            !item[..<colon].contains(UInt8(ascii: "<"))
+        {
+            item = Array(item[(colon + 1)...])
+            trim(&item)
+            if item.isEmpty { return .success(nil) }
+        }
+        var address: [UInt8]
+        if let open = lastIndexOutsideQuotes(item, of: UInt8(ascii: "<")) {
+            guard let close = item[open...].firstIndex(of: UInt8(ascii: ">")) else {
+                return .failure(Failure(message: "missing > in \(quoted(item))"))
+            }
+            address = Array(item[(open + 1)..<close])
+            let after = item[(close + 1)...].filter { $0 != 0x20 && $0 != 0x09 }
+            if !after.isEmpty { return .failure(Failure(message: "text after > in \(quoted(item))")) }
+        } else {
+            address = item
+        }
+        trim(&address)
+        guard isPlausibleAddress(address) else {
+            return .failure(Failure(message: "\(quoted(item)) is not an e-mail address"))
+        }
+        return .success(lowercased(address))
+    }
+
+    /// `local@domain` with a non-empty local part and a domain of letters, digits, `-`, `.` (or non-ASCII).
+    static func isPlausibleAddress(_ a: [UInt8]) -> Bool {
+        guard let at = a.lastIndex(of: UInt8(ascii: "@")), at > 0, at < a.count - 1 else { return false }
+        for c in a[..<at] where c <= 0x20 || c == UInt8(ascii: "<") || c == UInt8(ascii: ">") || c == UInt8(ascii: ",") || c == 0x7F {
+            return false
+        }
+        let domain = a[(at + 1)...]
+        if domain.first == UInt8(ascii: ".") || domain.last == UInt8(ascii: ".") { return false }
+        for c in domain {
+            let ok =
+                (c >= 0x30 && c <= 0x39) || (c | 0x20 >= 0x61 && c | 0x20 <= 0x7A) || c == UInt8(ascii: "-")
+                || c == UInt8(ascii: ".") || c == UInt8(ascii: "_") || c >= 0x80
+                || c == UInt8(ascii: "[") || c == UInt8(ascii: "]")
+            if !ok { return false }
+        }
+        return true
+    }
+
+    private static func lowercased(_ a: [UInt8]) -> String {
+        if a.allSatisfy({ $0 < 0x80 }) {
+            return String(decoding: a.map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }, as: UTF8.self)
+        }
+        return String(decoding: a, as: UTF8.self).lowercased()
+    }
+
+    private static func trim(_ a: inout [UInt8]) {
+        while let f = a.first, f == 0x20 || f == 0x09 || f == 0x0A || f == 0x0D { a.removeFirst() }
+        while let l = a.last, l == 0x20 || l == 0x09 || l == 0x0A || l == 0x0D { a.removeLast() }
+    }
+
+    private static func stripComments(_ a: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(a.count)
+        var depth = 0
+        var inQuote = false
+        for c in a {
+            if !inQuote && c == UInt8(ascii: "(") {
+                depth += 1
+                continue
+            }
+            if !inQuote && c == UInt8(ascii: ")") && depth > 0 {
+                depth -= 1
+                continue
+            }
+            if depth > 0 { continue }
+            if c == UInt8(ascii: "\"") { inQuote.toggle() }
+            out.append(c)
+        }
+        return out
+    }
+
+    private static func indexOutsideQuotes(_ a: [UInt8], of target: UInt8) -> Int? {
+        var inQuote = false
+        for (i, c) in a.enumerated() {
+            if c == UInt8(ascii: "\"") { inQuote.toggle() } else if !inQuote && c == target { return i }
+        }
+        return nil
+    }
+
+    private static func lastIndexOutsideQuotes(_ a: [UInt8], of target: UInt8) -> Int? {
+        var inQuote = false
+        var found: Int?
+        for (i, c) in a.enumerated() {
+            if c == UInt8(ascii: "\"") { inQuote.toggle() } else if !inQuote && c == target { found = i }
+        }
+        return found
+    }
+
+    private static func quoted(_ a: [UInt8]) -> String {
+        let s = String(decoding: a.prefix(80), as: UTF8.self)
+        return "'\(s)'"
+    }
+}

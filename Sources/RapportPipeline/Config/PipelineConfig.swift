@@ -1,0 +1,297 @@
+import Foundation
+import RapportAggregates
+import RapportCore
+import RapportIngest
+import RapportTransforms
+import Yams
+
+/// A pipeline file (`pipelines/*.yaml`), read and checked: the keys of PRODUCT.md
+/// are the contract. Every problem is a ``RapportError`` naming the key and its line.
+public struct PipelineConfig: Sendable {
+    /// One organisation's matching rules (client or partner).
+    public struct Organisation: Sendable {
+        public var id: String
+        public var name: String
+        public var rules: PartyRules
+        public var targets: Targets
+    }
+
+    /// One `sources[]` entry.
+    public struct Source: Sendable {
+        public var kind: SourceKind
+        public var format: any InputFormat.Type
+        /// The `path` as written (may be a glob), resolved against the pipeline's folder.
+        public var pattern: String
+        public var zone: ZoneRules
+        public var followSymlinks: Bool
+        /// Line of the entry, for "no file matches" errors.
+        public var line: Int?
+    }
+
+    public enum OutputFormat: String, Sendable, CaseIterable {
+        case csv, json
+    }
+
+    public var file: String
+    public var directory: String
+    public var name: String
+    public var zone: ZoneRules
+    public var period: PeriodKind
+    public var client: Organisation
+    public var partners: [Organisation]
+    public var ignoreActors: [String]
+    public var slaClock: SLAClock
+    public var sources: [Source]
+    public var escalationPhrases: [String]
+    public var escalationContacts: [String]
+    public var acknowledgements: [String]
+    public var trust: TrustSettings
+    public var outputDirectory: String
+    public var outputFormats: [OutputFormat]
+    public var maxRejectRatio: Double
+    public var allowBadFiles: Bool
+    public var maxRecordBytes: Int
+
+    /// Default SLA targets when a partner names none (README, "Choices").
+    public static let defaultTargets = Targets(firstResponseSeconds: 4 * 3600, responseSeconds: 8 * 3600)
+
+    public var partnerInfos: [PartnerInfo] { partners.map { PartnerInfo(id: $0.id, name: $0.name) } }
+
+    public var directoryOfParties: PartyDirectory {
+        PartyDirectory(client: client.rules, partners: partners.map { (PartnerInfo(id: $0.id, name: $0.name), $0.rules) })
+    }
+
+    public var sourceKinds: Set<SourceKind> { Set(sources.map(\.kind)) }
+
+    /// Reads and checks a pipeline file.
+    public static func load(path: String) throws(RapportError) -> PipelineConfig {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw RapportError(.usage, file: path, "cannot read the pipeline file: \(error.localizedDescription)")
+        }
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        return try parse(yaml: text, file: path, directory: (absolute as NSString).deletingLastPathComponent)
+    }
+
+    static let topLevelKeys = [
+        "name", "timezone", "period", "client", "partners", "ignore", "sla_clock", "sources", "escalation",
+        "acknowledgements", "trust_index", "outputs", "limits",
+    ]
+
+    /// Parses pipeline YAML; `directory` is where relative paths start.
+    public static func parse(yaml: String, file: String, directory: String) throws(RapportError) -> PipelineConfig {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else { throw RapportError(.usage, file: file, "the pipeline file is empty") }
+            root = node
+        } catch let e as RapportError {
+            throw e
+        } catch let e as YamlError {
+            throw RapportError(.usage, file: file, line: yamlErrorLine(e), "not valid YAML: \(e)")
+        } catch {
+            throw RapportError(.usage, file: file, "not valid YAML: \(error)")
+        }
+        let top = try YAMLNode(node: root, path: "", file: file).mapping(allowed: topLevelKeys)
+
+        let zoneName = try top["timezone"]?.string() ?? "UTC"
+        guard let zone = ZoneRules(identifier: zoneName) else {
+            throw top["timezone"]!.error("`\(zoneName)` is not an IANA time zone (e.g. Europe/Berlin, America/New_York, UTC)")
+        }
+        let period = try PeriodKind(rawValue: top["period"]?.oneOf(PeriodKind.allCases.map(\.rawValue)) ?? "week")!
+
+        func organisation(_ node: YAMLNode, isClient: Bool) throws(RapportError) -> Organisation {
+            let keys = isClient ? ["name", "domains", "people", "members"] : ["id", "name", "domains", "people", "members", "targets"]
+            let m = try node.mapping(allowed: keys)
+            var id = "client"
+            if !isClient {
+                guard let idNode = m["id"] else { throw node.error("a partner needs an `id`") }
+                id = try idNode.nonEmptyString()
+            }
+            if !isClient && (id == "client" || id == "unknown") { throw m["id"]!.error("`\(id)` is reserved; choose another partner id") }
+            let name = try m["name"]?.string() ?? id
+            var members: [Membership] = []
+            if let list = m["members"] {
+                for item in try list.sequence() {
+                    let mm = try item.mapping(allowed: ["who", "from", "to"])
+                    guard let who = mm["who"] else { throw item.error("a member needs `who`") }
+                    let from = try mm["from"].map { n throws(RapportError) in zone.startOfDay(try n.date()) }
+                    let to = try mm["to"].map { n throws(RapportError) in zone.startOfDay(try n.date()) }
+                    if let from, let to, to <= from { throw item.error("`to` must be after `from`") }
+                    members.append(Membership(who: try who.nonEmptyString(), from: from, to: to))
+                }
+            }
+            var targets = PipelineConfig.defaultTargets
+            if let t = m["targets"] {
+                let tm = try t.mapping(allowed: ["first_response", "response"])
+                if let f = tm["first_response"] { targets.firstResponseSeconds = try f.duration() }
+                if let r = tm["response"] { targets.responseSeconds = try r.duration() }
+            }
+            let domains = try m["domains"]?.strings() ?? []
+            for d in domains where d.contains("@") || d.contains(" ") || d.isEmpty {
+                throw m["domains"]!.error("`\(d)` is not a domain (write `example.com`, not an address)")
+            }
+            return Organisation(
+                id: id, name: name,
+                rules: PartyRules(domains: domains, people: try m["people"]?.strings() ?? [], members: members),
+                targets: targets)
+        }
+
+        guard let clientNode = top["client"] else {
+            throw RapportError(.usage, file: file, line: 1, "`client` is required: who the client is (name, domains, people)")
+        }
+        let client = try organisation(clientNode, isClient: true)
+        guard let partnersNode = top["partners"] else {
+            throw RapportError(.usage, file: file, line: 1, "`partners` is required: a list of partners with id, name, domains")
+        }
+        var partners: [Organisation] = []
+        for p in try partnersNode.sequence() {
+            let org = try organisation(p, isClient: false)
+            if partners.contains(where: { $0.id == org.id }) { throw p.error("partner id `\(org.id)` is used twice") }
+            partners.append(org)
+        }
+        if partners.isEmpty { throw partnersNode.error("list at least one partner") }
+
+        var ignoreActors: [String] = []
+        if let ignore = top["ignore"] {
+            let m = try ignore.mapping(allowed: ["actors"])
+            ignoreActors = try m["actors"]?.strings() ?? []
+        }
+        let slaClock = try SLAClock(rawValue: top["sla_clock"]?.oneOf(["calendar"]) ?? "calendar")!
+
+        guard let sourcesNode = top["sources"] else { throw RapportError(.usage, file: file, line: 1, "`sources` is required: which exports to read") }
+        var sources: [Source] = []
+        for s in try sourcesNode.sequence() {
+            let m = try s.mapping(allowed: ["kind", "format", "path", "timezone", "follow_symlinks"])
+            guard let kindNode = m["kind"], let formatNode = m["format"], let pathNode = m["path"] else {
+                throw s.error("a source needs `kind`, `format` and `path`")
+            }
+            let kind = SourceKind(rawValue: try kindNode.oneOf(SourceKind.allCases.map(\.rawValue)))!
+            let formatName = try formatNode.string()
+            guard let format = FormatRegistry.format(named: formatName) else {
+                throw formatNode.error("unknown format `\(formatName)`; supported: \(FormatRegistry.names.joined(separator: ", "))")
+            }
+            guard format.kind == kind else {
+                throw formatNode.error("`\(formatName)` reads \(format.kind.rawValue) logs, not \(kind.rawValue)")
+            }
+            var sourceZone = zone
+            if let z = m["timezone"] {
+                guard let rules = ZoneRules(identifier: try z.string()) else { throw z.error("not an IANA time zone") }
+                sourceZone = rules
+            }
+            let raw = try pathNode.nonEmptyString()
+            let pattern = raw.hasPrefix("/") ? raw : directory + "/" + raw
+            sources.append(
+                Source(
+                    kind: kind, format: format, pattern: pattern, zone: sourceZone,
+                    followSymlinks: try m["follow_symlinks"]?.bool() ?? false, line: s.line))
+        }
+        if sources.isEmpty { throw sourcesNode.error("list at least one source") }
+
+        var phrases: [String] = []
+        var contacts: [String] = []
+        if let esc = top["escalation"] {
+            let m = try esc.mapping(allowed: ["phrases", "contacts"])
+            phrases = try m["phrases"]?.strings() ?? []
+            do {
+                _ = try PhraseMatcher(patterns: phrases)
+            } catch {
+                let items = m["phrases"]!.node.sequence != nil ? try m["phrases"]!.sequence() : [m["phrases"]!]
+                throw items[min(error.index, items.count - 1)].error("not a valid regular expression: \(error.message)")
+            }
+            contacts = try m["contacts"]?.strings() ?? []
+        }
+        let acknowledgements = try top["acknowledgements"]?.strings() ?? AcknowledgementRule.defaultPhrases
+
+        var trust = TrustSettings()
+        if let t = top["trust_index"] {
+            let m = try t.mapping(allowed: ["weights", "min_sample"])
+            if let w = m["weights"] {
+                let wm = try w.mapping(allowed: TrustSettings.componentNames)
+                var weights: [String: Double] = [:]
+                for name in TrustSettings.componentNames { weights[name] = 0 }
+                for (k, v) in wm {
+                    let value = try v.double()
+                    if value < 0 { throw v.error("a weight cannot be negative") }
+                    weights[k] = value
+                }
+                if weights.values.reduce(0, +) <= 0 { throw w.error("at least one weight must be positive") }
+                trust.weights = weights
+            }
+            if let n = m["min_sample"] {
+                trust.minSample = try n.int()
+                if trust.minSample < 1 { throw n.error("must be at least 1") }
+            }
+        }
+
+        var outputDirectory = directory + "/../out/" + "report"
+        var formats: [OutputFormat] = [.csv, .json]
+        if let o = top["outputs"] {
+            let m = try o.mapping(allowed: ["dir", "formats"])
+            if let d = m["dir"] {
+                let raw = try d.nonEmptyString()
+                outputDirectory = raw.hasPrefix("/") ? raw : directory + "/" + raw
+            }
+            if let f = m["formats"] {
+                formats = []
+                for item in try f.sequence() {
+                    let name = try item.string()
+                    guard let format = OutputFormat(rawValue: name) else {
+                        throw item.error("`\(name)` is not an output format this version writes (\(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    }
+                    formats.append(format)
+                }
+            }
+        }
+
+        var maxRejectRatio = 0.05
+        var allowBadFiles = false
+        var maxRecordBytes = 16 << 20
+        if let l = top["limits"] {
+            let m = try l.mapping(allowed: ["max_reject_ratio", "allow_bad_files", "max_record_bytes"])
+            if let r = m["max_reject_ratio"] {
+                maxRejectRatio = try r.double()
+                if !(0...1).contains(maxRejectRatio) { throw r.error("must be between 0 and 1") }
+            }
+            allowBadFiles = try m["allow_bad_files"]?.bool() ?? false
+            if let b = m["max_record_bytes"] {
+                maxRecordBytes = try b.int()
+                if maxRecordBytes < 1024 { throw b.error("must be at least 1024") }
+            }
+        }
+
+        let name = try top["name"]?.nonEmptyString() ?? ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        return PipelineConfig(
+            file: file, directory: directory, name: name, zone: zone, period: period, client: client, partners: partners,
+            ignoreActors: ignoreActors, slaClock: slaClock, sources: sources, escalationPhrases: phrases,
+            escalationContacts: contacts, acknowledgements: acknowledgements, trust: trust,
+            outputDirectory: normalisePath(outputDirectory), outputFormats: formats, maxRejectRatio: maxRejectRatio,
+            allowBadFiles: allowBadFiles, maxRecordBytes: maxRecordBytes)
+    }
+
+    private static func yamlErrorLine(_ e: YamlError) -> Int? {
+        switch e {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            return mark.line
+        default:
+            return nil
+        }
+    }
+}
+
+/// Collapses `.` and `..` components so that messages show the path users expect.
+func normalisePath(_ path: String) -> String {
+    let absolute = path.hasPrefix("/")
+    var parts: [Substring] = []
+    for c in path.split(separator: "/", omittingEmptySubsequences: true) {
+        if c == "." { continue }
+        if c == "..", let last = parts.last, last != ".." {
+            parts.removeLast()
+            continue
+        }
+        if c == ".." && absolute { continue }
+        parts.append(c)
+    }
+    return (absolute ? "/" : "") + parts.joined(separator: "/")
+}

@@ -1,0 +1,113 @@
+import Dispatch
+import Glibc
+import RapportCore
+import RapportIngest
+import RapportTransforms
+
+/// What reading one file gave.
+struct FileOutcome: Sendable {
+    var file: InputFile
+    var recordsRead = 0
+    var rejects: [Reject] = []
+    var messages: [EmailMessage] = []
+    /// Set when the whole file could not be read; then it contributes no records.
+    var failure: InputError?
+    var bytesOnDisk: Int64 = 0
+    var bytesDecoded: Int64 = 0
+}
+
+/// Counts the bytes a reader consumes (uncompressed), for throughput figures.
+final class CountingSource: ByteSource {
+    let inner: any ByteSource
+    private(set) var count: Int64 = 0
+    init(_ inner: any ByteSource) { self.inner = inner }
+    var bytesFromDisk: Int64 { inner.bytesFromDisk }
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+        let n = try inner.read(into: buffer)
+        count += Int64(n)
+        return n
+    }
+}
+
+/// Collects one file's interactions as compact facts, reading each text once.
+final class FileCollector: IngestSink {
+    let analyzer: MessageAnalyzer
+    var messages: [EmailMessage] = []
+    var rejects: [Reject] = []
+    init(analyzer: MessageAnalyzer) { self.analyzer = analyzer }
+    func emit(_ interaction: Interaction) { messages.append(analyzer.analyze(interaction)) }
+    func reject(_ reject: Reject) { rejects.append(reject) }
+}
+
+enum Ingestion {
+    /// Opens a file as a byte stream: gzip when it ends in `.gz`; symlinks refused unless allowed.
+    static func open(_ file: InputFile) throws(InputError) -> any ByteSource {
+        var st = stat()
+        if lstat(file.path, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK, !file.source.followSymlinks {
+            throw InputError(.unreadableFile, "is a symbolic link; set `follow_symlinks: true` on the source to read it")
+        }
+        let raw = try FileByteSource(path: file.path)
+        return file.path.hasSuffix(".gz") ? try GzipByteSource(raw) : raw
+    }
+
+    static func read(_ file: InputFile, config: PipelineConfig, analyzer: MessageAnalyzer, now: Instant) -> FileOutcome {
+        var outcome = FileOutcome(file: file)
+        let collector = FileCollector(analyzer: analyzer)
+        var counter: CountingSource?
+        do {
+            let source = CountingSource(try open(file))
+            counter = source
+            let context = FormatContext(
+                fileIndex: file.index, displayPath: file.display, zone: file.source.zone, parties: analyzer.parties, now: now,
+                csv: CSVReader.Options(maxRecordBytes: config.maxRecordBytes))
+            outcome.recordsRead = try file.source.format.read(source, context: context, into: collector)
+            outcome.messages = collector.messages
+            outcome.rejects = collector.rejects
+        } catch {
+            outcome.failure = error
+            outcome.recordsRead = 0
+            outcome.messages = []
+            outcome.rejects = [Reject(file: file.index, record: nil, reason: error.reason, message: error.message)]
+        }
+        outcome.bytesOnDisk = counter?.bytesFromDisk ?? 0
+        outcome.bytesDecoded = counter?.count ?? 0
+        return outcome
+    }
+
+    /// Reads every file, `jobs` at a time; outcomes come back in file order.
+    static func readAll(_ files: [InputFile], config: PipelineConfig, analyzer: MessageAnalyzer, now: Instant, jobs: Int) -> [FileOutcome] {
+        let results = OutcomeBox(count: files.count)
+        let workers = max(1, min(jobs, files.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let i = results.claim() {
+                results.store(i, read(files[i], config: config, analyzer: analyzer, now: now))
+            }
+        }
+        return results.all()
+    }
+}
+
+/// A work queue of file indexes and a slot per result, shared by the reading threads.
+private final class OutcomeBox: @unchecked Sendable {
+    private var next = 0
+    private var slots: [FileOutcome?]
+    private var lock = pthread_mutex_t()
+    init(count: Int) {
+        slots = Array(repeating: nil, count: count)
+        pthread_mutex_init(&lock, nil)
+    }
+    deinit { pthread_mutex_destroy(&lock) }
+    func claim() -> Int? {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        guard next < slots.count else { return nil }
+        next += 1
+        return next - 1
+    }
+    func store(_ i: Int, _ o: FileOutcome) {
+        pthread_mutex_lock(&lock)
+        slots[i] = o
+        pthread_mutex_unlock(&lock)
+    }
+    func all() -> [FileOutcome] { slots.map { $0! } }
+}

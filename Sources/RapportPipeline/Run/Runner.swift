@@ -1,0 +1,223 @@
+import Foundation
+import Logging
+import RapportAggregates
+import RapportCore
+import RapportIngest
+import RapportSinks
+import RapportTransforms
+
+/// How to run a pipeline (the command line's options).
+public struct RunOptions: Sendable {
+    public var window = WindowRequest()
+    /// "Now" for the report; default the latest timestamp in the data.
+    public var asOf: Instant?
+    /// `--out`: overrides `outputs.dir`.
+    public var outputDirectory: String?
+    public var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    /// `--run-id`: fixes the run id so that two runs give byte-identical outputs.
+    public var runID: String?
+    /// The wall clock at the start (timestamps more than a day after it are implausible).
+    public var now: Instant = Instant(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9))
+
+    public init() {}
+}
+
+/// Reconciliation for one input file: `read = used + duplicates + rejected`.
+public struct FileReport: Sendable {
+    public var file: String
+    public var format: String
+    public var kind: SourceKind
+    public var bytes: Int64
+    public var decodedBytes: Int64
+    /// Nil when the file was read; otherwise why it could not be (it then contributes no records).
+    public var failure: String?
+    public var read = 0
+    public var used = 0
+    public var duplicates = 0
+    public var rejected = 0
+}
+
+/// What a run did: the figures behind the one-line summary and `report.json`.
+public struct RunSummary: Sendable {
+    public var runID: String
+    public var pipeline: String
+    public var published: String?
+    public var files: [FileReport] = []
+    public var asOf: Instant?
+    public var window: [Period] = []
+    public var turns = 0
+    public var conversations = 0
+    public var partnersWithData = 0
+    public var notes: [String] = []
+    public var seconds = 0.0
+
+    public var read: Int { files.reduce(0) { $0 + $1.read } }
+    public var used: Int { files.reduce(0) { $0 + $1.used } }
+    public var duplicates: Int { files.reduce(0) { $0 + $1.duplicates } }
+    /// Rejected records plus whole files refused (each a row of rejects.csv).
+    public var rejected: Int { files.reduce(0) { $0 + $1.rejected + ($1.failure == nil ? 0 : 1) } }
+    public var rejectedRecords: Int { files.reduce(0) { $0 + $1.rejected } }
+    public var decodedBytes: Int64 { files.reduce(0) { $0 + $1.decodedBytes } }
+
+    /// The one line printed under cron.
+    public var line: String {
+        let mb = Double(decodedBytes) / 1_000_000
+        let rate = seconds > 0 ? mb / seconds : 0
+        let periods = window.isEmpty ? "no complete period" : window.count == 1 ? window[0].label : "\(window.first!.label)..\(window.last!.label)"
+        var s = published.map { "rapport: published \($0) (\(periods)): " } ?? "rapport: \(pipeline) (\(periods)): "
+        s += "\(group(read)) records (\(group(used)) used, \(group(duplicates)) duplicates, \(group(rejected)) rejected) from \(files.count) file\(files.count == 1 ? "" : "s"), "
+        s += "\(group(turns)) turns, \(group(conversations)) conversations, \(partnersWithData) partner\(partnersWithData == 1 ? "" : "s"); "
+        s += String(format: "%.1f MB in %.2f s (%.0f MB/s)", mb, seconds, rate)
+        return s
+    }
+
+    private func group(_ n: Int) -> String {
+        let digits = String(n)
+        var out = ""
+        for (i, c) in digits.reversed().enumerated() {
+            if i > 0 && i % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return String(out.reversed())
+    }
+}
+
+/// Runs a pipeline: the only place that knows every stage.
+public enum Runner {
+    public static let definitionsVersion = "1"
+    public static let version = "0.1.0"
+
+    /// Everything computed before anything is written.
+    struct Computation {
+        var summary: RunSummary
+        var facts = Facts()
+        var rejects: [Reject] = []
+        var aggregates = Aggregates()
+        var context: ReportContext
+    }
+
+    /// Reads, computes and (unless `write` is false) publishes. Throws for failures (exit 1),
+    /// pipeline problems (exit 2) and a held lock (exit 75).
+    public static func run(_ config: PipelineConfig, options: RunOptions, logger: Logger, write: Bool = true) throws(RapportError) -> RunSummary {
+        let started = DispatchTime.now()
+        // Take the lock before reading, so that a second run stops at once.
+        let target = normalisePath(options.outputDirectory.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 } ?? config.outputDirectory)
+        let publisher = write ? try Publisher(target: target) : nil
+        do {
+            var computation = try compute(config, options: options, logger: logger)
+            if let publisher {
+                try Outputs.write(computation, config: config, into: publisher.staging)
+                try publisher.publish()
+                computation.summary.published = displayPath(target)
+            }
+            computation.summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+            return computation.summary
+        } catch {
+            publisher?.abandon()
+            throw error
+        }
+    }
+
+    static func compute(_ config: PipelineConfig, options: RunOptions, logger: Logger) throws(RapportError) -> Computation {
+        let files = try InputFiles.expand(config)
+        let parties = config.directoryOfParties
+        let phrases: PhraseMatcher?
+        do {
+            phrases = config.escalationPhrases.isEmpty ? nil : try PhraseMatcher(patterns: config.escalationPhrases)
+        } catch {
+            throw RapportError(.usage, file: config.file, "escalation.phrases \(error)")
+        }
+        let analyzer = MessageAnalyzer(
+            settings: MessageAnalyzer.Settings(
+                ignoreActors: GlobSet(config.ignoreActors), acknowledgements: AcknowledgementRule(phrases: config.acknowledgements),
+                escalationPhrases: phrases, escalationContacts: GlobSet(config.escalationContacts)),
+            parties: parties)
+
+        // Ingest: every file, in parallel; a file that cannot be read contributes nothing.
+        let outcomes = Ingestion.readAll(files, config: config, analyzer: analyzer, now: options.now, jobs: options.jobs)
+        let runID = options.runID ?? defaultRunID(options.now)
+        var summary = RunSummary(runID: runID, pipeline: config.name)
+        var rejects: [Reject] = []
+        var allMessages: [EmailMessage] = []
+        for o in outcomes {
+            var report = FileReport(
+                file: o.file.display, format: o.file.source.format.name, kind: o.file.source.kind, bytes: o.bytesOnDisk,
+                decodedBytes: o.bytesDecoded)
+            report.read = o.recordsRead
+            report.failure = o.failure.map { "\($0.reason.rawValue): \($0.message)" }
+            report.rejected = o.failure == nil ? o.rejects.count : 0
+            summary.files.append(report)
+            rejects += o.rejects
+            allMessages += o.messages
+        }
+        let failed = outcomes.filter { $0.failure != nil }
+        for f in failed {
+            let line = "\(f.file.path): \(f.failure!.message)"
+            if config.allowBadFiles { logger.warning("\(line) (skipped: limits.allow_bad_files)") } else { logger.error("\(line)") }
+        }
+        if let first = failed.first, !config.allowBadFiles {
+            throw RapportError(
+                .failed, file: first.file.path,
+                "\(first.failure!.message)\(failed.count > 1 ? " (and \(failed.count - 1) more bad file\(failed.count > 2 ? "s" : ""))" : ""); nothing was published (set limits.allow_bad_files: true to publish the other files' figures)")
+        }
+
+        // Duplicates settle before threading, so that a message counts once wherever it appears.
+        let settled = Duplicates.settle(allMessages, files: files, config: config)
+        rejects += settled.rejects
+        for m in settled.kept { summary.files[Int(m.origin.file)].used += 1 }
+        for m in settled.duplicates { summary.files[Int(m.origin.file)].duplicates += 1 }
+        for r in settled.rejects { summary.files[Int(r.file)].rejected += 1 }
+
+        // Too many bad records: fail before anything is published.
+        let read = summary.read
+        if read > 0 {
+            let ratio = Double(summary.rejectedRecords) / Double(read)
+            if ratio > config.maxRejectRatio {
+                for r in rejects.prefix(5) {
+                    logger.error("\(files[Int(r.file)].path):\(r.record.map(String.init) ?? ""): \(r.reason.rawValue): \(r.message)")
+                }
+                throw RapportError(
+                    .failed, file: config.file,
+                    String(format: "%d of %d records rejected (%.1f%%), above limits.max_reject_ratio (%.1f%%); nothing was published", summary.rejectedRecords, read, ratio * 100, config.maxRejectRatio * 100))
+            }
+        }
+
+        // Transform: threads, turns, escalation; then SLA targets.
+        let asOf = options.asOf ?? settled.kept.map(\.at).max() ?? options.now
+        summary.asOf = asOf
+        let built = EmailConversations.build(settled.kept, asOf: asOf)
+        var facts = built.facts
+        summary.notes += built.notes
+        for m in settled.duplicates where m.at <= asOf { facts.events.append(EventFact(kind: .duplicate, at: m.at, partner: nil)) }
+        ServiceLevels.annotate(&facts.turns, targets: config.partners.map(\.targets), clock: config.slaClock, asOf: asOf)
+
+        // Aggregate over the window.
+        let cutter = PeriodCutter(kind: config.period, zone: config.zone)
+        let earliest = settled.kept.lazy.map(\.at).filter { $0 <= asOf }.min()
+        let window = Window.periods(options.window, cutter: cutter, earliest: earliest, asOf: asOf)
+        summary.window = window
+        let aggregator = Aggregator(sources: config.sourceKinds, trust: config.trust, context: AggregationContext(cutter: cutter))
+        let cells = aggregator.observe(facts, sources: config.sourceKinds)
+        let aggregates = aggregator.report(cells, window: window, rejected: summary.rejected)
+
+        let inWindow = Set(window)
+        summary.turns = facts.turns.filter { inWindow.contains(cutter.period(of: $0.openedAt)) }.count
+        summary.conversations = facts.conversations.filter { inWindow.contains(cutter.period(of: $0.openedAt)) }.count
+        summary.partnersWithData = Set(aggregates.trust.map(\.partner)).count
+        let context = ReportContext(partners: config.partnerInfos, cutter: cutter, window: window, files: files.map(\.display))
+        return Computation(summary: summary, facts: facts, rejects: rejects, aggregates: aggregates, context: context)
+    }
+
+    static func defaultRunID(_ now: Instant) -> String {
+        let t = now.rfc3339
+        let compact = t.prefix(19).filter { $0 != "-" && $0 != ":" }
+        return "\(compact)Z-\(getpid())"
+    }
+
+    /// A path relative to the working folder when it lies inside it.
+    static func displayPath(_ path: String) -> String {
+        let cwd = FileManager.default.currentDirectoryPath
+        if path.hasPrefix(cwd + "/") { return String(path.dropFirst(cwd.count + 1)) }
+        return path
+    }
+}

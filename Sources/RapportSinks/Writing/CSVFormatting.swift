@@ -1,0 +1,100 @@
+import RapportCore
+
+/// One cell of an output CSV, typed so that the conventions of OUTPUTS.md apply:
+/// text is neutralised against formula injection, numbers never are.
+public enum Cell: Sendable {
+    case text(String)
+    case number(Double)
+    case integer(Int)
+    case bool(Bool)
+    case instant(Instant)
+    case date(LocalDate)
+    case empty
+
+    public static func optional(_ v: Double?) -> Cell { v.map(Cell.number) ?? .empty }
+    public static func optional(_ v: Instant?) -> Cell { v.map(Cell.instant) ?? .empty }
+    public static func optional(_ v: Bool?) -> Cell { v.map(Cell.bool) ?? .empty }
+    public static func optional(_ v: String?) -> Cell { v.map(Cell.text) ?? .empty }
+
+    /// The cell as it appears in the file (RFC 4180 quoting applied).
+    public var rendered: String {
+        switch self {
+        case .text(let s): return CSVFormatting.quote(CSVFormatting.neutralise(s))
+        case .number(let d): return NumberFormatting.plain(d)
+        case .integer(let i): return String(i)
+        case .bool(let b): return b ? "true" : "false"
+        case .instant(let t): return t.rfc3339
+        case .date(let d): return d.description
+        case .empty: return ""
+        }
+    }
+}
+
+/// CSV conventions shared by every output (OUTPUTS.md).
+public enum CSVFormatting {
+    /// Prefixes `'` to text that a spreadsheet would execute (`=`, `+`, `-`, `@`, tab, CR first).
+    public static func neutralise(_ s: String) -> String {
+        guard let first = s.utf8.first else { return s }
+        switch first {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D: return "'" + s
+        default: return s
+        }
+    }
+
+    /// RFC 4180: quotes a field holding `,`, `"`, CR or LF, doubling inner quotes.
+    public static func quote(_ s: String) -> String {
+        var needs = false
+        for b in s.utf8 where b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == 0x0A || b == 0x0D {
+            needs = true
+            break
+        }
+        if !needs { return s }
+        return "\"" + s.replacingAll("\"", with: "\"\"") + "\""
+    }
+
+    /// One line: cells joined by `,`, ended by LF.
+    public static func line(_ cells: [Cell]) -> String {
+        cells.map(\.rendered).joined(separator: ",") + "\n"
+    }
+
+    public static func header(_ names: [String]) -> String { names.joined(separator: ",") + "\n" }
+}
+
+/// Decimal numbers without exponents or thousands separators, in the shortest
+/// form that reads back to the same double.
+public enum NumberFormatting {
+    public static func plain(_ d: Double) -> String {
+        if d.isNaN || d.isInfinite { return "" }
+        if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
+        let s = "\(d)"
+        guard let e = s.firstIndex(where: { $0 == "e" || $0 == "E" }) else { return s }
+        // Expand "d.ddde±x" into plain decimal digits.
+        let mantissa = s[..<e]
+        let exponent = Int(s[s.index(after: e)...])!
+        let negative = mantissa.hasPrefix("-")
+        let unsigned = negative ? mantissa.dropFirst() : mantissa
+        let parts = unsigned.split(separator: ".", omittingEmptySubsequences: false)
+        let intPart = String(parts[0])
+        var frac = parts.count > 1 ? String(parts[1]) : ""
+        if frac == "0" { frac = "" }
+        var digits = intPart + frac
+        var point = intPart.count + exponent
+        if point <= 0 {
+            digits = String(repeating: "0", count: -point + 1) + digits
+            point = 1
+        } else if point > digits.count {
+            digits += String(repeating: "0", count: point - digits.count)
+        }
+        var result = String(digits.prefix(point))
+        let rest = String(digits.dropFirst(point))
+        if !rest.isEmpty { result += "." + rest }
+        while result.count > 1 && result.hasPrefix("0") && !result.hasPrefix("0.") { result.removeFirst() }
+        return (negative ? "-" : "") + result
+    }
+}
+
+extension String {
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

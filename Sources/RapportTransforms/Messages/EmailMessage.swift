@@ -1,0 +1,40 @@
+import RapportCore
+
+/// What the conversation stage needs to know about one e-mail, after its text has
+/// been read once and dropped: kept for every message of the run, so it stays small.
+public struct EmailMessage: Sendable {
+    public var id: String
+    /// `thread_id` as exported; empty when absent.
+    public var threadID: String
+    /// The parent's id with angle brackets stripped; empty when absent.
+    public var parentID: String
+    /// Normalised subject plus the sorted organisations (used only when neither thread id nor a known parent applies).
+    public var subjectKey: String
+    public var at: Instant
+    public var party: Party
+    public var flags: Flags
+    /// The first partner among the recipients (`to`, then `cc`), if any.
+    public var firstRecipientPartner: Int16
+    /// Client recipients matching `escalation.contacts`.
+    public var contacts: [String]
+    public var origin: Origin
+    public var fingerprint: Fingerprint
+
+    public struct Flags: OptionSet, Sendable {
+        public let rawValue: UInt8
+        public init(rawValue: UInt8) { self.rawValue = rawValue }
+        /// From `ignore.actors`, an auto-reply subject, or `Auto-Submitted`: never opens or answers a turn.
+        public static let automated = Flags(rawValue: 1)
+        /// A client acknowledgement: opens no turn.
+        public static let acknowledgement = Flags(rawValue: 2)
+        /// Client text matching `escalation.phrases`.
+        public static let escalationPhrase = Flags(rawValue: 4)
+    }
+
+    /// The id used to find this message as a parent: angle brackets stripped.
+    public static func lookupKey(_ id: String) -> String {
+        var s = Substring(id)
+        if s.hasPrefix("<") && s.hasSuffix(">") && s.count >= 2 { s = s.dropFirst().dropLast() }
+        return String(s)
+    }
+}

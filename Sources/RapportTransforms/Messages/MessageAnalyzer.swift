@@ -1,0 +1,95 @@
+import RapportCore
+
+/// Reads each message's text once, as it streams in, and keeps only what the
+/// conversation stage needs (``EmailMessage``): automated or not, acknowledgement,
+/// escalation phrase, recipients' partners, the subject-threading key.
+public struct MessageAnalyzer: Sendable {
+    public struct Settings: Sendable {
+        public var ignoreActors: GlobSet
+        public var acknowledgements: AcknowledgementRule
+        public var escalationPhrases: PhraseMatcher?
+        public var escalationContacts: GlobSet
+        public init(
+            ignoreActors: GlobSet = GlobSet([]), acknowledgements: AcknowledgementRule = AcknowledgementRule(),
+            escalationPhrases: PhraseMatcher? = nil, escalationContacts: GlobSet = GlobSet([])
+        ) {
+            self.ignoreActors = ignoreActors
+            self.acknowledgements = acknowledgements
+            self.escalationPhrases = escalationPhrases
+            self.escalationContacts = escalationContacts
+        }
+    }
+
+    /// Subjects of automatic replies (METRICS.md), compared case-insensitively.
+    static let autoReplyPrefixes = ["automatic reply:", "out of office", "automatische antwort:", "abwesenheitsnotiz"]
+
+    public let settings: Settings
+    public let parties: PartyDirectory
+
+    public init(settings: Settings, parties: PartyDirectory) {
+        self.settings = settings
+        self.parties = parties
+    }
+
+    public func isAutomated(_ m: Interaction) -> Bool {
+        if m.attributes.autoSubmitted { return true }
+        if !settings.ignoreActors.isEmpty && settings.ignoreActors.matches(m.actor) { return true }
+        let subject = m.attributes.subject
+        if subject.isEmpty { return false }
+        let head = subject.prefix(32).lowercased()
+        return MessageAnalyzer.autoReplyPrefixes.contains { head.hasPrefix($0) }
+    }
+
+    public func analyze(_ m: Interaction) -> EmailMessage {
+        var flags: EmailMessage.Flags = []
+        if isAutomated(m) {
+            flags.insert(.automated)
+        } else if m.party.isClient {
+            // Only client text is read here: acknowledgements and escalation phrases are client-side rules.
+            let cleaned = TextCleaner.clean(m.text, isHTML: m.textIsHTML)
+            if settings.acknowledgements.isAcknowledgement(cleaned: cleaned) { flags.insert(.acknowledgement) }
+            if let phrases = settings.escalationPhrases, phrases.matches(cleaned) { flags.insert(.escalationPhrase) }
+        }
+        var firstPartner: Int16 = -1
+        var contacts: [String] = []
+        for r in m.attributes.recipients {
+            if firstPartner < 0, let p = r.party.partnerIndex { firstPartner = Int16(p) }
+            if r.party.isClient, !settings.escalationContacts.isEmpty, settings.escalationContacts.matches(r.address) {
+                contacts.append(r.address)
+            }
+        }
+        var subjectKey = ""
+        if m.conversation.isEmpty {
+            var orgs = Set([parties.organisationKey(of: m.actor, party: m.party)])
+            for r in m.attributes.recipients { orgs.insert(parties.organisationKey(of: r.address, party: r.party)) }
+            subjectKey = MessageAnalyzer.normalisedSubject(m.attributes.subject) + "\u{1F}" + orgs.sorted().joined(separator: ",")
+        }
+        return EmailMessage(
+            id: m.id, threadID: m.conversation, parentID: EmailMessage.lookupKey(m.attributes.inReplyTo),
+            subjectKey: subjectKey, at: m.at, party: m.party, flags: flags, firstRecipientPartner: firstPartner,
+            contacts: contacts, origin: m.origin, fingerprint: m.fingerprint)
+    }
+
+    static let replyPrefixes = ["re", "fw", "fwd", "aw", "wg", "sv"]
+
+    /// Strips any number of leading `Re:`, `Fw:`, `Fwd:`, `AW:`, `WG:`, `SV:` (case-insensitive),
+    /// collapses white space and case-folds (FORMATS.md, threading).
+    public static func normalisedSubject(_ subject: String) -> String {
+        var s = Substring(subject.lowercased())
+        while true {
+            s = s.drop { $0.unicodeScalars.allSatisfy(UnicodeRules.isWhiteSpace) }
+            guard let colon = s.firstIndex(of: ":") else { break }
+            let head = s[..<colon].trimmingCharacters()
+            if replyPrefixes.contains(head) { s = s[s.index(after: colon)...] } else { break }
+        }
+        return s.split(whereSeparator: { $0.unicodeScalars.allSatisfy(UnicodeRules.isWhiteSpace) }).joined(separator: " ")
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters() -> String {
+        var t = self
+        while let l = t.unicodeScalars.last, UnicodeRules.isWhiteSpace(l) { t = t.dropLast() }
+        return String(t)
+    }
+}

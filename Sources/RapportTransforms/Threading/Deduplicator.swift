@@ -1,0 +1,48 @@
+import RapportCore
+
+/// Finds messages that share an id (FORMATS.md): equal content counts once; different
+/// content keeps the record whose raw bytes sort first and rejects the others as
+/// `duplicate_conflict`. Deciding a conflict needs the raw records, which the caller
+/// fetches (only for conflicting ids, so the common case reads nothing twice).
+public struct Deduplicator {
+    /// A set of records with one id and more than one content.
+    public struct Conflict: Sendable {
+        public var id: String
+        /// One representative per distinct content (the earliest origin), plus every copy.
+        public var candidates: [Int]
+    }
+
+    public var kept: [Int] = []
+    public var duplicates: [Int] = []
+    public var conflicts: [Conflict] = []
+
+    /// Indexes into `messages`: which to keep, which are plain duplicates, which ids conflict.
+    public init(messages: [EmailMessage]) {
+        var first: [String: Int] = [:]
+        first.reserveCapacity(messages.count)
+        var groups: [Int: [Int]] = [:]  // first index -> all indexes (only for repeated ids)
+        for (i, m) in messages.enumerated() {
+            if let f = first[m.id] {
+                groups[f, default: [f]].append(i)
+            } else {
+                first[m.id] = i
+            }
+        }
+        var isRepeated = [Bool](repeating: false, count: messages.count)
+        for (_, members) in groups { for i in members { isRepeated[i] = true } }
+        for i in messages.indices where !isRepeated[i] { kept.append(i) }
+        for f in groups.keys.sorted() {
+            let members = groups[f]!
+            let fingerprints = Set(members.map { messages[$0].fingerprint })
+            let ordered = members.sorted { Deduplicator.originOrder(messages[$0].origin, messages[$1].origin) }
+            if fingerprints.count == 1 {
+                kept.append(ordered[0])
+                duplicates.append(contentsOf: ordered.dropFirst())
+            } else {
+                conflicts.append(Conflict(id: messages[f].id, candidates: ordered))
+            }
+        }
+    }
+
+    public static func originOrder(_ a: Origin, _ b: Origin) -> Bool { (a.file, a.record) < (b.file, b.record) }
+}

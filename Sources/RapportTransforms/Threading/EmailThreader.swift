@@ -1,0 +1,99 @@
+import RapportCore
+
+/// Threads e-mails into conversations (FORMATS.md, rapport-email-csv):
+/// `thread_id` when present; otherwise the thread of the `in_reply_to` parent,
+/// recursively; otherwise the normalised subject plus organisations.
+/// The result never depends on the order of messages: replies may come before
+/// their parents, in any file. Chains of any length are walked without recursion;
+/// a reply cycle is broken at its member with the smallest id (byte order).
+public struct EmailThreads: Sendable {
+    /// Conversation index of each message.
+    public var conversation: [Int32]
+    /// Hops from the root along known parents (for ordering ties: a reply after its parent).
+    public var hops: [Int32]
+    /// Index of each message's known parent, or -1.
+    public var parent: [Int32]
+    /// Number of conversations.
+    public var count: Int { threadIDs.count }
+    /// The `thread_id` a conversation is keyed by, or "" for one threaded by subject.
+    public var threadIDs: [String]
+    /// Reply cycles found and broken (each is reported).
+    public var brokenCycles: [String]
+
+    public init(messages: [EmailMessage]) {
+        let n = messages.count
+        var byID: [String: Int32] = [:]
+        byID.reserveCapacity(n)
+        for (i, m) in messages.enumerated() { byID[EmailMessage.lookupKey(m.id)] = Int32(i) }
+        var parent = [Int32](repeating: -1, count: n)
+        for (i, m) in messages.enumerated() where !m.parentID.isEmpty {
+            if let p = byID[m.parentID], p != Int32(i) { parent[i] = p }
+        }
+
+        var state = [UInt8](repeating: 0, count: n)  // 0 new, 1 on the current path, 2 resolved
+        var pathPosition = [Int32](repeating: -1, count: n)
+        var hops = [Int32](repeating: 0, count: n)
+        var key = [Int32](repeating: -1, count: n)
+        var keys: [String: Int32] = [:]
+        var threadIDs: [String] = []
+        var cycles: [String] = []
+        var path: [Int32] = []
+
+        func intern(_ k: String, threadID: String) -> Int32 {
+            if let v = keys[k] { return v }
+            let v = Int32(keys.count)
+            keys[k] = v
+            threadIDs.append(threadID)
+            return v
+        }
+
+        for start in 0..<n where state[start] == 0 {
+            path.removeAll(keepingCapacity: true)
+            var j = Int32(start)
+            while true {
+                if state[Int(j)] == 2 { break }
+                if state[Int(j)] == 1 {
+                    // A cycle: from j's position on the path to the end.
+                    let cycle = path[Int(pathPosition[Int(j)])...]
+                    let breaker = cycle.min { messages[Int($0)].id.utf8.lexicographicallyPrecedes(messages[Int($1)].id.utf8) }!
+                    parent[Int(breaker)] = -1
+                    let ids = cycle.prefix(5).map { messages[Int($0)].id }
+                    cycles.append(ids.joined(separator: " -> ") + (cycle.count > 5 ? " -> … (\(cycle.count) messages)" : ""))
+                    for p in path {
+                        state[Int(p)] = 0
+                        pathPosition[Int(p)] = -1
+                    }
+                    path.removeAll(keepingCapacity: true)
+                    j = Int32(start)
+                    continue
+                }
+                state[Int(j)] = 1
+                pathPosition[Int(j)] = Int32(path.count)
+                path.append(j)
+                let up = parent[Int(j)]
+                if up < 0 { break }
+                j = up
+            }
+            for p in path.reversed() {
+                let i = Int(p)
+                let m = messages[i]
+                let up = parent[i]
+                hops[i] = up >= 0 ? hops[Int(up)] + 1 : 0
+                if !m.threadID.isEmpty {
+                    key[i] = intern("T\u{1}" + m.threadID, threadID: m.threadID)
+                } else if up >= 0 {
+                    key[i] = key[Int(up)]
+                } else {
+                    key[i] = intern("S\u{1}" + m.subjectKey, threadID: "")
+                }
+                state[i] = 2
+                pathPosition[i] = -1
+            }
+        }
+        self.conversation = key
+        self.hops = hops
+        self.parent = parent
+        self.threadIDs = threadIDs
+        self.brokenCycles = cycles
+    }
+}

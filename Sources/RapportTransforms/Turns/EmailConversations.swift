@@ -1,0 +1,89 @@
+import RapportCore
+
+/// Builds e-mail conversations and their facts: threads, order, turns,
+/// acknowledgements, proactive updates, escalation (phrases and contacts),
+/// and the per-message events that volume and data-quality figures count.
+public enum EmailConversations {
+    /// What the e-mail stage produced.
+    public struct Result: Sendable {
+        public var facts = Facts()
+        /// Human-readable notes for the run report (reply cycles broken).
+        public var notes: [String] = []
+    }
+
+    /// `messages` must be de-duplicated. Messages after `asOf` have not happened yet and are ignored.
+    public static func build(_ all: [EmailMessage], asOf: Instant) -> Result {
+        let messages = all.filter { $0.at <= asOf }
+        let threads = EmailThreads(messages: messages)
+        var result = Result()
+        result.notes = threads.brokenCycles.map { "reply cycle broken at its smallest id: \($0)" }
+
+        var members = [[Int32]](repeating: [], count: threads.count)
+        for (i, c) in threads.conversation.enumerated() { members[Int(c)].append(Int32(i)) }
+
+        for (i, p) in threads.parent.enumerated() where p >= 0 && messages[Int(p)].at > messages[i].at {
+            result.facts.events.append(EventFact(kind: .clockSkew, at: messages[i].at, partner: nil))
+        }
+
+        for (c, var group) in members.enumerated() where !group.isEmpty {
+            group.sort { a, b in
+                let x = messages[Int(a)]
+                let y = messages[Int(b)]
+                if x.at != y.at { return x.at < y.at }
+                let hx = threads.hops[Int(a)]
+                let hy = threads.hops[Int(b)]
+                if hx != hy { return hx < hy }
+                return x.id.utf8.lexicographicallyPrecedes(y.id.utf8)
+            }
+            // A subject thread is named by its first message's id.
+            let label = threads.threadIDs[c].isEmpty ? messages[Int(group[0])].id : threads.threadIDs[c]
+            buildOne(group.map { messages[Int($0)] }, label: label, into: &result.facts)
+        }
+        return result
+    }
+
+    private static func buildOne(_ ms: [EmailMessage], label: String, into facts: inout Facts) {
+        var firstPartner: Int?
+        for m in ms {
+            if let p = m.party.partnerIndex { firstPartner = p; break }
+            if m.firstRecipientPartner >= 0 { firstPartner = Int(m.firstRecipientPartner); break }
+        }
+        let turnMessages = ms.map {
+            TurnMessage(
+                id: $0.id, at: $0.at, party: $0.party, isAutomated: $0.flags.contains(.automated),
+                isAcknowledgement: $0.flags.contains(.acknowledgement), firstRecipientPartner: $0.firstRecipientPartner)
+        }
+        let outcome = TurnRules.apply(
+            turnMessages, source: .email, conversation: label, assigneePartner: nil, firstPartnerAppearing: firstPartner)
+
+        // Escalation: the earliest client message with a phrase, or that adds an escalation contact.
+        var reason: EscalationReason?
+        let initialContacts = Set(ms[0].contacts)
+        for m in ms {
+            if m.flags.contains(.escalationPhrase) {
+                reason = .phrase
+                break
+            }
+            if m.contacts.contains(where: { !initialContacts.contains($0) }) {
+                reason = .contact
+                break
+            }
+        }
+
+        facts.turns += outcome.turns
+        facts.events += outcome.acknowledgements
+        facts.events += outcome.proactiveUpdates
+        for m in ms {
+            facts.events.append(EventFact(kind: .message, at: m.at, partner: outcome.partner))
+            if m.flags.contains(.automated) {
+                facts.events.append(EventFact(kind: .automatedMessage, at: m.at, partner: nil))
+            } else if m.party.isUnknown {
+                facts.events.append(EventFact(kind: .unknownPartyMessage, at: m.at, partner: nil))
+            }
+        }
+        facts.conversations.append(
+            ConversationFact(
+                source: .email, conversation: label, partner: outcome.partner, openedAt: ms[0].at, messages: ms.count,
+                turns: outcome.turns.count, escalationReason: reason))
+    }
+}

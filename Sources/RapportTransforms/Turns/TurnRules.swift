@@ -1,0 +1,100 @@
+import RapportCore
+
+/// One message of a conversation as the turn rules see it, already in conversation order.
+public struct TurnMessage: Sendable {
+    public var id: String
+    public var at: Instant
+    public var party: Party
+    /// Internal notes never open or answer a turn (but their author counts as appearing).
+    public var isPublic: Bool
+    /// Bots, `ignore.actors`, auto-replies: skipped by the turn logic.
+    public var isAutomated: Bool
+    public var isAcknowledgement: Bool
+    /// The first partner among the recipients (`to`, then `cc`), or -1.
+    public var firstRecipientPartner: Int16
+
+    public init(
+        id: String, at: Instant, party: Party, isPublic: Bool = true, isAutomated: Bool = false,
+        isAcknowledgement: Bool = false, firstRecipientPartner: Int16 = -1
+    ) {
+        self.id = id
+        self.at = at
+        self.party = party
+        self.isPublic = isPublic
+        self.isAutomated = isAutomated
+        self.isAcknowledgement = isAcknowledgement
+        self.firstRecipientPartner = firstRecipientPartner
+    }
+}
+
+/// The response-turn rules of METRICS.md, for one conversation, independent of the log's kind.
+public enum TurnRules {
+    /// What one conversation yields.
+    public struct Outcome: Sendable {
+        public var turns: [TurnFact] = []
+        public var acknowledgements: [EventFact] = []
+        public var proactiveUpdates: [EventFact] = []
+        /// The conversation's partner: the partner of its first turn, else the first partner that appears; nil when internal.
+        public var partner: Int?
+    }
+
+    /// Applies the turn rules to `messages` (sorted by conversation order; all at or before `as-of`).
+    /// `assigneePartner` is a ticket's assignee's partner (nil for e-mail).
+    /// `firstPartnerAppearing` is the first partner appearing anywhere in the conversation
+    /// (as author, recipient or assignee), nil when none does (an internal conversation).
+    public static func apply(
+        _ messages: [TurnMessage], source: SourceKind, conversation: String, assigneePartner: Int?,
+        firstPartnerAppearing: Int?
+    ) -> Outcome {
+        var outcome = Outcome()
+        guard let anyPartner = firstPartnerAppearing else { return outcome }
+
+        var openIndex: Int?
+        var lastPartnerWriter: Int?
+        var firstCountedIsClient: Bool?
+
+        /// The unanswered-turn attribution: recipients, then assignee, then last writer, then first appearing.
+        func attribute(_ m: TurnMessage) -> Int {
+            if m.firstRecipientPartner >= 0 { return Int(m.firstRecipientPartner) }
+            if let assigneePartner { return assigneePartner }
+            if let lastPartnerWriter { return lastPartnerWriter }
+            return anyPartner
+        }
+
+        for (index, m) in messages.enumerated() {
+            if m.isAutomated || m.party.isUnknown { continue }
+            if !m.isPublic { continue }  // internal notes never answer anything
+            if firstCountedIsClient == nil { firstCountedIsClient = m.party.isClient }
+            if m.party.isClient {
+                if m.isAcknowledgement {
+                    let partner = lastPartnerWriter ?? attribute(m)
+                    outcome.acknowledgements.append(EventFact(kind: .acknowledgement, at: m.at, partner: partner))
+                } else if openIndex == nil {
+                    openIndex = index
+                }
+            } else if let p = m.party.partnerIndex {
+                if let o = openIndex {
+                    let opener = messages[o]
+                    outcome.turns.append(
+                        TurnFact(
+                            source: source, conversation: conversation, turn: outcome.turns.count + 1, partner: p,
+                            openedAt: opener.at, answeredAt: m.at, isFirstResponse: false, openedBy: opener.id, answeredBy: m.id))
+                    openIndex = nil
+                } else {
+                    outcome.proactiveUpdates.append(EventFact(kind: .proactiveUpdate, at: m.at, partner: p))
+                }
+                lastPartnerWriter = p
+            }
+        }
+        if let o = openIndex {
+            let opener = messages[o]
+            outcome.turns.append(
+                TurnFact(
+                    source: source, conversation: conversation, turn: outcome.turns.count + 1, partner: attribute(opener),
+                    openedAt: opener.at, answeredAt: nil, isFirstResponse: false, openedBy: opener.id, answeredBy: nil))
+        }
+        if firstCountedIsClient == true, !outcome.turns.isEmpty { outcome.turns[0].isFirstResponse = true }
+        outcome.partner = outcome.turns.first?.partner ?? assigneePartner ?? anyPartner
+        return outcome
+    }
+}

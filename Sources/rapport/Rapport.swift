@@ -1,0 +1,180 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RapportCore
+import RapportPipeline
+import RapportSynthetic
+
+/// `rapport`: communication logs with outsourcing partners -> periodic trust reports.
+struct Rapport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rapport",
+        abstract: "Turn ticket, e-mail and meeting exports into per-partner trust reports.",
+        discussion: "Exit codes: 0 published, 1 failed (nothing published), 2 usage or pipeline-file error, 75 another run holds the lock.",
+        version: RapportPipeline.Runner.version,
+        subcommands: [Run.self, Validate.self, Generate.self])
+}
+
+/// Options shared by `run` and `validate`.
+struct WindowOptions: ParsableArguments {
+    @Option(help: "First local date of the report window (YYYY-MM-DD); with --to.")
+    var from: String?
+    @Option(help: "Local date after the window (exclusive); with --from.")
+    var to: String?
+    @Option(help: "Report the last N periods that have ended by --as-of.")
+    var last: Int?
+    @Option(name: .customLong("as-of"), help: "\"Now\" for the report (RFC 3339 or a date); default: the latest timestamp in the data.")
+    var asOf: String?
+    @Option(help: "Files read in parallel (default: the number of cores).")
+    var jobs: Int?
+
+    func validate() throws {
+        if (from == nil) != (to == nil) { throw ValidationError("--from and --to go together") }
+        if last != nil && from != nil { throw ValidationError("use either --last or --from/--to") }
+        if let last, last < 1 { throw ValidationError("--last must be at least 1") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    func runOptions(zone: ZoneRules) throws -> RunOptions {
+        var o = RunOptions()
+        if let from, let to {
+            o.window.from = try CommandValues.date(from, option: "--from")
+            o.window.to = try CommandValues.date(to, option: "--to")
+            if o.window.to! <= o.window.from! { throw RapportError(.usage, "--to must be after --from") }
+        }
+        o.window.last = last
+        if let asOf { o.asOf = try CommandValues.instant(asOf, zone: zone, option: "--as-of") }
+        if let jobs { o.jobs = jobs }
+        return o
+    }
+}
+
+extension Rapport {
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Run a pipeline and publish its report.")
+
+        @Argument(help: "The pipeline file (pipelines/*.yaml).")
+        var pipeline: String
+        @OptionGroup var window: WindowOptions
+        @Option(help: "Output folder (overrides outputs.dir).")
+        var out: String?
+        @Option(name: .customLong("run-id"), help: "Fix the run id, so that two runs over the same inputs give identical files.")
+        var runID: String?
+        @Flag(help: "Print nothing on success.")
+        var quiet = false
+
+        func run() throws {
+            let config = try PipelineConfig.load(path: pipeline)
+            var options = try window.runOptions(zone: config.zone)
+            options.outputDirectory = out
+            options.runID = runID
+            let summary = try Runner.run(config, options: options, logger: Logger(label: "rapport"))
+            if !quiet { print(summary.line) }
+        }
+    }
+
+    struct Validate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a pipeline file and read every input; count records and rejects; write nothing.")
+
+        @Argument(help: "The pipeline file (pipelines/*.yaml).")
+        var pipeline: String
+        @OptionGroup var window: WindowOptions
+
+        func run() throws {
+            let config = try PipelineConfig.load(path: pipeline)
+            let options = try window.runOptions(zone: config.zone)
+            let summary = try Runner.run(config, options: options, logger: Logger(label: "rapport"), write: false)
+            for f in summary.files {
+                let status = f.failure.map { "REFUSED \($0)" } ?? "\(f.read) read, \(f.used) used, \(f.duplicates) duplicates, \(f.rejected) rejected"
+                print("\(f.file) [\(f.format)]: \(status)")
+            }
+            print(summary.line)
+        }
+    }
+
+    struct Generate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write realistic synthetic exports (and a pipeline file for them) for demos and benchmarks.")
+
+        @Option(help: "Folder to write into (created if missing).")
+        var out: String
+        @Option(help: "About N × 1,000 threads (≈ N × 3 MB of CSV).")
+        var scale: Double = 1
+        @Option(help: "Generate until this much uncompressed CSV instead (e.g. 200MB, 1GB).")
+        var size: String?
+        @Option(help: "Random seed: the same seed gives the same files.")
+        var seed: UInt64 = 1
+        @Option(help: "Number of export files the messages are spread over.")
+        var files: Int = 4
+        @Option(help: "Weeks of data, ending at --end.")
+        var weeks: Int = 12
+        @Option(help: "The Monday after the last generated week (YYYY-MM-DD).")
+        var end: String = "2026-10-26"
+        @Option(help: "gzip level 1–9.")
+        var level: Int32 = 6
+
+        func run() throws {
+            var o = EmailGenerator.Options(outputDirectory: out)
+            o.scale = scale
+            o.seed = seed
+            o.files = max(1, files)
+            o.weeks = max(1, weeks)
+            o.end = try CommandValues.date(end, option: "--end")
+            o.compressionLevel = min(9, max(1, level))
+            if let size {
+                guard let bytes = parseSize(size) else { throw ValidationError("--size: expected a size such as 200MB or 1GB") }
+                o.targetBytes = bytes
+            }
+            let started = Date()
+            let s = try EmailGenerator.generate(o)
+            let seconds = Date().timeIntervalSince(started)
+            print(String(format: "rapport: generated %d messages in %d threads, %.1f MB of CSV in %d files (%@/email) in %.1f s; pipeline: %@",
+                         s.messages, s.threads, Double(s.bytes) / 1e6, s.files.count, out, seconds, s.pipeline))
+        }
+
+        func parseSize(_ text: String) -> Int64? {
+            let units: [(String, Double)] = [("GB", 1e9), ("MB", 1e6), ("KB", 1e3), ("G", 1e9), ("M", 1e6), ("K", 1e3), ("B", 1)]
+            for (u, f) in units where text.uppercased().hasSuffix(u) {
+                guard let v = Double(text.dropLast(u.count)) else { return nil }
+                return Int64(v * f)
+            }
+            return Int64(text)
+        }
+    }
+}
+
+/// Log lines on stderr, one per event: `rapport: error: file:line: message`.
+struct StderrLogHandler: LogHandler {
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .info
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(event: LogEvent) {
+        FileHandle.standardError.write(Data("rapport: \(event.level): \(event.message)\n".utf8))
+    }
+}
+
+@main
+enum Main {
+    static func main() {
+        LoggingSystem.bootstrap { _ in StderrLogHandler() }
+        do {
+            var command = try Rapport.parseAsRoot()
+            try command.run()
+        } catch let error as RapportError {
+            FileHandle.standardError.write(Data("rapport: error: \(error)\n".utf8))
+            exit(error.exitCode)
+        } catch {
+            let code = Rapport.exitCode(for: error)
+            if code == .success {
+                Rapport.exit(withError: error)
+            }
+            FileHandle.standardError.write(Data((Rapport.fullMessage(for: error) + "\n").utf8))
+            // Argument errors are usage errors: exit 2, as PRODUCT.md fixes for cron.
+            exit(code == .validationFailure ? 2 : code.rawValue)
+        }
+    }
+}
