@@ -19,6 +19,12 @@ public struct Aggregator: Sendable {
         self.context = context
     }
 
+    /// Rounds half away from zero to `places` decimals.
+    public static func round(_ v: Double, places: Int) -> Double {
+        let f = [1.0, 10, 100, 1000, 10_000, 100_000, 1_000_000][places]
+        return (v * f).rounded(.toNearestOrAwayFromZero) / f
+    }
+
     /// Cells from facts (mergeable across shards).
     public func observe(_ facts: Facts, sources: Set<SourceKind>) -> Cells {
         var cells = Cells()
@@ -38,7 +44,9 @@ public struct Aggregator: Sendable {
         let runKeys = Set(keys.map { CellKey(period: $0.period, partner: -1) })
         for key in (partnerKeys.union(runKeys)).sorted() {
             for spec in specs where spec.scope.includes(partner: key.partner) {
-                if let (value, n) = spec.evaluate(cells, key) {
+                if var (value, n) = spec.evaluate(cells, key) {
+                    // Durations are reported to the millisecond (inputs are whole seconds or finer; this only drops float noise).
+                    if spec.definition.unit == "seconds" { value = Aggregator.round(value, places: 3) }
                     out.metrics.append(
                         MetricRow(period: key.period, partner: key.partner >= 0 ? Int(key.partner) : nil, metric: spec.name, value: value, n: n))
                 }
@@ -57,10 +65,13 @@ public struct Aggregator: Sendable {
             let previous = CellKey(period: key.period.previous, partner: key.partner)
             var delta: Double?
             if let value, cells.keys.contains(previous), let before = index(previous).0 { delta = value - before }
+            // The headline table shows two decimals (coverage four); the band is decided on the unrounded index.
             out.trust.append(
                 TrustRow(
-                    period: key.period, partner: Int(key.partner), trustIndex: value, trustIndexDelta: delta,
-                    band: TrustIndex.band(index: value, coverage: coverage), coverage: coverage, components: present,
+                    period: key.period, partner: Int(key.partner), trustIndex: value.map { Aggregator.round($0, places: 2) },
+                    trustIndexDelta: delta.map { Aggregator.round($0, places: 2) },
+                    band: TrustIndex.band(index: value, coverage: coverage), coverage: Aggregator.round(coverage, places: 4),
+                    components: present.mapValues { Aggregator.round($0, places: 2) },
                     conversations: cells.count("conversations", key) ?? 0, turns: cells.count("turns", key) ?? 0,
                     messages: cells.count("messages", key) ?? 0))
         }

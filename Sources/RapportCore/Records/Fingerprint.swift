@@ -47,6 +47,19 @@ public struct FingerprintHasher: Sendable {
         length &+= UInt64(n) &+ 1
     }
 
+    /// Adds a field with CRLF treated as LF, so that the same mail exported with
+    /// other line ends is still the same content.
+    public mutating func addNormalisingLineEnds(_ bytes: UnsafeRawBufferPointer) {
+        guard bytes.contains(0x0D) else {
+            add(bytes)
+            return
+        }
+        var copy: [UInt8] = []
+        copy.reserveCapacity(bytes.count)
+        for (i, b) in bytes.enumerated() where !(b == 0x0D && i + 1 < bytes.count && bytes[i + 1] == 0x0A) { copy.append(b) }
+        copy.withUnsafeBytes { add($0) }
+    }
+
     public mutating func add(_ string: String) {
         var s = string
         s.withUTF8 { add(UnsafeRawBufferPointer($0)) }

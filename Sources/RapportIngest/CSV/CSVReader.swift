@@ -171,7 +171,10 @@ public final class CSVReader {
                 return .record
             case .malformed(let reason, let resumeAt):
                 recordStart = position
-                recordEnd = min(resumeAt, end)
+                // The excerpt ends before the line break that ended the malformed record.
+                var excerptEnd = min(resumeAt, end)
+                while excerptEnd > recordStart, buffer[excerptEnd - 1] == 0x0A || buffer[excerptEnd - 1] == 0x0D { excerptEnd -= 1 }
+                recordEnd = excerptEnd
                 nextLine += lineBreaks(from: position, to: resumeAt)
                 position = resumeAt
                 return .malformed(reason, message(for: reason))
@@ -213,7 +216,7 @@ public final class CSVReader {
                     guard let q = memchr(buffer + j, Int32(quote), end - j) else {
                         lines += countNewlines(j, end)
                         if sourceEnded {
-                            return .malformed(.unterminatedQuote, resumeAt: lineEnd(after: start))
+                            return .malformed(.unterminatedQuote, resumeAt: lineEnd(after: start) ?? end)
                         }
                         return .needMore
                     }
@@ -235,7 +238,7 @@ public final class CSVReader {
                 if i < end {
                     let c = buffer[i]
                     if c != delimiter && c != 0x0A && c != 0x0D {
-                        let resume = lineEnd(after: i)
+                        guard let resume = lineEnd(after: i) else { return .needMore }
                         return .malformed(.textAfterQuote, resumeAt: resume)
                     }
                 }
@@ -245,7 +248,7 @@ public final class CSVReader {
                     let c = buffer[j]
                     if c == delimiter || c == 0x0A || c == 0x0D { break }
                     if c == quote {
-                        let resume = lineEnd(after: j)
+                        guard let resume = lineEnd(after: j) else { return .needMore }
                         return .malformed(.bareQuote, resumeAt: resume)
                     }
                     j += 1
@@ -300,16 +303,20 @@ public final class CSVReader {
         return n
     }
 
-    /// The index just after the line break that ends the physical line containing `index`.
-    private func lineEnd(after index: Int) -> Int {
+    /// The index just after the line break that ends the physical line containing `index`;
+    /// nil when that line is not wholly buffered yet (the end of the input ends it).
+    private func lineEnd(after index: Int) -> Int? {
         var p = index
         while p < end {
             let c = buffer[p]
             if c == 0x0A { return p + 1 }
-            if c == 0x0D { return (p + 1 < end && buffer[p + 1] == 0x0A) ? p + 2 : p + 1 }
+            if c == 0x0D {
+                if p + 1 == end && !sourceEnded { return nil }
+                return (p + 1 < end && buffer[p + 1] == 0x0A) ? p + 2 : p + 1
+            }
             p += 1
         }
-        return end
+        return sourceEnded ? end : nil
     }
 
     /// A record past the size cap: discard bytes (tracking quotes) until the record ends.

@@ -47,7 +47,7 @@ public enum RapportEmailCSV: InputFormat {
                     continue
                 }
                 let bytes = reader.field(column)
-                fingerprint.add(bytes)
+                fingerprint.addNormalisingLineEnds(bytes)
                 if k == 3 { continue }  // sent_at is parsed from its bytes (ASCII only)
                 guard let s = String(validating: bytes, as: UTF8.self) else {
                     invalid = columns[k]

@@ -63,7 +63,7 @@ public struct TimestampParser: Sendable {
             guard let oh = c.digits(2), c.eat(":"), let om = c.digits(2) else {
                 return .failure(TimestampError("offset must be ±HH:MM"))
             }
-            guard oh <= 23, om <= 59 else { return .failure(TimestampError("offset ±\(oh):\(om) is out of range")) }
+            guard oh <= 23, om <= 59 else { return .failure(TimestampError("offset \(sign < 0 ? "-" : "+")\(two(oh)):\(two(om)) is out of range (at most ±23:59)")) }
             offset = sign * (oh * 3600 + om * 60)
         } else {
             return .failure(TimestampError("unexpected text after the time"))
@@ -114,7 +114,7 @@ public struct TimestampParser: Sendable {
         if c.skipBlanks() {
             if let sign = c.sign() {
                 guard let oh = c.digits(2), let om = c.digits(2) else { return .failure(TimestampError("RFC 2822: offset must be ±HHMM")) }
-                guard oh <= 23, om <= 59 else { return .failure(TimestampError("offset ±\(oh)\(om) is out of range")) }
+                guard oh <= 23, om <= 59 else { return .failure(TimestampError("offset \(sign < 0 ? "-" : "+")\(two(oh))\(two(om)) is out of range (at most ±2359)")) }
                 offset = sign * (oh * 3600 + om * 60)
             } else if let word = c.word(), let h = TimestampParser.namedZones[word.lowercased()] {
                 offset = h * 3600
@@ -165,6 +165,8 @@ public struct TimestampParser: Sendable {
         return .success(instant)
     }
 }
+
+private func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
 
 /// Why a timestamp was refused.
 public struct TimestampError: Error, Sendable, CustomStringConvertible {

@@ -65,7 +65,7 @@ public struct RunSummary: Sendable {
         let rate = seconds > 0 ? mb / seconds : 0
         let periods = window.isEmpty ? "no complete period" : window.count == 1 ? window[0].label : "\(window.first!.label)..\(window.last!.label)"
         var s = published.map { "rapport: published \($0) (\(periods)): " } ?? "rapport: \(pipeline) (\(periods)): "
-        s += "\(group(read)) records (\(group(used)) used, \(group(duplicates)) duplicates, \(group(rejected)) rejected) from \(files.count) file\(files.count == 1 ? "" : "s"), "
+        s += "\(group(read)) records (\(group(used)) used, \(group(duplicates)) duplicate\(duplicates == 1 ? "" : "s"), \(group(rejected)) rejected) from \(files.count) file\(files.count == 1 ? "" : "s"), "
         s += "\(group(turns)) turns, \(group(conversations)) conversations, \(partnersWithData) partner\(partnersWithData == 1 ? "" : "s"); "
         s += String(format: "%.1f MB in %.2f s (%.0f MB/s)", mb, seconds, rate)
         return s

@@ -20,6 +20,23 @@ public struct EmailMessage: Sendable {
     public var origin: Origin
     public var fingerprint: Fingerprint
 
+    public init(
+        id: String, threadID: String, parentID: String, subjectKey: String, at: Instant, party: Party, flags: Flags,
+        firstRecipientPartner: Int16, contacts: [String], origin: Origin, fingerprint: Fingerprint
+    ) {
+        self.id = id
+        self.threadID = threadID
+        self.parentID = parentID
+        self.subjectKey = subjectKey
+        self.at = at
+        self.party = party
+        self.flags = flags
+        self.firstRecipientPartner = firstRecipientPartner
+        self.contacts = contacts
+        self.origin = origin
+        self.fingerprint = fingerprint
+    }
+
     public struct Flags: OptionSet, Sendable {
         public let rawValue: UInt8
         public init(rawValue: UInt8) { self.rawValue = rawValue }

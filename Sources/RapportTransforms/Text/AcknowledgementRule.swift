@@ -23,7 +23,7 @@ public struct AcknowledgementRule: Sendable {
     /// `cleaned` is the message text after ``TextCleaner/clean(_:isHTML:)``.
     public func isAcknowledgement(cleaned: String) -> Bool {
         let body = Self.body(of: cleaned)
-        if body.contains("?") { return false }
+        if body.unicodeScalars.contains("?") { return false }
         let words = Self.lowerWords(body)
         if words.count > 12 { return false }
         if words.isEmpty { return true }
@@ -31,25 +31,25 @@ public struct AcknowledgementRule: Sendable {
     }
 
     /// The text without a leading greeting line and without everything from the first sign-off line.
-    static func body(of text: String) -> String {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Substring($0) }
-        if let first = lines.firstIndex(where: { !trimmed($0).isEmpty }) {
-            let line = trimmed(lines[first]).lowercased()
-            if line.hasSuffix(","), let word = firstWord(line), greetings.contains(word) {
+    public static func body(of text: String) -> String {
+        var lines = UnicodeRules.lines(text)
+        if let first = lines.firstIndex(where: { !UnicodeRules.trimmed($0).isEmpty }) {
+            let line = UnicodeRules.trimmed(lines[first]).lowercased()
+            if line.unicodeScalars.last == ",", let word = firstWord(line), greetings.contains(word) {
                 lines.remove(at: first)
             }
         }
-        if let signOff = lines.firstIndex(where: { isSignOff(trimmed($0).lowercased()) }) {
+        if let signOff = lines.firstIndex(where: { isSignOff(UnicodeRules.trimmed($0).lowercased()) }) {
             lines.removeSubrange(signOff...)
         }
         return lines.joined(separator: "\n")
     }
 
     static func isSignOff(_ line: String) -> Bool {
-        var s = Substring(line)
-        if let last = s.last, last == "," || last == "!" || last == "." { s = s.dropLast() }
+        var scalars = Substring(line).unicodeScalars
+        if let last = scalars.last, last == "," || last == "!" || last == "." { scalars.removeLast() }
         // Inner white space is compared as single spaces ("Kind  regards").
-        let normalised = s.split(whereSeparator: { $0.unicodeScalars.allSatisfy(UnicodeRules.isWhiteSpace) }).joined(separator: " ")
+        let normalised = String(scalars).unicodeScalars.split(whereSeparator: UnicodeRules.isWhiteSpace).map { String($0) }.joined(separator: " ")
         return signOffs.contains(normalised)
     }
 
@@ -60,13 +60,6 @@ public struct AcknowledgementRule: Sendable {
             if UnicodeRules.isAlnum(s) { scalars.append(s) } else { break }
         }
         return scalars.isEmpty ? nil : String(scalars)
-    }
-
-    static func trimmed(_ s: Substring) -> Substring {
-        var t = s
-        while let f = t.unicodeScalars.first, UnicodeRules.isWhiteSpace(f) { t = t.dropFirst() }
-        while let l = t.unicodeScalars.last, UnicodeRules.isWhiteSpace(l) { t = t.dropLast() }
-        return t
     }
 
     /// Rules-v1 words, lower-cased, with leading and trailing non-alnum scalars removed for phrase matching.

@@ -120,21 +120,21 @@ public enum TextCleaner {
     // MARK: 2–3. Quoted history and signature
 
     public static func removeQuotedHistoryAndSignature(_ text: String) -> String {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        var kept: [Substring] = []
+        let lines = UnicodeRules.lines(text)
+        var kept: [String] = []
         kept.reserveCapacity(lines.count)
         var index = 0
         lineLoop: while index < lines.count {
             let line = lines[index]
-            let trimmed = trim(line)
-            if trimmed.hasPrefix(">") {
+            let trimmed = UnicodeRules.trimmed(line)
+            if trimmed.unicodeScalars.first == ">" {
                 index += 1
                 continue
             }
             if isAttribution(trimmed) || trimmed == "-----Original Message-----" { break }
             if trimmed.hasPrefix("From:") {
                 for k in 1...3 where index + k < lines.count {
-                    if trim(lines[index + k]).hasPrefix("Sent:") { break lineLoop }
+                    if UnicodeRules.trimmed(lines[index + k]).hasPrefix("Sent:") { break lineLoop }
                 }
             }
             // Signature: a line that is exactly "-- " (a trailing CR from CRLF text aside).
@@ -146,15 +146,8 @@ public enum TextCleaner {
     }
 
     /// `On … wrote:` or `Am … schrieb:` as a whole trimmed line.
-    private static func isAttribution(_ s: Substring) -> Bool {
+    private static func isAttribution(_ s: String) -> Bool {
         (s.hasPrefix("On ") && s.hasSuffix("wrote:")) || (s.hasPrefix("Am ") && s.hasSuffix("schrieb:"))
-    }
-
-    private static func trim(_ s: Substring) -> Substring {
-        var t = s
-        while let f = t.unicodeScalars.first, UnicodeRules.isWhiteSpace(f) { t = t.dropFirst() }
-        while let l = t.unicodeScalars.last, UnicodeRules.isWhiteSpace(l) { t = t.dropLast() }
-        return t
     }
 
     // MARK: 4. URLs and addresses

@@ -37,6 +37,31 @@ public enum UnicodeRules {
         return out
     }
 
+    /// Lines split at U+000A only (a CR before it stays with the line, as rules v1 treat CR as white space).
+    /// Works on scalars, so "\r\n" (one `Character`) still splits.
+    public static func lines(_ text: String) -> [String] {
+        var out: [String] = []
+        var current = String.UnicodeScalarView()
+        for s in text.unicodeScalars {
+            if s == "\n" {
+                out.append(String(current))
+                current = String.UnicodeScalarView()
+            } else {
+                current.append(s)
+            }
+        }
+        out.append(String(current))
+        return out
+    }
+
+    /// `text` without leading and trailing white space (rules v1 white space, scalar by scalar).
+    public static func trimmed(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isWhiteSpace($0) }) else { return "" }
+        let last = scalars.lastIndex(where: { !isWhiteSpace($0) })!
+        return String(scalars[first...last])
+    }
+
     /// The number of words (rules v1) in `text`.
     public static func wordCount(_ text: some StringProtocol) -> Int {
         var count = 0

@@ -1,0 +1,91 @@
+import RapportTransforms
+import Testing
+
+@Suite struct TextCleaningTests {
+    @Test func quotedHistoryAndSignaturesAreRemoved() {
+        let text = "Thanks, that works!\n\nOn Mon, 2 Mar 2026 at 12:30, Ana wrote:\n> escalate\n> more"
+        #expect(TextCleaner.clean(text) == "Thanks, that works!\n")
+        #expect(TextCleaner.clean("Yes.\n> quoted\nNo.") == "Yes.\nNo.")
+        #expect(TextCleaner.clean("Hi\n-----Original Message-----\nFrom: x") == "Hi")
+        #expect(TextCleaner.clean("Ok\nAm 2. März 2026 um 12:30 schrieb:\nalt") == "Ok")
+        // Read literally (README): a German attribution with the name after "schrieb" is not a marker; its quoted lines still go.
+        #expect(TextCleaner.clean("Ok\nAm 2. März 2026 schrieb Ana:\n> alt") == "Ok\nAm 2. März 2026 schrieb Ana:")
+        #expect(TextCleaner.clean("Fine.\nFrom: Ana Cruz\nTo: Jane\nSent: Monday\nSubject: x") == "Fine.")
+        #expect(TextCleaner.clean("Fine.\nFrom: the start we knew.\nIt works.") == "Fine.\nFrom: the start we knew.\nIt works.")
+        #expect(TextCleaner.clean("Body\n-- \nJane Roe\n+49 30 1") == "Body")
+        #expect(TextCleaner.clean("Body\r\n-- \r\nJane") == "Body\r")
+    }
+
+    @Test func htmlOnlyWhenItIsHTML() {
+        #expect(TextCleaner.clean("<p>Hello&nbsp;team,</p><p>It&#39;s <b>fixed</b>.</p>") == "\nHello\u{A0}team,\n\nIt's fixed.\n")
+        #expect(TextCleaner.clean("if a < b and c > d") == "if a < b and c > d")
+        #expect(TextCleaner.looksLikeHTML("<div>x</div>"))
+        #expect(TextCleaner.looksLikeHTML("line<br/>line"))
+        #expect(!TextCleaner.looksLikeHTML("use <b> for bold"))
+        #expect(TextCleaner.clean("x <b>y</b>", isHTML: true) == "x y")
+    }
+
+    @Test func urlsAndAddressesAreRemoved() {
+        #expect(TextCleaner.clean("See https://example.com/a?b=c for details") == "See  for details")
+        #expect(TextCleaner.clean("Mail jane.roe@acme.example today") == "Mail  today")
+        #expect(TextCleaner.clean("Write to <jane@acme.example>.") == "Write to <>.")
+        #expect(TextCleaner.clean("Visit www.acme.example now") == "Visit  now")
+        #expect(TextCleaner.clean("a @ b") == "a @ b")
+    }
+}
+
+@Suite struct AcknowledgementTests {
+    let rule = AcknowledgementRule()
+
+    func ack(_ s: String) -> Bool { rule.isAcknowledgement(cleaned: TextCleaner.clean(s)) }
+
+    @Test func closingThanksOpenNoTurn() {
+        #expect(ack("Thanks, that works"))
+        #expect(ack("Thanks, that fixed it!"))
+        #expect(ack("Hi Luis,\n\nGreat, thanks!\n\nJane"))
+        #expect(ack("Hello team,\n\nThanks!\n\nJane"))  // nothing left but the sign-off: no words
+        #expect(ack("Got it."))
+        #expect(ack("Perfect, appreciated.\n\nBest regards,\nJane Roe\nAcme Operations"))
+        #expect(ack(""))
+    }
+
+    @Test func questionsAndRealRequestsDo() {
+        #expect(!ack("Thanks. Could you also send the PDF?"))
+        #expect(!ack("Please send the April rota."))
+        #expect(!ack("Thanks for the update, but the export is still missing about two hundred rows since Monday."))
+        #expect(!ack("Highlights: thanksgiving rota pending"))  // "Highlights" is no greeting; no whole-word phrase
+        #expect(!ack("It works now"))
+    }
+
+    @Test func greetingNeedsAWordAndAComma() {
+        // "Hi there" without a comma is not a greeting line, so it stays; a lone "thanks" line is a sign-off.
+        #expect(AcknowledgementRule.body(of: "Hi there\nplease check") == "Hi there\nplease check")
+        #expect(AcknowledgementRule.body(of: "Hi there\nthanks") == "Hi there")
+        #expect(AcknowledgementRule.body(of: "Hiya all,\nplease check") == "Hiya all,\nplease check")
+        #expect(AcknowledgementRule.body(of: "Good morning all,\nplease check") == "please check")
+        #expect(AcknowledgementRule.body(of: "\n\nDear Ana,\nplease check") == "\n\nplease check")
+        #expect(AcknowledgementRule.body(of: "x\nKind  regards.\nJane") == "x")
+        #expect(AcknowledgementRule.body(of: "x\nThanks Jane\ny") == "x\nThanks Jane\ny")
+    }
+}
+
+@Suite struct PhraseMatcherTests {
+    @Test func posixExtendedWithWordBoundariesCaseInsensitive() throws {
+        let m = try PhraseMatcher(patterns: ["\\bescalat(e|ed|ing|ion)\\b", "speak (to|with) (a|your) (manager|supervisor)", "ticket #\\d+"])
+        #expect(m.matches("We will ESCALATE this."))
+        #expect(m.matches("I need to speak with your manager"))
+        #expect(m.matches("see ticket #123"))
+        #expect(!m.matches("the escalator is broken"))
+        #expect(!m.matches("de-escalations"))
+        #expect(!m.matches("ticket #x"))
+    }
+
+    @Test func badPatternsAreReportedWithTheirIndex() {
+        #expect(throws: PhraseMatcher.PatternError.self) { try PhraseMatcher(patterns: ["ok", "(unclosed"]) }
+        do {
+            _ = try PhraseMatcher(patterns: ["ok", "(unclosed"])
+        } catch {
+            #expect(error.index == 1)
+        }
+    }
+}

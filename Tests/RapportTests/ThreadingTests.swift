@@ -1,0 +1,55 @@
+import RapportCore
+import RapportTransforms
+import Testing
+
+@Suite struct ThreadingTests {
+    func message(_ id: String, thread: String = "", parent: String = "", subject: String = "s", at: Int64 = 0) -> EmailMessage {
+        EmailMessage(
+            id: id, threadID: thread, parentID: parent, subjectKey: subject, at: Instant(seconds: 1_700_000_000 + at)!, party: .client,
+            flags: [], firstRecipientPartner: 0, contacts: [], origin: Origin(file: 0, record: 0), fingerprint: Fingerprint())
+    }
+
+    @Test func repliesFollowTheirParentsThreadInAnyOrder() {
+        let messages = [
+            message("c", parent: "b", subject: "other"), message("b", parent: "a", subject: "other2"), message("a", thread: "T"),
+            message("d", subject: "x"), message("e", subject: "x"),
+        ]
+        let t = EmailThreads(messages: messages)
+        #expect(t.count == 2)
+        #expect(t.conversation[0] == t.conversation[2])
+        #expect(t.conversation[1] == t.conversation[2])
+        #expect(t.conversation[3] == t.conversation[4])
+        #expect(t.hops == [2, 1, 0, 0, 0])
+        #expect(t.threadIDs[Int(t.conversation[0])] == "T")
+    }
+
+    @Test func angleBracketsDoNotMatter() {
+        let t = EmailThreads(messages: [message("<a@x>", thread: "T"), message("b", parent: "a@x", subject: "y")])
+        #expect(t.count == 1)
+    }
+
+    @Test func aReplyCycleIsBrokenAtTheSmallestIDAndReported() {
+        let messages = [message("m2", parent: "m1", subject: "k"), message("m1", parent: "m3", subject: "k"), message("m3", parent: "m2", subject: "k")]
+        let t = EmailThreads(messages: messages)
+        #expect(t.brokenCycles.count == 1)
+        #expect(t.parent[1] == -1)  // m1 (the smallest id) lost its parent
+        #expect(t.hops == [1, 0, 2])
+        #expect(t.count == 1)
+    }
+
+    @Test func aChainOfAHundredThousandRepliesNeedsNoRecursion() {
+        var messages = [message("m0", thread: "T")]
+        for i in 1..<100_000 { messages.append(message("m\(i)", parent: "m\(i - 1)", subject: "k\(i)")) }
+        messages.reverse()
+        let t = EmailThreads(messages: messages)
+        #expect(t.count == 1)
+        #expect(t.hops[0] == 99_999)
+    }
+
+    @Test func subjectsNormaliseReplyPrefixesSpaceAndCase() {
+        #expect(MessageAnalyzer.normalisedSubject("Re: RE: Fwd:  Weekly   Figures ") == "weekly figures")
+        #expect(MessageAnalyzer.normalisedSubject("AW: WG: SV: fw: Rechnung") == "rechnung")
+        #expect(MessageAnalyzer.normalisedSubject("Re : Status") == "status")
+        #expect(MessageAnalyzer.normalisedSubject("Ticket: 42 broken") == "ticket: 42 broken")
+    }
+}
