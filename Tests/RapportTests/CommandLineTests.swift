@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+
+/// The built `rapport` binary: exit codes and output discipline as cron sees them.
+@Suite(.serialized) struct CommandLineTests {
+    static let binary: String = {
+        // The test bundle sits in .build/<config>/; the executable is built beside it.
+        var url = Bundle.main.bundleURL
+        while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("rapport").path) {
+            url.deleteLastPathComponent()
+        }
+        return url.appendingPathComponent("rapport").path
+    }()
+
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    func rapport(_ arguments: [String]) throws -> Outcome {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.binary)
+        p.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Outcome(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    @Test func theBinaryIsBuilt() {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.binary), "build the rapport product before the tests (make test does)")
+    }
+
+    @Test func aPublishedRunPrintsOneLineAndExitsZero() throws {
+        let out = temporaryDirectory() + "/weekly"
+        let r = try rapport(["run", repositoryRoot + "/pipelines/weekly.yaml", "--out", out])
+        #expect(r.status == 0)
+        #expect(r.stdout.split(separator: "\n").count == 1)
+        #expect(r.stdout.hasPrefix("rapport: published "))
+        #expect(r.stderr.isEmpty)
+        #expect(FileManager.default.fileExists(atPath: out + "/metrics.csv"))
+        let quiet = try rapport(["run", repositoryRoot + "/pipelines/weekly.yaml", "--out", out, "--quiet"])
+        #expect(quiet.status == 0 && quiet.stdout.isEmpty)
+    }
+
+    @Test func aPipelineErrorExitsTwoNamingFileAndLine() throws {
+        let dir = temporaryDirectory()
+        try "name: x\nclient: { domains: [a.example] }\npartners: [{ id: p, colour: red }]\n".write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)
+        let r = try rapport(["run", dir + "/p.yaml"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("p.yaml:3: `partners[0].colour`: unknown key"))
+        #expect(r.stdout.isEmpty)
+        #expect(try rapport(["run"]).status == 2)
+        #expect(try rapport(["run", repositoryRoot + "/pipelines/weekly.yaml", "--last", "0"]).status == 2)
+    }
+
+    @Test func aBadFileExitsOneAndPublishesNothing() throws {
+        let dir = temporaryDirectory()
+        try "message_id,sent_at,from\n1,2026-03-02T10:00:00Z,a@acme.example\n".write(toFile: dir + "/plain.csv.gz", atomically: true, encoding: .utf8)
+        try """
+            client: { domains: [acme.example] }
+            partners: [{ id: p, domains: [p.example] }]
+            sources: [{ kind: email, format: rapport-email-csv, path: "*.csv.gz" }]
+            outputs: { dir: out }
+
+            """.write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)
+        let r = try rapport(["run", dir + "/p.yaml"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("plain.csv.gz: not gzip"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
+        let missing = try rapport(["run", dir + "/p.yaml".replacingOccurrences(of: "p.yaml", with: "nope.yaml")])
+        #expect(missing.status == 2)
+    }
+
+    @Test func tooManyRejectsFailTheRun() throws {
+        let dir = temporaryDirectory()
+        try "message_id,sent_at,from\n1,2026-02-30T10:00:00Z,a@acme.example\n2,2026-03-02T10:00:00Z,a@acme.example\n"
+            .write(toFile: dir + "/mail.csv", atomically: true, encoding: .utf8)
+        try """
+            client: { domains: [acme.example] }
+            partners: [{ id: p, domains: [p.example] }]
+            sources: [{ kind: email, format: rapport-email-csv, path: "mail.csv" }]
+            outputs: { dir: out }
+
+            """.write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)
+        let r = try rapport(["run", dir + "/p.yaml"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("mail.csv:2: bad_timestamp"))
+        #expect(r.stderr.contains("1 of 2 records rejected (50.0%), above limits.max_reject_ratio (5.0%)"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
+    }
+
+    @Test func validateWritesNothing() throws {
+        let dir = temporaryDirectory()
+        let r = try rapport(["validate", repositoryRoot + "/fixtures/edge/pipeline.yaml", "--as-of", "2026-04-06"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("bad.csv [rapport-email-csv]: 10 read, 2 used, 0 duplicates, 8 rejected"))
+        _ = dir
+    }
+}
