@@ -22,6 +22,7 @@ public enum RapportEmailCSV: InputFormat {
         _ = try header.require(["sent_at", "from"], format: name)
         let position = columns.map { header.column($0) }
         let parser = TimestampParser(zone: context.zone)
+        let lookups = Lookups(parties: context.parties)
         var records = 0
 
         func reject(_ reason: RejectReason, _ message: String) {
@@ -75,7 +76,7 @@ public enum RapportEmailCSV: InputFormat {
                 continue
             }
             let from: String
-            switch AddressParser.parseSingle(values[4]) {
+            switch lookups.address(values[4]) {
             case .success(let a): from = a
             case .failure(let f):
                 reject(.badAddress, "from: \(f.message)")
@@ -84,10 +85,10 @@ public enum RapportEmailCSV: InputFormat {
             var recipients: [Recipient] = []
             var badRecipients: String?
             for (k, field) in [(5, Recipient.Field.to), (6, Recipient.Field.cc)] {
-                switch AddressParser.parseList(values[k]) {
+                switch lookups.addressList(values[k]) {
                 case .success(let list):
                     for a in list {
-                        recipients.append(Recipient(address: a, party: context.parties.party(of: a, at: at), field: field))
+                        recipients.append(Recipient(address: a, party: lookups.party(of: a, at: at), field: field))
                     }
                 case .failure(let f):
                     badRecipients = "\(columns[k]): \(f.message)"
@@ -108,7 +109,7 @@ public enum RapportEmailCSV: InputFormat {
             sink.emit(
                 Interaction(
                     source: .email, conversation: values[1].trimmingASCIIWhitespace(), id: id, at: at, actor: from,
-                    party: context.parties.party(of: from, at: at), kind: .message, text: values[8],
+                    party: lookups.party(of: from, at: at), kind: .message, text: values[8],
                     attributes: attributes, origin: Origin(file: context.fileIndex, record: reader.line),
                     fingerprint: fingerprint.finish()))
         }

@@ -6,17 +6,26 @@ import RapportTransforms
 /// different content keeps the record whose raw bytes sort first and rejects the rest.
 enum Duplicates {
     struct Settled {
-        var kept: [EmailMessage]
-        var duplicates: [EmailMessage]
-        var rejects: [Reject]
+        var duplicates: [EmailMessage] = []
+        var rejects: [Reject] = []
     }
 
-    static func settle(_ messages: [EmailMessage], files: [InputFile], config: PipelineConfig) -> Settled {
+    /// Leaves in `messages` only the records to use (in place, so they are never held twice).
+    static func settle(_ messages: inout [EmailMessage], files: [InputFile], config: PipelineConfig) -> Settled {
         let d = Deduplicator(messages: messages)
-        var kept = d.kept.map { messages[$0] }
-        var duplicates = d.duplicates.map { messages[$0] }
-        var rejects: [Reject] = []
-        if d.conflicts.isEmpty { return Settled(kept: kept, duplicates: duplicates, rejects: rejects) }
+        var settled = Settled()
+        var keep = [Bool](repeating: false, count: messages.count)
+        for i in d.kept { keep[i] = true }
+        settled.duplicates = d.duplicates.map { messages[$0] }
+        defer {
+            var w = 0
+            for r in messages.indices where keep[r] {
+                if w != r { messages.swapAt(w, r) }
+                w += 1
+            }
+            messages.removeSubrange(w...)
+        }
+        if d.conflicts.isEmpty { return settled }
 
         // Fetch raw record bytes only for the conflicting records, one pass per file involved.
         var wanted: [Int32: Set<Int64>] = [:]
@@ -40,14 +49,14 @@ enum Duplicates {
                 return Deduplicator.originOrder(messages[a].origin, messages[b].origin)
             }!
             let winning = messages[winner]
-            kept.append(winning)
+            keep[winner] = true
             for i in c.candidates where i != winner {
                 let m = messages[i]
                 if m.fingerprint == winning.fingerprint {
-                    duplicates.append(m)
+                    settled.duplicates.append(m)
                 } else {
                     let at = files[Int(winning.origin.file)].display
-                    rejects.append(
+                    settled.rejects.append(
                         Reject(
                             file: m.origin.file, record: m.origin.record, reason: .duplicateConflict,
                             message: "message id \(c.id) is also at \(at):\(winning.origin.record) with different content; kept that one (its raw record sorts first)",
@@ -55,6 +64,6 @@ enum Duplicates {
                 }
             }
         }
-        return Settled(kept: kept, duplicates: duplicates, rejects: rejects)
+        return settled
     }
 }

@@ -134,12 +134,17 @@ public enum Runner {
             parties: parties)
 
         // Ingest: every file, in parallel; a file that cannot be read contributes nothing.
-        let outcomes = Ingestion.readAll(files, config: config, analyzer: analyzer, now: options.now, jobs: options.jobs)
+        var outcomes = Ingestion.readAll(files, config: config, analyzer: analyzer, now: options.now, jobs: options.jobs)
         let runID = options.runID ?? defaultRunID(options.now)
         var summary = RunSummary(runID: runID, pipeline: config.name)
         var rejects: [Reject] = []
         var allMessages: [EmailMessage] = []
-        for o in outcomes {
+        allMessages.reserveCapacity(outcomes.reduce(0) { $0 + $1.messages.count })
+        for i in outcomes.indices {
+            // Move each file's messages out, so that they are held once.
+            allMessages.append(contentsOf: outcomes[i].messages)
+            outcomes[i].messages = []
+            let o = outcomes[i]
             var report = FileReport(
                 file: o.file.display, format: o.file.source.format.name, kind: o.file.source.kind, bytes: o.bytesOnDisk,
                 decodedBytes: o.bytesDecoded)
@@ -162,9 +167,9 @@ public enum Runner {
         }
 
         // Duplicates settle before threading, so that a message counts once wherever it appears.
-        let settled = Duplicates.settle(allMessages, files: files, config: config)
+        let settled = Duplicates.settle(&allMessages, files: files, config: config)
         rejects += settled.rejects
-        for m in settled.kept { summary.files[Int(m.origin.file)].used += 1 }
+        for m in allMessages { summary.files[Int(m.origin.file)].used += 1 }
         for m in settled.duplicates { summary.files[Int(m.origin.file)].duplicates += 1 }
         for r in settled.rejects { summary.files[Int(r.file)].rejected += 1 }
 
@@ -183,9 +188,10 @@ public enum Runner {
         }
 
         // Transform: threads, turns, escalation; then SLA targets.
-        let asOf = options.asOf ?? settled.kept.map(\.at).max() ?? options.now
+        let asOf = options.asOf ?? allMessages.lazy.map(\.at).max() ?? options.now
         summary.asOf = asOf
-        let built = EmailConversations.build(settled.kept, asOf: asOf)
+        let earliest = allMessages.lazy.map(\.at).filter { $0 <= asOf }.min()
+        let built = EmailConversations.build(consume(&allMessages), asOf: asOf)
         var facts = built.facts
         summary.notes += built.notes
         for m in settled.duplicates where m.at <= asOf { facts.events.append(EventFact(kind: .duplicate, at: m.at, partner: nil)) }
@@ -193,7 +199,6 @@ public enum Runner {
 
         // Aggregate over the window.
         let cutter = PeriodCutter(kind: config.period, zone: config.zone)
-        let earliest = settled.kept.lazy.map(\.at).filter { $0 <= asOf }.min()
         let window = Window.periods(options.window, cutter: cutter, earliest: earliest, asOf: asOf)
         summary.window = window
         let aggregator = Aggregator(sources: config.sourceKinds, trust: config.trust, context: AggregationContext(cutter: cutter))
@@ -206,6 +211,13 @@ public enum Runner {
         summary.partnersWithData = Set(aggregates.trust.map(\.partner)).count
         let context = ReportContext(partners: config.partnerInfos, cutter: cutter, window: window, files: files.map(\.display))
         return Computation(summary: summary, facts: facts, rejects: rejects, aggregates: aggregates, context: context)
+    }
+
+    /// Hands an array over and leaves an empty one, so the caller no longer holds it.
+    static func consume<T>(_ array: inout [T]) -> [T] {
+        let moved = array
+        array = []
+        return moved
     }
 
     static func defaultRunID(_ now: Instant) -> String {

@@ -10,14 +10,23 @@ public struct ReportContext: Sendable {
     /// Input files by index, as the user would recognise them.
     public var files: [String]
 
+    /// Each partner's position when partners are sorted by id (bytes); used as a sort key.
+    private let rank: [Int]
+
     public init(partners: [PartnerInfo], cutter: PeriodCutter, window: [Period], files: [String]) {
         self.partners = partners
         self.cutter = cutter
         self.window = window
         self.files = files
+        var rank = [Int](repeating: 0, count: partners.count)
+        for (r, i) in partners.indices.sorted(by: { bytesLess(partners[$0].id, partners[$1].id) }).enumerated() { rank[i] = r + 1 }
+        self.rank = rank
     }
 
     public func partnerID(_ index: Int?) -> String { index.map { partners[$0].id } ?? "" }
+
+    /// Sort key for a partner: 0 for none (empty sorts first), then by id.
+    public func partnerRank(_ index: Int?) -> Int { index.map { rank[$0] } ?? 0 }
 
     /// Label, start and end cells for a period; `nil` is the whole window (`total`).
     public func periodCells(_ period: Period?) -> [Cell] {

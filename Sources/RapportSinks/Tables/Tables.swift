@@ -25,9 +25,9 @@ public enum Tables {
             let pa = a.period?.start.daysSinceEpoch ?? Int64.max
             let pb = b.period?.start.daysSinceEpoch ?? Int64.max
             if pa != pb { return pa < pb }
-            let ia = context.partnerID(a.partner)
-            let ib = context.partnerID(b.partner)
-            if ia != ib { return bytesLess(ia, ib) }
+            let ia = context.partnerRank(a.partner)
+            let ib = context.partnerRank(b.partner)
+            if ia != ib { return ia < ib }
             return bytesLess(a.metric, b.metric)
         }
         let out = try OutputFile(path: path)
@@ -43,7 +43,7 @@ public enum Tables {
     public static func writeTrust(_ rows: [TrustRow], context: ReportContext, to path: String) throws(RapportError) {
         let sorted = rows.sorted { a, b in
             if a.period != b.period { return a.period < b.period }
-            return bytesLess(context.partnerID(a.partner), context.partnerID(b.partner))
+            return context.partnerRank(a.partner) < context.partnerRank(b.partner)
         }
         let out = try OutputFile(path: path)
         try out.write(CSVFormatting.header(trustColumns))
@@ -62,19 +62,18 @@ public enum Tables {
     /// Turns opened in the window.
     public static func writeResponses(_ turns: [TurnFact], context: ReportContext, to path: String) throws(RapportError) {
         let inWindow = Set(context.window)
-        let rows = turns.map { (t: $0, period: context.cutter.period(of: $0.openedAt)) }.filter { inWindow.contains($0.period) }
+        let rows = turns.map { (t: $0, period: context.cutter.period(of: $0.openedAt), rank: context.partnerRank($0.partner)) }
+            .filter { inWindow.contains($0.period) }
         let sorted = rows.sorted { a, b in
             if a.period != b.period { return a.period < b.period }
-            let ia = context.partnerID(a.t.partner)
-            let ib = context.partnerID(b.t.partner)
-            if ia != ib { return bytesLess(ia, ib) }
+            if a.rank != b.rank { return a.rank < b.rank }
             if a.t.source != b.t.source { return bytesLess(a.t.source.rawValue, b.t.source.rawValue) }
             if a.t.conversation != b.t.conversation { return bytesLess(a.t.conversation, b.t.conversation) }
             return a.t.turn < b.t.turn
         }
         let out = try OutputFile(path: path)
         try out.write(CSVFormatting.header(responsesColumns))
-        for (t, period) in sorted {
+        for (t, period, _) in sorted {
             let cells: [Cell] = [
                 .text(t.source.rawValue), .text(t.conversation), .integer(t.turn), .text(context.partnerID(t.partner)),
                 .text(period.label), .instant(t.openedAt), .optional(t.answeredAt), .bool(t.isAnswered),
@@ -89,18 +88,17 @@ public enum Tables {
     /// Conversations whose first message falls in the window, internal ones included (empty partner).
     public static func writeConversations(_ conversations: [ConversationFact], context: ReportContext, to path: String) throws(RapportError) {
         let inWindow = Set(context.window)
-        let rows = conversations.map { (c: $0, period: context.cutter.period(of: $0.openedAt)) }.filter { inWindow.contains($0.period) }
+        let rows = conversations.map { (c: $0, period: context.cutter.period(of: $0.openedAt), rank: context.partnerRank($0.partner)) }
+            .filter { inWindow.contains($0.period) }
         let sorted = rows.sorted { a, b in
             if a.period != b.period { return a.period < b.period }
-            let ia = context.partnerID(a.c.partner)
-            let ib = context.partnerID(b.c.partner)
-            if ia != ib { return bytesLess(ia, ib) }
+            if a.rank != b.rank { return a.rank < b.rank }
             if a.c.source != b.c.source { return bytesLess(a.c.source.rawValue, b.c.source.rawValue) }
             return bytesLess(a.c.conversation, b.c.conversation)
         }
         let out = try OutputFile(path: path)
         try out.write(CSVFormatting.header(conversationsColumns))
-        for (c, period) in sorted {
+        for (c, period, _) in sorted {
             let cells: [Cell] = [
                 .text(c.source.rawValue), .text(c.conversation), .text(context.partnerID(c.partner)), .text(period.label),
                 .instant(c.openedAt), .integer(c.messages), .integer(c.turns), .bool(c.isEscalated),

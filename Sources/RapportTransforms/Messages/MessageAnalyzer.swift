@@ -46,9 +46,12 @@ public struct MessageAnalyzer: Sendable {
             flags.insert(.automated)
         } else if m.party.isClient {
             // Only client text is read here: acknowledgements and escalation phrases are client-side rules.
-            let cleaned = TextCleaner.clean(m.text, isHTML: m.textIsHTML)
-            if settings.acknowledgements.isAcknowledgement(cleaned: cleaned) { flags.insert(.acknowledgement) }
-            if let phrases = settings.escalationPhrases, phrases.matches(cleaned) { flags.insert(.escalationPhrase) }
+            var text = m.text
+            let cleaned = text.withUTF8 { TextCleaner.clean(bytes: $0, isHTML: m.textIsHTML) }
+            cleaned.withUnsafeBufferPointer { b in
+                if settings.acknowledgements.isAcknowledgement(cleaned: b) { flags.insert(.acknowledgement) }
+                if let phrases = settings.escalationPhrases, phrases.matches(bytes: b) { flags.insert(.escalationPhrase) }
+            }
         }
         var firstPartner: Int16 = -1
         var contacts: [String] = []

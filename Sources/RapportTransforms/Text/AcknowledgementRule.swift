@@ -2,12 +2,17 @@
 /// (METRICS.md, "Response latency"): after dropping a greeting line and
 /// everything from a sign-off line, the body has at most 12 words, no `?`,
 /// and either no words or a whole-word match for an acknowledgement phrase.
+///
+/// Greetings, sign-offs and phrases are compared case-insensitively; words are
+/// rules-v1 words (white-space-separated tokens with an alnum scalar); for phrase
+/// matching a word's leading and trailing non-alnum scalars are ignored
+/// ("thanks!" is "thanks").
 public struct AcknowledgementRule: Sendable {
     public static let defaultPhrases = [
         "thanks", "thank you", "thx", "cheers", "got it", "noted", "perfect", "great", "that works", "all good",
         "resolved", "appreciate", "appreciated",
     ]
-    static let greetings = ["hi", "hello", "dear", "good"]
+    static let greetings: Set<String> = ["hi", "hello", "dear", "good"]
     static let signOffs: Set<String> = [
         "thanks", "thank you", "many thanks", "cheers", "best", "best regards", "kind regards", "regards",
     ]
@@ -16,60 +21,113 @@ public struct AcknowledgementRule: Sendable {
     private let phrases: [[String]]
 
     public init(phrases: [String] = AcknowledgementRule.defaultPhrases) {
-        self.phrases = phrases.map { $0.lowercased().split(whereSeparator: { $0.unicodeScalars.allSatisfy(UnicodeRules.isWhiteSpace) }).map(String.init) }
+        self.phrases = phrases.map { $0.lowercased().unicodeScalars.split(whereSeparator: UnicodeRules.isWhiteSpace).map { String($0) } }
             .filter { !$0.isEmpty }
     }
 
     /// `cleaned` is the message text after ``TextCleaner/clean(_:isHTML:)``.
     public func isAcknowledgement(cleaned: String) -> Bool {
-        let body = Self.body(of: cleaned)
-        if body.unicodeScalars.contains("?") { return false }
-        let words = Self.lowerWords(body)
-        if words.count > 12 { return false }
+        var copy = cleaned
+        return copy.withUTF8 { isAcknowledgement(cleaned: $0) }
+    }
+
+    public func isAcknowledgement(cleaned b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let body = Self.bodyLines(b)
+        // No '?' anywhere in the body.
+        for r in body where UnsafeBufferPointer(rebasing: b[r]).contains(UInt8(ascii: "?")) { return false }
+        // Words, lower-cased and edge-trimmed; more than 12 means no.
+        var words: [String] = []
+        for r in body {
+            var i = r.lowerBound
+            while i < r.upperBound {
+                while i < r.upperBound, UTF8Text.whiteSpace(b, i) > 0 { i += UTF8Text.whiteSpace(b, i) }
+                let start = i
+                var firstAlnum = -1
+                var lastAlnumEnd = -1
+                while i < r.upperBound {
+                    if UTF8Text.whiteSpace(b, i) > 0 { break }
+                    let a = UTF8Text.alnum(b, i)
+                    if a > 0 {
+                        if firstAlnum < 0 { firstAlnum = i }
+                        lastAlnumEnd = i + a
+                        i += a
+                    } else {
+                        i += max(1, UTF8Text.scalar(b, i).1)
+                    }
+                }
+                if i > start, firstAlnum >= 0 {
+                    if words.count == 12 { return false }
+                    words.append(Self.lower(b, firstAlnum..<lastAlnumEnd))
+                }
+            }
+        }
         if words.isEmpty { return true }
-        return phrases.contains { phrase in Self.containsWholeWords(words, phrase) }
+        return phrases.contains { Self.containsWholeWords(words, $0) }
     }
 
     /// The text without a leading greeting line and without everything from the first sign-off line.
     public static func body(of text: String) -> String {
-        var lines = UnicodeRules.lines(text)
-        if let first = lines.firstIndex(where: { !UnicodeRules.trimmed($0).isEmpty }) {
-            let line = UnicodeRules.trimmed(lines[first]).lowercased()
-            if line.unicodeScalars.last == ",", let word = firstWord(line), greetings.contains(word) {
+        var copy = text
+        return copy.withUTF8 { b in
+            bodyLines(b).map { String(decoding: UnsafeBufferPointer(rebasing: b[$0]), as: UTF8.self) }.joined(separator: "\n")
+        }
+    }
+
+    /// Line ranges of the body (see ``body(of:)``).
+    static func bodyLines(_ b: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        var lines = UTF8Text.lines(b)
+        if let first = lines.firstIndex(where: { !UTF8Text.trim(b, $0.lowerBound, $0.upperBound).isEmpty }) {
+            let t = UTF8Text.trim(b, lines[first].lowerBound, lines[first].upperBound)
+            if b[t.upperBound - 1] == UInt8(ascii: ","), let word = firstWord(b, t), greetings.contains(word) {
                 lines.remove(at: first)
             }
         }
-        if let signOff = lines.firstIndex(where: { isSignOff(UnicodeRules.trimmed($0).lowercased()) }) {
+        if let signOff = lines.firstIndex(where: { isSignOff(b, UTF8Text.trim(b, $0.lowerBound, $0.upperBound)) }) {
             lines.removeSubrange(signOff...)
         }
-        return lines.joined(separator: "\n")
+        return lines
     }
 
-    static func isSignOff(_ line: String) -> Bool {
-        var scalars = Substring(line).unicodeScalars
-        if let last = scalars.last, last == "," || last == "!" || last == "." { scalars.removeLast() }
-        // Inner white space is compared as single spaces ("Kind  regards").
-        let normalised = String(scalars).unicodeScalars.split(whereSeparator: UnicodeRules.isWhiteSpace).map { String($0) }.joined(separator: " ")
-        return signOffs.contains(normalised)
-    }
-
-    /// The leading run of alnum scalars (so "hi," and "hello team," give "hi" and "hello").
-    static func firstWord(_ line: String) -> String? {
-        var scalars = String.UnicodeScalarView()
-        for s in line.unicodeScalars {
-            if UnicodeRules.isAlnum(s) { scalars.append(s) } else { break }
+    /// A trimmed line that is only a sign-off, optionally followed by one `,`, `!` or `.`.
+    static func isSignOff(_ b: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) -> Bool {
+        guard !line.isEmpty, line.count <= 200 else { return false }
+        var end = line.upperBound
+        let last = b[end - 1]
+        if last == UInt8(ascii: ",") || last == UInt8(ascii: "!") || last == UInt8(ascii: ".") { end -= 1 }
+        // Inner white space compares as single spaces ("Kind  regards").
+        var normalised: [UInt8] = []
+        var i = line.lowerBound
+        var pendingSpace = false
+        while i < end {
+            let w = UTF8Text.whiteSpace(b, i)
+            if w > 0 {
+                pendingSpace = true
+                i += w
+                continue
+            }
+            if pendingSpace && !normalised.isEmpty { normalised.append(0x20) }
+            pendingSpace = false
+            normalised.append(UTF8Text.lowerASCII(b[i]))
+            i += 1
         }
-        return scalars.isEmpty ? nil : String(scalars)
+        return signOffs.contains(String(decoding: normalised, as: UTF8.self))
     }
 
-    /// Rules-v1 words, lower-cased, with leading and trailing non-alnum scalars removed for phrase matching.
-    static func lowerWords(_ text: String) -> [String] {
-        UnicodeRules.words(in: text.lowercased()).map { token in
-            var s = Substring.UnicodeScalarView(token)
-            while let f = s.first, !UnicodeRules.isAlnum(f) { s.removeFirst() }
-            while let l = s.last, !UnicodeRules.isAlnum(l) { s.removeLast() }
-            return String(String.UnicodeScalarView(s))
+    /// The leading run of alnum scalars, lower-cased ("Hi," and "Hello team," give "hi" and "hello").
+    static func firstWord(_ b: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) -> String? {
+        var i = line.lowerBound
+        while i < line.upperBound {
+            let a = UTF8Text.alnum(b, i)
+            if a == 0 { break }
+            i += a
         }
+        return i == line.lowerBound ? nil : lower(b, line.lowerBound..<i)
+    }
+
+    static func lower(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> String {
+        let slice = UnsafeBufferPointer(rebasing: b[r])
+        if slice.allSatisfy({ $0 < 0x80 }) { return String(decoding: slice.map(UTF8Text.lowerASCII), as: UTF8.self) }
+        return String(decoding: slice, as: UTF8.self).lowercased()
     }
 
     /// True when `phrase` occurs as consecutive whole words in `words`.

@@ -47,9 +47,17 @@ public final class PhraseMatcher: @unchecked Sendable {
 
     /// True when any pattern matches somewhere in `text`.
     public func matches(_ text: String) -> Bool {
-        if compiled.isEmpty { return false }
-        return text.withCString { cs in
-            compiled.contains { regexec($0, cs, 0, nil, 0) == 0 }
+        var copy = text
+        return copy.withUTF8 { matches(bytes: $0) }
+    }
+
+    /// True when any pattern matches somewhere in the UTF-8 bytes (no NUL terminator needed:
+    /// glibc's REG_STARTEND bounds the match by `pmatch[0]`).
+    public func matches(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if compiled.isEmpty || bytes.isEmpty { return false }
+        var bounds = regmatch_t(rm_so: 0, rm_eo: regoff_t(bytes.count))
+        return bytes.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) { cs in
+            compiled.contains { regexec($0, cs, 1, &bounds, REG_STARTEND) == 0 }
         }
     }
 

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Cleans a message body before anything is counted in it, exactly as METRICS.md
 /// "Cleaning text" says, in this order:
 /// 1. HTML (ticket text always; an e-mail body only when it looks like HTML):
@@ -13,31 +15,65 @@
 /// a URL runs from `http://`, `https://`, `ftp://`, `www.` or `mailto:` to the next
 /// white space; an e-mail address is a run of characters other than white space and
 /// `<>()[]"',;:` that holds an `@` with something on each side.
+///
+/// Works on UTF-8 bytes (every client message passes through here); the `String`
+/// functions are conveniences over the byte ones.
 public enum TextCleaner {
-    /// True when an e-mail body is HTML: starts with `<html` or `<!DOCTYPE html`, or holds a `<br`, `<p>` or `<div` tag.
-    public static func looksLikeHTML(_ text: String) -> Bool {
-        let lowered = text.utf8.prefix(64).drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
-        let head = String(decoding: lowered, as: UTF8.self).lowercased()
-        if head.hasPrefix("<html") || head.hasPrefix("<!doctype html") { return true }
-        return containsCaseInsensitive(text, "<br") || containsCaseInsensitive(text, "<p>") || containsCaseInsensitive(text, "<div")
+    public static func clean(_ text: String, isHTML: Bool = false) -> String {
+        var copy = text
+        let bytes = copy.withUTF8 { clean(bytes: $0, isHTML: isHTML) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Runs all four steps. `isHTML` forces step 1 (ticket text); otherwise it runs when the text looks like HTML.
-    public static func clean(_ text: String, isHTML: Bool = false) -> String {
-        var t = text
-        if isHTML || looksLikeHTML(t) { t = stripHTML(t) }
-        t = removeQuotedHistoryAndSignature(t)
-        t = removeURLsAndAddresses(t)
-        return t
+    /// All four steps on UTF-8 bytes.
+    public static func clean(bytes: UnsafeBufferPointer<UInt8>, isHTML: Bool) -> [UInt8] {
+        if isHTML || looksLikeHTML(bytes) {
+            let html = stripHTML(bytes)
+            return html.withUnsafeBufferPointer { removeURLsAndAddresses(removeQuotedHistoryAndSignature($0)) }
+        }
+        return removeURLsAndAddresses(removeQuotedHistoryAndSignature(bytes))
+    }
+
+    /// True when an e-mail body is HTML: starts with `<html` or `<!DOCTYPE html`, or holds a `<br`, `<p>` or `<div` tag.
+    public static func looksLikeHTML(_ text: String) -> Bool {
+        var copy = text
+        return copy.withUTF8 { looksLikeHTML($0) }
+    }
+
+    public static func looksLikeHTML(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var start = 0
+        while start < b.count, b[start] == 0x20 || b[start] == 0x09 || b[start] == 0x0A || b[start] == 0x0D { start += 1 }
+        if startsWithLower(b, start, "<html") || startsWithLower(b, start, "<!doctype html") { return true }
+        var i = 0
+        guard let base = b.baseAddress else { return false }
+        while i < b.count {
+            guard let hit = memchr(base + i, 0x3C, b.count - i) else { return false }
+            let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            if startsWithLower(b, at, "<br") || startsWithLower(b, at, "<p>") || startsWithLower(b, at, "<div") { return true }
+            i = at + 1
+        }
+        return false
+    }
+
+    private static func startsWithLower(_ b: UnsafeBufferPointer<UInt8>, _ i: Int, _ lowered: StaticString) -> Bool {
+        let n = lowered.utf8CodeUnitCount
+        guard i + n <= b.count else { return false }
+        let p = lowered.utf8Start
+        for k in 0..<n where UTF8Text.lowerASCII(b[i + k]) != p[k] { return false }
+        return true
     }
 
     // MARK: 1. HTML
 
     private static let lineBreakTags: Set<String> = ["br", "p", "/p", "div", "/div", "li"]
 
-    /// Drops tags (and comments), decodes entities, turns block tags into line breaks.
     public static func stripHTML(_ text: String) -> String {
-        let b = Array(text.utf8)
+        var copy = text
+        return String(decoding: copy.withUTF8 { stripHTML($0) }, as: UTF8.self)
+    }
+
+    /// Drops tags (and comments), decodes entities, turns block tags into line breaks.
+    public static func stripHTML(_ b: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(b.count)
         var i = 0
@@ -59,7 +95,7 @@ public enum TextCleaner {
                 var nameEnd = i + 1
                 if b[nameEnd] == UInt8(ascii: "/") { nameEnd += 1 }
                 while nameEnd < close, isNameByte(b[nameEnd]) { nameEnd += 1 }
-                let name = String(decoding: b[(i + 1)..<nameEnd], as: UTF8.self).lowercased()
+                let name = String(decoding: UnsafeBufferPointer(rebasing: b[(i + 1)..<nameEnd]), as: UTF8.self).lowercased()
                 if lineBreakTags.contains(name) { out.append(0x0A) }
                 i = close + 1
             } else if c == UInt8(ascii: "&") {
@@ -75,7 +111,7 @@ public enum TextCleaner {
                 i += 1
             }
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     private static func isTagStart(_ c: UInt8) -> Bool {
@@ -97,14 +133,14 @@ public enum TextCleaner {
     ]
 
     /// Decodes `&name;`, `&#123;` or `&#x1F600;` at `i`; returns UTF-8 bytes and the entity's length.
-    private static func decodeEntity(_ b: [UInt8], at i: Int) -> ([UInt8], Int)? {
+    private static func decodeEntity(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> ([UInt8], Int)? {
         var j = i + 1
         while j < b.count, j - i <= 32, b[j] != UInt8(ascii: ";") {
             if b[j] == 0x20 || b[j] == UInt8(ascii: "&") || b[j] == UInt8(ascii: "<") { return nil }
             j += 1
         }
         guard j < b.count, b[j] == UInt8(ascii: ";"), j > i + 1 else { return nil }
-        let body = String(decoding: b[(i + 1)..<j], as: UTF8.self)
+        let body = String(decoding: UnsafeBufferPointer(rebasing: b[(i + 1)..<j]), as: UTF8.self)
         var value: UInt32?
         if body.hasPrefix("#x") || body.hasPrefix("#X") {
             value = UInt32(body.dropFirst(2), radix: 16)
@@ -120,87 +156,122 @@ public enum TextCleaner {
     // MARK: 2–3. Quoted history and signature
 
     public static func removeQuotedHistoryAndSignature(_ text: String) -> String {
-        let lines = UnicodeRules.lines(text)
-        var kept: [String] = []
-        kept.reserveCapacity(lines.count)
+        var copy = text
+        return String(decoding: copy.withUTF8 { removeQuotedHistoryAndSignature($0) }, as: UTF8.self)
+    }
+
+    public static func removeQuotedHistoryAndSignature(_ b: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        let lines = UTF8Text.lines(b)
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count)
+        var first = true
         var index = 0
         lineLoop: while index < lines.count {
             let line = lines[index]
-            let trimmed = UnicodeRules.trimmed(line)
-            if trimmed.unicodeScalars.first == ">" {
+            let trimmed = UTF8Text.trim(b, line.lowerBound, line.upperBound)
+            if !trimmed.isEmpty, b[trimmed.lowerBound] == UInt8(ascii: ">") {
                 index += 1
                 continue
             }
-            if isAttribution(trimmed) || trimmed == "-----Original Message-----" { break }
-            if trimmed.hasPrefix("From:") {
+            if isAttribution(b, trimmed) || UTF8Text.equals(b, trimmed, "-----Original Message-----") { break }
+            if UTF8Text.hasPrefix(b, trimmed, "From:") {
                 for k in 1...3 where index + k < lines.count {
-                    if UnicodeRules.trimmed(lines[index + k]).hasPrefix("Sent:") { break lineLoop }
+                    let next = lines[index + k]
+                    if UTF8Text.hasPrefix(b, UTF8Text.trim(b, next.lowerBound, next.upperBound), "Sent:") { break lineLoop }
                 }
             }
             // Signature: a line that is exactly "-- " (a trailing CR from CRLF text aside).
-            if line == "-- " || line == "-- \r" { break }
-            kept.append(line)
+            if UTF8Text.equals(b, line, "-- ") || UTF8Text.equals(b, line, "-- \r") { break }
+            if !first { out.append(0x0A) }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[line]))
+            first = false
             index += 1
         }
-        return kept.joined(separator: "\n")
+        return out
     }
 
     /// `On … wrote:` or `Am … schrieb:` as a whole trimmed line.
-    private static func isAttribution(_ s: String) -> Bool {
-        (s.hasPrefix("On ") && s.hasSuffix("wrote:")) || (s.hasPrefix("Am ") && s.hasSuffix("schrieb:"))
+    private static func isAttribution(_ b: UnsafeBufferPointer<UInt8>, _ s: Range<Int>) -> Bool {
+        (UTF8Text.hasPrefix(b, s, "On ") && UTF8Text.hasSuffix(b, s, "wrote:"))
+            || (UTF8Text.hasPrefix(b, s, "Am ") && UTF8Text.hasSuffix(b, s, "schrieb:"))
     }
 
     // MARK: 4. URLs and addresses
 
     private static let urlPrefixes: [[UInt8]] = ["http://", "https://", "ftp://", "www.", "mailto:"].map { Array($0.utf8) }
-    private static let addressStops: Set<UInt8> = Set("<>()[]\"',;:".utf8)
 
     public static func removeURLsAndAddresses(_ text: String) -> String {
-        let b = Array(text.utf8)
-        guard b.contains(UInt8(ascii: "@")) || b.contains(UInt8(ascii: ":")) || b.contains(UInt8(ascii: ".")) else { return text }
-        var remove = [Bool](repeating: false, count: b.count)
-        var any = false
-        // URLs: from a prefix (at a token start or after punctuation) to the next white space.
-        var i = 0
-        while i < b.count {
-            if startsURL(b, at: i) && (i == 0 || !isWordByte(b[i - 1])) {
-                var j = i
-                while j < b.count, !isSpaceByte(b, j) { j += 1 }
-                for k in i..<j { remove[k] = true }
-                any = true
-                i = j
-            } else {
-                i += 1
-            }
-        }
-        // Addresses: runs of non-space, non-stop bytes holding '@' with something on both sides.
-        i = 0
-        while i < b.count {
-            if b[i] == UInt8(ascii: "@") && !remove[i] {
-                var s = i
-                while s > 0, !isSpaceByte(b, s - 1), !addressStops.contains(b[s - 1]) { s -= 1 }
-                var e = i + 1
-                while e < b.count, !isSpaceByte(b, e), !addressStops.contains(b[e]) { e += 1 }
-                if s < i && e > i + 1 {
-                    for k in s..<e { remove[k] = true }
-                    any = true
-                }
-                i = e
-            } else {
-                i += 1
-            }
-        }
-        if !any { return text }
-        var out: [UInt8] = []
-        out.reserveCapacity(b.count)
-        for k in 0..<b.count where !remove[k] { out.append(b[k]) }
-        return String(decoding: out, as: UTF8.self)
+        let bytes = Array(text.utf8)
+        return String(decoding: removeURLsAndAddresses(bytes), as: UTF8.self)
     }
 
-    private static func startsURL(_ b: [UInt8], at i: Int) -> Bool {
+    public static func removeURLsAndAddresses(_ bytes: [UInt8]) -> [UInt8] {
+        bytes.withUnsafeBufferPointer { b in
+            // Only texts with '@' or a URL prefix (':' or '.') can change.
+            guard let base = b.baseAddress, b.count > 0 else { return bytes }
+            let hasAt = memchr(base, 0x40, b.count) != nil
+            let hasColon = memchr(base, 0x3A, b.count) != nil
+            let hasDot = memchr(base, 0x2E, b.count) != nil
+            guard hasAt || hasColon || hasDot else { return bytes }
+            var remove = [Bool](repeating: false, count: b.count)
+            var any = false
+            var i = 0
+            if hasColon || hasDot {
+                while i < b.count {
+                    if (i == 0 || !isWordByte(b[i - 1])) && startsURL(b, at: i) {
+                        var j = i
+                        while j < b.count, UTF8Text.whiteSpace(b, j) == 0 { j += 1 }
+                        for k in i..<j { remove[k] = true }
+                        any = true
+                        i = j
+                    } else {
+                        i += 1
+                    }
+                }
+            }
+            if hasAt {
+                i = 0
+                while i < b.count {
+                    if b[i] == UInt8(ascii: "@") && !remove[i] {
+                        var s = i
+                        while s > 0, !isAddressStop(b, s - 1) { s -= 1 }
+                        var e = i + 1
+                        while e < b.count, !isAddressStop(b, e) { e += 1 }
+                        if s < i && e > i + 1 {
+                            for k in s..<e { remove[k] = true }
+                            any = true
+                        }
+                        i = e
+                    } else {
+                        i += 1
+                    }
+                }
+            }
+            if !any { return bytes }
+            var out: [UInt8] = []
+            out.reserveCapacity(b.count)
+            for k in 0..<b.count where !remove[k] { out.append(b[k]) }
+            return out
+        }
+    }
+
+    /// White space (any scalar that starts there) or one of `<>()[]"',;:` ends an address.
+    @inline(__always)
+    private static func isAddressStop(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
+        switch b[i] {
+        case 0x3C, 0x3E, 0x28, 0x29, 0x5B, 0x5D, 0x22, 0x27, 0x2C, 0x3B, 0x3A: return true
+        default:
+            if b[i] & 0xC0 == 0x80 { return false }  // continuation bytes belong to the scalar before
+            return UTF8Text.whiteSpace(b, i) > 0
+        }
+    }
+
+    private static func startsURL(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
+        let c = UTF8Text.lowerASCII(b[i])
+        guard c == UInt8(ascii: "h") || c == UInt8(ascii: "f") || c == UInt8(ascii: "w") || c == UInt8(ascii: "m") else { return false }
         for p in urlPrefixes where i + p.count <= b.count {
             var ok = true
-            for k in 0..<p.count where (b[i + k] | (p[k] >= 0x61 ? 0x20 : 0)) != p[k] {
+            for k in 0..<p.count where UTF8Text.lowerASCII(b[i + k]) != p[k] {
                 ok = false
                 break
             }
@@ -211,38 +282,5 @@ public enum TextCleaner {
 
     private static func isWordByte(_ c: UInt8) -> Bool {
         (c | 0x20 >= 0x61 && c | 0x20 <= 0x7A) || (c >= 0x30 && c <= 0x39) || c >= 0x80
-    }
-
-    /// ASCII white space, or U+00A0 / other multi-byte white space starting at `i` (checked by decoding).
-    private static func isSpaceByte(_ b: [UInt8], _ i: Int) -> Bool {
-        let c = b[i]
-        if c < 0x80 { return c == 0x20 || (c >= 0x09 && c <= 0x0D) }
-        // Lead bytes of multi-byte white space (U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028/9, U+202F, U+205F, U+3000).
-        if c == 0xC2, i + 1 < b.count { return b[i + 1] == 0x85 || b[i + 1] == 0xA0 }
-        if c == 0xE1, i + 2 < b.count { return b[i + 1] == 0x9A && b[i + 2] == 0x80 }
-        if c == 0xE2, i + 2 < b.count {
-            if b[i + 1] == 0x80 { return (b[i + 2] >= 0x80 && b[i + 2] <= 0x8A) || b[i + 2] == 0xA8 || b[i + 2] == 0xA9 || b[i + 2] == 0xAF }
-            if b[i + 1] == 0x81 { return b[i + 2] == 0x9F }
-        }
-        if c == 0xE3, i + 2 < b.count { return b[i + 1] == 0x80 && b[i + 2] == 0x80 }
-        return false
-    }
-
-    private static func containsCaseInsensitive(_ text: String, _ needle: String) -> Bool {
-        let n = Array(needle.utf8)
-        let b = text.utf8
-        guard b.count >= n.count else { return false }
-        var matched = 0
-        // Needles here start with '<', which never occurs inside a partial match, so a simple scan is exact.
-        for c in b {
-            let lc = (c >= 0x41 && c <= 0x5A) ? c | 0x20 : c
-            if lc == n[matched] {
-                matched += 1
-                if matched == n.count { return true }
-            } else {
-                matched = lc == n[0] ? 1 : 0
-            }
-        }
-        return false
     }
 }

@@ -12,8 +12,9 @@ public enum EmailConversations {
     }
 
     /// `messages` must be de-duplicated. Messages after `asOf` have not happened yet and are ignored.
-    public static func build(_ all: [EmailMessage], asOf: Instant) -> Result {
-        let messages = all.filter { $0.at <= asOf }
+    public static func build(_ all: consuming [EmailMessage], asOf: Instant) -> Result {
+        var messages = consume all
+        messages.removeAll { $0.at > asOf }
         let threads = EmailThreads(messages: messages)
         var result = Result()
         result.notes = threads.brokenCycles.map { "reply cycle broken at its smallest id: \($0)" }

@@ -1,0 +1,43 @@
+# Rapport: the two commands a new user needs are `make report` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := report
+
+SWIFT ?= swift
+PIPELINE ?= pipelines/weekly.yaml
+REPORT_DIR ?= out/weekly
+# Debian packages the build needs (system libraries linked by Package.swift).
+DEBIAN_PACKAGES := zlib1g-dev libxml2-dev pkg-config
+BENCH_DATA ?= Benchmarks/.data
+
+.PHONY: report test build release deps bench clean
+
+## Installs the system libraries when they are missing (fresh machine), as root or through sudo.
+deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "rapport: installing$$missing"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+release: deps
+	$(SWIFT) build -c release --product rapport
+
+build: deps
+	$(SWIFT) build
+
+## Builds in release mode, runs the weekly pipeline over fixtures/, prints where the report is.
+report: release
+	@.build/release/rapport run $(PIPELINE) --out $(REPORT_DIR)
+	@echo "rapport: report in $(REPORT_DIR)/ (trust_report.csv, metrics.csv, responses.csv, conversations.csv, rejects.csv, definitions.csv, report.json)"
+
+## Unit, golden, property and end-to-end tests (the command-line tests need the built binary).
+test: build
+	$(SWIFT) test
+
+## Throughput on a generated 1 GB export (cached in Benchmarks/.data): wall time, MB/s, peak memory.
+bench: release
+	@Benchmarks/run.sh $(BENCH_DATA)
+
+clean:
+	rm -rf .build out

@@ -1,0 +1,105 @@
+/// Byte-level helpers for the text rules: the same classes as ``UnicodeRules`` (White_Space,
+/// L*/Nd) decided on UTF-8 bytes, with an ASCII fast path. Text rules run on every client
+/// message, so they avoid building `String`s scalar by scalar.
+public enum UTF8Text {
+    /// Decodes the scalar starting at `i` (invalid UTF-8 decodes to U+FFFD, one byte).
+    @inline(__always)
+    public static func scalar(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> (Unicode.Scalar, Int) {
+        let c0 = b[i]
+        if c0 < 0x80 { return (Unicode.Scalar(c0), 1) }
+        let n = b.count
+        if c0 & 0xE0 == 0xC0, i + 1 < n, b[i + 1] & 0xC0 == 0x80 {
+            let v = UInt32(c0 & 0x1F) << 6 | UInt32(b[i + 1] & 0x3F)
+            if v >= 0x80, let s = Unicode.Scalar(v) { return (s, 2) }
+        } else if c0 & 0xF0 == 0xE0, i + 2 < n, b[i + 1] & 0xC0 == 0x80, b[i + 2] & 0xC0 == 0x80 {
+            let v = UInt32(c0 & 0x0F) << 12 | UInt32(b[i + 1] & 0x3F) << 6 | UInt32(b[i + 2] & 0x3F)
+            if v >= 0x800, let s = Unicode.Scalar(v) { return (s, 3) }
+        } else if c0 & 0xF8 == 0xF0, i + 3 < n, b[i + 1] & 0xC0 == 0x80, b[i + 2] & 0xC0 == 0x80, b[i + 3] & 0xC0 == 0x80 {
+            let v = UInt32(c0 & 0x07) << 18 | UInt32(b[i + 1] & 0x3F) << 12 | UInt32(b[i + 2] & 0x3F) << 6 | UInt32(b[i + 3] & 0x3F)
+            if v >= 0x10000, let s = Unicode.Scalar(v) { return (s, 4) }
+        }
+        return ("\u{FFFD}", 1)
+    }
+
+    /// Length of the white-space scalar at `i`, or 0.
+    @inline(__always)
+    public static func whiteSpace(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int {
+        let c = b[i]
+        if c < 0x80 { return (c == 0x20 || (c >= 0x09 && c <= 0x0D)) ? 1 : 0 }
+        let (s, len) = scalar(b, i)
+        return UnicodeRules.isWhiteSpace(s) ? len : 0
+    }
+
+    /// Length of the alnum scalar at `i`, or 0.
+    @inline(__always)
+    public static func alnum(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int {
+        let c = b[i]
+        if c < 0x80 { return ((c >= 0x30 && c <= 0x39) || (c | 0x20 >= 0x61 && c | 0x20 <= 0x7A)) ? 1 : 0 }
+        let (s, len) = scalar(b, i)
+        return UnicodeRules.isAlnum(s) ? len : 0
+    }
+
+    /// `[start, end)` without leading and trailing white space.
+    @inline(__always)
+    public static func trim(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Range<Int> {
+        var s = start
+        while s < end {
+            let w = whiteSpace(b, s)
+            if w == 0 { break }
+            s += w
+        }
+        var e = end
+        while e > s {
+            // Step back over one scalar (continuation bytes first).
+            var k = e - 1
+            while k > s, b[k] & 0xC0 == 0x80 { k -= 1 }
+            if whiteSpace(b, k) == e - k { e = k } else { break }
+        }
+        return s..<e
+    }
+
+    /// Line ranges split at LF (a CR before it stays with its line).
+    public static func lines(_ b: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var start = 0
+        var i = 0
+        let n = b.count
+        while i < n {
+            if b[i] == 0x0A {
+                out.append(start..<i)
+                start = i + 1
+            }
+            i += 1
+        }
+        out.append(start..<n)
+        return out
+    }
+
+    /// True when `b[range]` begins with `prefix` (ASCII, exact case).
+    @inline(__always)
+    public static func hasPrefix(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ prefix: StaticString) -> Bool {
+        let p = prefix.utf8Start
+        let n = prefix.utf8CodeUnitCount
+        guard range.count >= n else { return false }
+        for k in 0..<n where b[range.lowerBound + k] != p[k] { return false }
+        return true
+    }
+
+    @inline(__always)
+    public static func hasSuffix(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ suffix: StaticString) -> Bool {
+        let p = suffix.utf8Start
+        let n = suffix.utf8CodeUnitCount
+        guard range.count >= n else { return false }
+        let base = range.upperBound - n
+        for k in 0..<n where b[base + k] != p[k] { return false }
+        return true
+    }
+
+    @inline(__always)
+    public static func equals(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ literal: StaticString) -> Bool {
+        range.count == literal.utf8CodeUnitCount && hasPrefix(b, range, literal)
+    }
+
+    @inline(__always)
+    public static func lowerASCII(_ c: UInt8) -> UInt8 { (c >= 0x41 && c <= 0x5A) ? c | 0x20 : c }
+}
