@@ -3,33 +3,49 @@
 public struct Glob: Hashable, Sendable, CustomStringConvertible {
     public let pattern: String
     private let scalars: [Unicode.Scalar]
-    private let isLiteral: Bool
+    /// The lower-cased pattern as bytes when it is ASCII (the fast path).
+    private let asciiPattern: [UInt8]?
 
     public init(_ pattern: String) {
         self.pattern = pattern
         let lowered = pattern.lowercased()
         self.scalars = Array(lowered.unicodeScalars)
-        self.isLiteral = !lowered.contains("*") && !lowered.contains("?")
+        self.asciiPattern = lowered.utf8.allSatisfy { $0 < 0x80 } ? Array(lowered.utf8) : nil
     }
 
     /// True when `text` (compared case-insensitively) matches the whole pattern.
     public func matches(_ text: String) -> Bool {
-        let lowered = text.lowercased()
-        if isLiteral { return lowered.unicodeScalars.elementsEqual(scalars) }
-        return Glob.match(scalars[...], Array(lowered.unicodeScalars)[...])
+        if let asciiPattern {
+            var copy = text
+            let ascii: Bool? = copy.withUTF8 { b in
+                guard b.allSatisfy({ $0 < 0x80 }) else { return nil }
+                return asciiPattern.withUnsafeBufferPointer { p in
+                    Glob.match(p, b, star: UInt8(ascii: "*"), any: UInt8(ascii: "?")) { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }
+                }
+            }
+            if let ascii { return ascii }
+        }
+        let lowered = Array(text.lowercased().unicodeScalars)
+        return scalars.withUnsafeBufferPointer { p in
+            lowered.withUnsafeBufferPointer { s in Glob.match(p, s, star: "*", any: "?") { $0 } }
+        }
     }
 
-    /// Iterative wildcard match with single backtracking point (linear for one `*`, never exponential).
-    private static func match(_ p: ArraySlice<Unicode.Scalar>, _ s: ArraySlice<Unicode.Scalar>) -> Bool {
-        var pi = p.startIndex
-        var si = s.startIndex
+    /// Iterative wildcard match with one backtracking point: linear for one `*`, never exponential.
+    @inline(__always)
+    private static func match<T: Equatable>(
+        _ p: UnsafeBufferPointer<T>, _ s: UnsafeBufferPointer<T>, star: T, any: T, normalise: (T) -> T
+    ) -> Bool {
+        var pi = 0
+        var si = 0
         var starP = -1
         var starS = -1
-        while si < s.endIndex {
-            if pi < p.endIndex, p[pi] == "?" || p[pi] == s[si] {
+        while si < s.count {
+            let c = normalise(s[si])
+            if pi < p.count, p[pi] == any || p[pi] == c {
                 pi += 1
                 si += 1
-            } else if pi < p.endIndex, p[pi] == "*" {
+            } else if pi < p.count, p[pi] == star {
                 starP = pi
                 starS = si
                 pi += 1
@@ -41,8 +57,8 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
                 return false
             }
         }
-        while pi < p.endIndex, p[pi] == "*" { pi += 1 }
-        return pi == p.endIndex
+        while pi < p.count, p[pi] == star { pi += 1 }
+        return pi == p.count
     }
 
     public var description: String { pattern }

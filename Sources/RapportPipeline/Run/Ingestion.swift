@@ -50,15 +50,16 @@ enum Ingestion {
         return file.path.hasSuffix(".gz") ? try GzipByteSource(raw) : raw
     }
 
-    static func read(_ file: InputFile, config: PipelineConfig, analyzer: MessageAnalyzer, now: Instant) -> FileOutcome {
+    static func read(_ file: InputFile, config: PipelineConfig, analysis: MessageAnalyzer.Settings, parties: PartyDirectory, now: Instant) -> FileOutcome {
         var outcome = FileOutcome(file: file)
+        let analyzer = MessageAnalyzer(settings: analysis, parties: parties)
         let collector = FileCollector(analyzer: analyzer)
         var counter: CountingSource?
         do {
             let source = CountingSource(try open(file))
             counter = source
             let context = FormatContext(
-                fileIndex: file.index, displayPath: file.display, zone: file.source.zone, parties: analyzer.parties, now: now,
+                fileIndex: file.index, displayPath: file.display, zone: file.source.zone, parties: parties, now: now,
                 csv: CSVReader.Options(maxRecordBytes: config.maxRecordBytes))
             outcome.recordsRead = try file.source.format.read(source, context: context, into: collector)
             outcome.messages = collector.messages
@@ -75,12 +76,14 @@ enum Ingestion {
     }
 
     /// Reads every file, `jobs` at a time; outcomes come back in file order.
-    static func readAll(_ files: [InputFile], config: PipelineConfig, analyzer: MessageAnalyzer, now: Instant, jobs: Int) -> [FileOutcome] {
+    static func readAll(
+        _ files: [InputFile], config: PipelineConfig, analysis: MessageAnalyzer.Settings, parties: PartyDirectory, now: Instant, jobs: Int
+    ) -> [FileOutcome] {
         let results = OutcomeBox(count: files.count)
         let workers = max(1, min(jobs, files.count))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while let i = results.claim() {
-                results.store(i, read(files[i], config: config, analyzer: analyzer, now: now))
+                results.store(i, read(files[i], config: config, analysis: analysis, parties: parties, now: now))
             }
         }
         return results.all()

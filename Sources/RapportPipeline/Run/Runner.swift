@@ -127,14 +127,12 @@ public enum Runner {
         } catch {
             throw RapportError(.usage, file: config.file, "escalation.phrases \(error)")
         }
-        let analyzer = MessageAnalyzer(
-            settings: MessageAnalyzer.Settings(
-                ignoreActors: GlobSet(config.ignoreActors), acknowledgements: AcknowledgementRule(phrases: config.acknowledgements),
-                escalationPhrases: phrases, escalationContacts: GlobSet(config.escalationContacts)),
-            parties: parties)
+        let analysis = MessageAnalyzer.Settings(
+            ignoreActors: GlobSet(config.ignoreActors), acknowledgements: AcknowledgementRule(phrases: config.acknowledgements),
+            escalationPhrases: phrases, escalationContacts: GlobSet(config.escalationContacts))
 
         // Ingest: every file, in parallel; a file that cannot be read contributes nothing.
-        var outcomes = Ingestion.readAll(files, config: config, analyzer: analyzer, now: options.now, jobs: options.jobs)
+        var outcomes = Ingestion.readAll(files, config: config, analysis: analysis, parties: parties, now: options.now, jobs: options.jobs)
         let runID = options.runID ?? defaultRunID(options.now)
         var summary = RunSummary(runID: runID, pipeline: config.name)
         var rejects: [Reject] = []

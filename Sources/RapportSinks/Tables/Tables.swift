@@ -54,7 +54,7 @@ public enum Tables {
                 cells.append(.optional(r.components[name]))
             }
             cells += [.integer(r.conversations), .integer(r.turns), .integer(r.messages)]
-            try out.write(CSVFormatting.line(cells))
+            try out.writeRow((cells))
         }
         try out.close()
     }
@@ -62,25 +62,35 @@ public enum Tables {
     /// Turns opened in the window.
     public static func writeResponses(_ turns: [TurnFact], context: ReportContext, to path: String) throws(RapportError) {
         let inWindow = Set(context.window)
-        let rows = turns.map { (t: $0, period: context.cutter.period(of: $0.openedAt), rank: context.partnerRank($0.partner)) }
-            .filter { inWindow.contains($0.period) }
-        let sorted = rows.sorted { a, b in
+        // Sort indexes on precomputed keys; the facts themselves are never moved.
+        var keys: [(period: Int64, rank: Int, index: Int)] = []
+        var periods: [Period] = []
+        periods.reserveCapacity(turns.count)
+        for (i, t) in turns.enumerated() {
+            let p = context.cutter.period(of: t.openedAt)
+            periods.append(p)
+            if inWindow.contains(p) { keys.append((p.start.daysSinceEpoch, context.partnerRank(t.partner), i)) }
+        }
+        keys.sort { a, b in
             if a.period != b.period { return a.period < b.period }
             if a.rank != b.rank { return a.rank < b.rank }
-            if a.t.source != b.t.source { return bytesLess(a.t.source.rawValue, b.t.source.rawValue) }
-            if a.t.conversation != b.t.conversation { return bytesLess(a.t.conversation, b.t.conversation) }
-            return a.t.turn < b.t.turn
+            let x = turns[a.index]
+            let y = turns[b.index]
+            if x.source != y.source { return bytesLess(x.source.rawValue, y.source.rawValue) }
+            if x.conversation != y.conversation { return bytesLess(x.conversation, y.conversation) }
+            return x.turn < y.turn
         }
         let out = try OutputFile(path: path)
         try out.write(CSVFormatting.header(responsesColumns))
-        for (t, period, _) in sorted {
+        for k in keys {
+            let t = turns[k.index]
             let cells: [Cell] = [
                 .text(t.source.rawValue), .text(t.conversation), .integer(t.turn), .text(context.partnerID(t.partner)),
-                .text(period.label), .instant(t.openedAt), .optional(t.answeredAt), .bool(t.isAnswered),
+                .text(periods[k.index].label), .instant(t.openedAt), .optional(t.answeredAt), .bool(t.isAnswered),
                 .bool(t.isFirstResponse), .optional(t.latencySeconds), .optional(t.businessLatencySeconds),
                 .optional(t.targetSeconds), .optional(t.breached), .text(t.openedBy), .optional(t.answeredBy),
             ]
-            try out.write(CSVFormatting.line(cells))
+            try out.writeRow(cells)
         }
         try out.close()
     }
@@ -88,23 +98,32 @@ public enum Tables {
     /// Conversations whose first message falls in the window, internal ones included (empty partner).
     public static func writeConversations(_ conversations: [ConversationFact], context: ReportContext, to path: String) throws(RapportError) {
         let inWindow = Set(context.window)
-        let rows = conversations.map { (c: $0, period: context.cutter.period(of: $0.openedAt), rank: context.partnerRank($0.partner)) }
-            .filter { inWindow.contains($0.period) }
-        let sorted = rows.sorted { a, b in
+        var keys: [(period: Int64, rank: Int, index: Int)] = []
+        var periods: [Period] = []
+        periods.reserveCapacity(conversations.count)
+        for (i, c) in conversations.enumerated() {
+            let p = context.cutter.period(of: c.openedAt)
+            periods.append(p)
+            if inWindow.contains(p) { keys.append((p.start.daysSinceEpoch, context.partnerRank(c.partner), i)) }
+        }
+        keys.sort { a, b in
             if a.period != b.period { return a.period < b.period }
             if a.rank != b.rank { return a.rank < b.rank }
-            if a.c.source != b.c.source { return bytesLess(a.c.source.rawValue, b.c.source.rawValue) }
-            return bytesLess(a.c.conversation, b.c.conversation)
+            let x = conversations[a.index]
+            let y = conversations[b.index]
+            if x.source != y.source { return bytesLess(x.source.rawValue, y.source.rawValue) }
+            return bytesLess(x.conversation, y.conversation)
         }
         let out = try OutputFile(path: path)
         try out.write(CSVFormatting.header(conversationsColumns))
-        for (c, period, _) in sorted {
+        for k in keys {
+            let c = conversations[k.index]
             let cells: [Cell] = [
-                .text(c.source.rawValue), .text(c.conversation), .text(context.partnerID(c.partner)), .text(period.label),
+                .text(c.source.rawValue), .text(c.conversation), .text(context.partnerID(c.partner)), .text(periods[k.index].label),
                 .instant(c.openedAt), .integer(c.messages), .integer(c.turns), .bool(c.isEscalated),
                 .optional(c.escalationReason?.rawValue), .bool(c.resolved), .bool(c.reopened),
             ]
-            try out.write(CSVFormatting.line(cells))
+            try out.writeRow(cells)
         }
         try out.close()
     }
@@ -122,7 +141,7 @@ public enum Tables {
                 .text(context.files[Int(r.file)]), r.record.map { .integer(Int($0)) } ?? .empty,
                 .text("\(r.reason.rawValue): \(r.message)"), .text(r.excerpt),
             ]
-            try out.write(CSVFormatting.line(cells))
+            try out.writeRow((cells))
         }
         try out.close()
     }
@@ -131,7 +150,7 @@ public enum Tables {
         let out = try OutputFile(path: path)
         try out.write(CSVFormatting.header(definitionsColumns))
         for d in definitions.sorted(by: { bytesLess($0.metric, $1.metric) }) {
-            try out.write(CSVFormatting.line([.text(d.metric), .text(d.definition), .text(d.unit), .text(version)]))
+            try out.writeRow(([.text(d.metric), .text(d.definition), .text(d.unit), .text(version)]))
         }
         try out.close()
     }

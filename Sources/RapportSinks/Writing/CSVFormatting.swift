@@ -16,6 +16,18 @@ public enum Cell: Sendable {
     public static func optional(_ v: Bool?) -> Cell { v.map(Cell.bool) ?? .empty }
     public static func optional(_ v: String?) -> Cell { v.map(Cell.text) ?? .empty }
 
+    /// Appends the cell as it appears in the file (RFC 4180 quoting applied).
+    public func render(into out: inout [UInt8]) {
+        switch self {
+        case .text(let s): CSVFormatting.appendText(s, to: &out)
+        case .integer(let i): out.append(contentsOf: String(i).utf8)
+        case .instant(let t): CSVFormatting.appendInstant(t, to: &out)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .empty: break
+        default: out.append(contentsOf: rendered.utf8)
+        }
+    }
+
     /// The cell as it appears in the file (RFC 4180 quoting applied).
     public var rendered: String {
         switch self {
@@ -50,6 +62,66 @@ public enum CSVFormatting {
         }
         if !needs { return s }
         return "\"" + s.replacingAll("\"", with: "\"\"") + "\""
+    }
+
+    /// Appends text neutralised and quoted as needed, without building intermediate strings.
+    static func appendText(_ s: String, to out: inout [UInt8]) {
+        var needsQuote = false
+        var first: UInt8?
+        for b in s.utf8 {
+            if first == nil { first = b }
+            if b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == 0x0A || b == 0x0D {
+                needsQuote = true
+                break
+            }
+        }
+        let neutralise: Bool
+        switch first {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D: neutralise = true
+        default: neutralise = false
+        }
+        if needsQuote { out.append(UInt8(ascii: "\"")) }
+        if neutralise { out.append(UInt8(ascii: "'")) }
+        if needsQuote {
+            for b in s.utf8 {
+                out.append(b)
+                if b == UInt8(ascii: "\"") { out.append(b) }
+            }
+            out.append(UInt8(ascii: "\""))
+        } else {
+            out.append(contentsOf: s.utf8)
+        }
+    }
+
+    /// Appends an instant as RFC 3339 UTC (`Z`), fractions only when present.
+    static func appendInstant(_ t: Instant, to out: inout [UInt8]) {
+        if t.subsecondNanos != 0 {
+            out.append(contentsOf: t.rfc3339.utf8)
+            return
+        }
+        let (days, sod) = floorDivMod(t.epochSeconds, 86_400)
+        let d = LocalDate(daysSinceEpoch: days)
+        func two(_ v: Int) {
+            out.append(UInt8(48 + v / 10))
+            out.append(UInt8(48 + v % 10))
+        }
+        guard d.year >= 1000 else {
+            out.append(contentsOf: t.rfc3339.utf8)
+            return
+        }
+        two(d.year / 100)
+        two(d.year % 100)
+        out.append(UInt8(ascii: "-"))
+        two(d.month)
+        out.append(UInt8(ascii: "-"))
+        two(d.day)
+        out.append(UInt8(ascii: "T"))
+        two(Int(sod / 3600))
+        out.append(UInt8(ascii: ":"))
+        two(Int(sod / 60 % 60))
+        out.append(UInt8(ascii: ":"))
+        two(Int(sod % 60))
+        out.append(UInt8(ascii: "Z"))
     }
 
     /// One line: cells joined by `,`, ended by LF.

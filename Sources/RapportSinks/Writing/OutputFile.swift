@@ -30,6 +30,16 @@ public final class OutputFile {
         if buffer.count >= OutputFile.blockSize { try flush() }
     }
 
+    /// Writes one CSV row: cells rendered straight into the buffer, `,`-separated, LF-ended.
+    public func writeRow(_ cells: [Cell]) throws(RapportError) {
+        for (i, cell) in cells.enumerated() {
+            if i > 0 { buffer.append(UInt8(ascii: ",")) }
+            cell.render(into: &buffer)
+        }
+        buffer.append(0x0A)
+        if buffer.count >= OutputFile.blockSize { try flush() }
+    }
+
     private func flush() throws(RapportError) {
         var offset = 0
         while offset < buffer.count {

@@ -6,7 +6,7 @@ public struct EmailMessage: Sendable {
     public var id: String
     /// `thread_id` as exported; empty when absent.
     public var threadID: String
-    /// The parent's id with angle brackets stripped; empty when absent.
+    /// The parent's id (`in_reply_to`); empty when absent. Matched with or without angle brackets.
     public var parentID: String
     /// Normalised subject plus the sorted organisations (used only when neither thread id nor a known parent applies).
     public var subjectKey: String
@@ -46,12 +46,5 @@ public struct EmailMessage: Sendable {
         public static let acknowledgement = Flags(rawValue: 2)
         /// Client text matching `escalation.phrases`.
         public static let escalationPhrase = Flags(rawValue: 4)
-    }
-
-    /// The id used to find this message as a parent: angle brackets stripped.
-    public static func lookupKey(_ id: String) -> String {
-        var s = Substring(id)
-        if s.hasPrefix("<") && s.hasSuffix(">") && s.count >= 2 { s = s.dropFirst().dropLast() }
-        return String(s)
     }
 }

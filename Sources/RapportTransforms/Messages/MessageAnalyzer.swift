@@ -3,7 +3,9 @@ import RapportCore
 /// Reads each message's text once, as it streams in, and keeps only what the
 /// conversation stage needs (``EmailMessage``): automated or not, acknowledgement,
 /// escalation phrase, recipients' partners, the subject-threading key.
-public struct MessageAnalyzer: Sendable {
+///
+/// One analyzer per file (it memoises per-actor answers); the settings are shared.
+public final class MessageAnalyzer {
     public struct Settings: Sendable {
         public var ignoreActors: GlobSet
         public var acknowledgements: AcknowledgementRule
@@ -25,15 +27,35 @@ public struct MessageAnalyzer: Sendable {
 
     public let settings: Settings
     public let parties: PartyDirectory
+    private var ignored: [String: Bool] = [:]
+    private var contact: [String: Bool] = [:]
 
     public init(settings: Settings, parties: PartyDirectory) {
         self.settings = settings
         self.parties = parties
     }
 
+    private func isIgnored(_ actor: String) -> Bool {
+        if settings.ignoreActors.isEmpty { return false }
+        if let known = ignored[actor] { return known }
+        let answer = settings.ignoreActors.matches(actor)
+        if ignored.count > 100_000 { ignored.removeAll(keepingCapacity: true) }
+        ignored[actor] = answer
+        return answer
+    }
+
+    private func isContact(_ address: String) -> Bool {
+        if settings.escalationContacts.isEmpty { return false }
+        if let known = contact[address] { return known }
+        let answer = settings.escalationContacts.matches(address)
+        if contact.count > 100_000 { contact.removeAll(keepingCapacity: true) }
+        contact[address] = answer
+        return answer
+    }
+
     public func isAutomated(_ m: Interaction) -> Bool {
         if m.attributes.autoSubmitted { return true }
-        if !settings.ignoreActors.isEmpty && settings.ignoreActors.matches(m.actor) { return true }
+        if isIgnored(m.actor) { return true }
         let subject = m.attributes.subject
         if subject.isEmpty { return false }
         let head = subject.prefix(32).lowercased()
@@ -57,7 +79,7 @@ public struct MessageAnalyzer: Sendable {
         var contacts: [String] = []
         for r in m.attributes.recipients {
             if firstPartner < 0, let p = r.party.partnerIndex { firstPartner = Int16(p) }
-            if r.party.isClient, !settings.escalationContacts.isEmpty, settings.escalationContacts.matches(r.address) {
+            if r.party.isClient, isContact(r.address) {
                 contacts.append(r.address)
             }
         }
@@ -68,7 +90,7 @@ public struct MessageAnalyzer: Sendable {
             subjectKey = MessageAnalyzer.normalisedSubject(m.attributes.subject) + "\u{1F}" + orgs.sorted().joined(separator: ",")
         }
         return EmailMessage(
-            id: m.id, threadID: m.conversation, parentID: EmailMessage.lookupKey(m.attributes.inReplyTo),
+            id: m.id, threadID: m.conversation, parentID: m.attributes.inReplyTo,
             subjectKey: subjectKey, at: m.at, party: m.party, flags: flags, firstRecipientPartner: firstPartner,
             contacts: contacts, origin: m.origin, fingerprint: m.fingerprint)
     }

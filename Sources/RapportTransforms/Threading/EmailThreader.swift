@@ -22,28 +22,36 @@ public struct EmailThreads: Sendable {
 
     public init(messages: [EmailMessage]) {
         let n = messages.count
-        var byID: [String: Int32] = [:]
+        var byID: [MessageIDKey: Int32] = [:]
         byID.reserveCapacity(n)
-        for (i, m) in messages.enumerated() { byID[EmailMessage.lookupKey(m.id)] = Int32(i) }
+        for (i, m) in messages.enumerated() { byID[MessageIDKey(m.id)] = Int32(i) }
         var parent = [Int32](repeating: -1, count: n)
         for (i, m) in messages.enumerated() where !m.parentID.isEmpty {
-            if let p = byID[m.parentID], p != Int32(i) { parent[i] = p }
+            if let p = byID[MessageIDKey(m.parentID)], p != Int32(i) { parent[i] = p }
         }
 
         var state = [UInt8](repeating: 0, count: n)  // 0 new, 1 on the current path, 2 resolved
         var pathPosition = [Int32](repeating: -1, count: n)
         var hops = [Int32](repeating: 0, count: n)
         var key = [Int32](repeating: -1, count: n)
-        var keys: [String: Int32] = [:]
+        var byThreadID: [String: Int32] = [:]
+        var bySubject: [String: Int32] = [:]
         var threadIDs: [String] = []
         var cycles: [String] = []
         var path: [Int32] = []
 
-        func intern(_ k: String, threadID: String) -> Int32 {
-            if let v = keys[k] { return v }
-            let v = Int32(keys.count)
-            keys[k] = v
+        func intern(threadID: String) -> Int32 {
+            if let v = byThreadID[threadID] { return v }
+            let v = Int32(threadIDs.count)
+            byThreadID[threadID] = v
             threadIDs.append(threadID)
+            return v
+        }
+        func intern(subject: String) -> Int32 {
+            if let v = bySubject[subject] { return v }
+            let v = Int32(threadIDs.count)
+            bySubject[subject] = v
+            threadIDs.append("")
             return v
         }
 
@@ -80,11 +88,11 @@ public struct EmailThreads: Sendable {
                 let up = parent[i]
                 hops[i] = up >= 0 ? hops[Int(up)] + 1 : 0
                 if !m.threadID.isEmpty {
-                    key[i] = intern("T\u{1}" + m.threadID, threadID: m.threadID)
+                    key[i] = intern(threadID: m.threadID)
                 } else if up >= 0 {
                     key[i] = key[Int(up)]
                 } else {
-                    key[i] = intern("S\u{1}" + m.subjectKey, threadID: "")
+                    key[i] = intern(subject: m.subjectKey)
                 }
                 state[i] = 2
                 pathPosition[i] = -1
@@ -95,5 +103,31 @@ public struct EmailThreads: Sendable {
         self.parent = parent
         self.threadIDs = threadIDs
         self.brokenCycles = cycles
+    }
+}
+
+/// A message id as a dictionary key that ignores one pair of surrounding angle brackets,
+/// so `<a@x>` finds `a@x` without building a new string per lookup.
+struct MessageIDKey: Hashable {
+    let id: String
+
+    init(_ id: String) { self.id = id }
+
+    private func withCore<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        var copy = id
+        return copy.withUTF8 { b in
+            if b.count >= 2, b[0] == UInt8(ascii: "<"), b[b.count - 1] == UInt8(ascii: ">") {
+                return body(UnsafeBufferPointer(rebasing: b[1..<(b.count - 1)]))
+            }
+            return body(b)
+        }
+    }
+
+    func hash(into hasher: inout Hasher) {
+        withCore { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    static func == (a: MessageIDKey, b: MessageIDKey) -> Bool {
+        a.withCore { x in b.withCore { y in x.elementsEqual(y) } }
     }
 }
