@@ -56,9 +56,11 @@ public final class MessageAnalyzer {
     public func isAutomated(_ m: Interaction) -> Bool {
         if m.attributes.autoSubmitted { return true }
         if isIgnored(m.actor) { return true }
-        let subject = m.attributes.subject
-        if subject.isEmpty { return false }
-        let head = subject.prefix(32).lowercased()
+        // Every auto-reply prefix starts with an A or an O: most subjects are decided by one byte.
+        guard let first = m.attributes.subject.utf8.first, first | 0x20 == UInt8(ascii: "a") || first | 0x20 == UInt8(ascii: "o") else {
+            return false
+        }
+        let head = m.attributes.subject.prefix(32).lowercased()
         return MessageAnalyzer.autoReplyPrefixes.contains { head.hasPrefix($0) }
     }
 
