@@ -74,8 +74,13 @@ import Testing
         #expect(r.status == 1)
         #expect(r.stderr.contains("plain.csv.gz: not gzip"))
         #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
-        let missing = try rapport(["run", dir + "/p.yaml".replacingOccurrences(of: "p.yaml", with: "nope.yaml")])
-        #expect(missing.status == 2)
+        let missingPipeline = try rapport(["run", dir + "/nope.yaml"])
+        #expect(missingPipeline.status == 2)
+        try FileManager.default.removeItem(atPath: dir + "/plain.csv.gz")
+        try readText(dir + "/p.yaml").replacingOccurrences(of: "*.csv.gz", with: "mail.csv.gz").write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)
+        let missingInput = try rapport(["run", dir + "/p.yaml"])
+        #expect(missingInput.status == 1)
+        #expect(missingInput.stderr.contains("mail.csv.gz: input file not found"))
     }
 
     @Test func tooManyRejectsFailTheRun() throws {

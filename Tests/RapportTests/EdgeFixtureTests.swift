@@ -156,4 +156,21 @@ import Testing
         let monday = try runPipeline(Self.pipeline, asOf: "2026-03-16T00:00:00+01:00")
         #expect(monday.summary.window.last?.label == "2026-W11")
     }
+
+    @Test func monthlyPeriodsCutTheSameFactsByCalendarMonth() throws {
+        let dir = temporaryDirectory()
+        let text = readText(Self.pipeline).replacingOccurrences(of: "period: week", with: "period: month")
+        for name in ["a.csv", "b.csv", "bad.csv", "c.csv.gz"] {
+            try FileManager.default.copyItem(atPath: repositoryRoot + "/fixtures/edge/" + name, toPath: dir + "/" + name)
+        }
+        try text.write(toFile: dir + "/pipeline.yaml", atomically: true, encoding: .utf8)
+        let run = try runPipeline(dir + "/pipeline.yaml", asOf: "2026-04-06")
+        #expect(run.summary.window.map(\.label) == ["2026-03"])
+        let m = try metricIndex(run.dir)
+        // Everything falls in March in Berlin, <t6-1> (Monday 30 March, 00:30 CEST) included.
+        #expect(m["2026-03 globex response.turns"] == "8 8")  // W10's 7 and T4
+        #expect(m["2026-03 initech response.turns"] == "8 8")  // W10's 6, T5, T6
+        #expect(m["2026-03  quality.messages"] == "39 39")
+        #expect(readText(run.dir + "/metrics.csv").contains("2026-03,2026-03-01,2026-04-01,globex,response.turns,8,8"))
+    }
 }
