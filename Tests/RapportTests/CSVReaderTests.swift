@@ -57,8 +57,10 @@ import Testing
         #expect(records[2] == "4: [2][after]")
     }
 
-    @Test func lonelyCarriageReturnsEndRecordsAndEmptyFilesHaveNone() throws {
-        #expect(try frame("a,b\r1,2\r", chunkSize: 1) == ["1: [a][b]", "2: [1][2]"])
+    @Test func aLoneCarriageReturnIsDataAndEmptyFilesHaveNoRecords() throws {
+        // Only LF and CRLF end records: a bare CR inside unquoted text (seen in real exports) stays in its field.
+        #expect(try frame("a,b\r\n1,x\r\ry,2\r\n3,4", chunkSize: 1) == ["1: [a][b]", "2: [1][x\r\ry][2]", "3: [3][4]"])
+        #expect(try frame("a,b\r1,2\n", chunkSize: 2) == ["1: [a][b\r1][2]"])
         #expect(try frame("", chunkSize: 4).isEmpty)
         #expect(try frame("\u{FEFF}", chunkSize: 1).isEmpty)
         #expect(try frame("\n\n\r\n", chunkSize: 1).isEmpty)

@@ -29,8 +29,14 @@ func instant(_ rfc3339: String) -> Instant {
 final class CollectingSink: IngestSink {
     var interactions: [Interaction] = []
     var rejects: [Reject] = []
+    var tickets: [TicketState] = []
+    var meetings: [MeetingRecord] = []
+    var warnings: [String] = []
     func emit(_ interaction: Interaction) { interactions.append(interaction) }
     func reject(_ reject: Reject) { rejects.append(reject) }
+    func ticket(_ state: TicketState) { tickets.append(state) }
+    func meeting(_ record: MeetingRecord) { meetings.append(record) }
+    func warn(_ message: String) { warnings.append(message) }
 }
 
 /// Parses a CSV into (line, fields) records and (line, reason) problems, reading `chunkSize` bytes at a time.

@@ -12,7 +12,7 @@ public enum EscalationMetrics: MetricFamily {
     ]
 
     public static func observe(_ facts: Facts, context: AggregationContext, into cells: inout Cells) {
-        for c in facts.conversations {
+        for c in facts.conversations where c.source != .meeting {
             guard let partner = c.partner else { continue }
             let key = context.key(c.openedAt, partner: partner)
             cells.tally("conversations", key)

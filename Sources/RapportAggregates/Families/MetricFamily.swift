@@ -8,6 +8,11 @@ public struct AggregationContext: Sendable {
     public func key(_ at: Instant, partner: Int?) -> CellKey {
         CellKey(period: cutter.period(of: at), partner: Int32(partner ?? -1))
     }
+
+    /// The cell of a local date (action items are due on days, not instants).
+    public func key(_ date: LocalDate, partner: Int?) -> CellKey {
+        CellKey(period: Period(kind: cutter.kind, containing: date), partner: Int32(partner ?? -1))
+    }
 }
 
 /// A group of metrics computed from the same facts.
@@ -32,6 +37,8 @@ public enum MetricRegistry {
     public static let families: [any MetricFamily.Type] = [
         ResponseMetrics.self,
         EscalationMetrics.self,
+        ReopenMetrics.self,
+        MeetingMetrics.self,
         QualityMetrics.self,
     ]
 

@@ -10,6 +10,8 @@ public enum Statistic: Sendable, Hashable {
     case percentile(String, Double)
     /// The arithmetic mean of a sample.
     case mean(String)
+    /// `Σ numerator / Σ denominator` over paired samples (pooled); `n` is the number of pairs.
+    case pooledRatio(numerator: String, denominator: String)
 }
 
 /// Whether a metric is reported per partner or for the run as a whole (empty `partner`).
@@ -60,6 +62,11 @@ public struct MetricSpec: Sendable, Hashable {
             guard let v = cells.values(stat, key), !v.isEmpty else { return nil }
             // Summed in sorted order so that the mean does not depend on input order.
             return (v.sorted().reduce(0, +) / Double(v.count), v.count)
+        case .pooledRatio(let num, let den):
+            guard let d = cells.values(den, key), !d.isEmpty else { return nil }
+            let total = d.sorted().reduce(0, +)
+            guard total > 0 else { return nil }
+            return ((cells.values(num, key) ?? []).sorted().reduce(0, +) / total, d.count)
         }
     }
 }

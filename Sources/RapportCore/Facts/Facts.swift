@@ -110,16 +110,65 @@ public struct EventFact: Sendable, Hashable {
     }
 }
 
+/// One meeting as seen by one partner (a meeting counts for every partner with an
+/// invitee in it, each with its own invitees).
+public struct MeetingFact: Sendable, Hashable {
+    public var meeting: String
+    public var scheduledStart: Instant
+    public var status: MeetingRecord.Status
+    public var partner: Int
+    /// The partner's invitees, and (for held meetings) how many joined.
+    public var invitees: Int
+    public var joined: Int
+    /// `max(0, joined − scheduled_start)` per partner invitee who joined a held meeting.
+    public var joinDelays: [Double]
+    /// `actual_end − scheduled_end` of a held meeting that has both.
+    public var overrun: Double?
+    /// Seconds spoken by the partner and by everyone (minutes and transcripts).
+    public var partnerTalk: Double
+    public var totalTalk: Double
+    /// The partner's action items: due date and whether done on or before it.
+    public var actionItems: [ActionItemOutcome]
+
+    public struct ActionItemOutcome: Sendable, Hashable {
+        public var due: LocalDate
+        public var onTime: Bool
+        public init(due: LocalDate, onTime: Bool) {
+            self.due = due
+            self.onTime = onTime
+        }
+    }
+
+    public init(
+        meeting: String, scheduledStart: Instant, status: MeetingRecord.Status, partner: Int, invitees: Int, joined: Int,
+        joinDelays: [Double], overrun: Double?, partnerTalk: Double, totalTalk: Double, actionItems: [ActionItemOutcome]
+    ) {
+        self.meeting = meeting
+        self.scheduledStart = scheduledStart
+        self.status = status
+        self.partner = partner
+        self.invitees = invitees
+        self.joined = joined
+        self.joinDelays = joinDelays
+        self.overrun = overrun
+        self.partnerTalk = partnerTalk
+        self.totalTalk = totalTalk
+        self.actionItems = actionItems
+    }
+}
+
 /// Everything the transforms learned, for aggregates and outputs.
 public struct Facts: Sendable {
     public var turns: [TurnFact] = []
     public var conversations: [ConversationFact] = []
     public var events: [EventFact] = []
+    public var meetings: [MeetingFact] = []
     public init() {}
 
     public mutating func append(contentsOf other: Facts) {
         turns += other.turns
         conversations += other.conversations
         events += other.events
+        meetings += other.meetings
     }
 }

@@ -86,6 +86,13 @@ public struct PartyDirectory: Sendable {
 
     private static func party(forRuleIndex i: Int) -> Party { i == 0 ? .client : .partner(i - 1) }
 
+    /// The party named `client`, `unknown` or a partner id; nil for any other name.
+    public func party(named name: String) -> Party? {
+        if name == "client" { return .client }
+        if name == "unknown" { return .unknown }
+        return partners.firstIndex { $0.id == name }.map { .partner($0) }
+    }
+
     /// The partner's id, `client`, or `unknown`.
     public func name(of party: Party) -> String {
         if let i = party.partnerIndex { return partners[i].id }

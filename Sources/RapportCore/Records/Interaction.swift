@@ -86,5 +86,10 @@ public struct Attributes: Sendable {
     public var recipients: [Recipient] = []
     /// E-mail: the export says this is an automatic message (`Auto-Submitted` other than `no`).
     public var autoSubmitted: Bool = false
+    /// Ticket change events: the value before and after (status, priority, assignee, label).
+    public var from: String = ""
+    public var to: String = ""
+    /// Ticket events: position in the export, which orders events stamped with the same instant.
+    public var documentOrder: Int32 = 0
     public init() {}
 }

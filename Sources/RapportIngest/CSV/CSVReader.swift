@@ -6,7 +6,8 @@ import RapportCore
 /// - Never holds the whole file: one buffer of at least `chunkSize` bytes, grown
 ///   only while a single record is larger (up to `maxRecordBytes`).
 /// - Fields are byte ranges into that buffer; no `String` is made unless asked.
-/// - A leading UTF-8 BOM is skipped; CRLF, LF and a lone CR end records;
+/// - A leading UTF-8 BOM is skipped; CRLF and LF end records (a lone CR is data: real
+///   exports carry bare CRs inside unquoted text, and naive readers split records there);
 ///   quoted fields may hold delimiters, doubled quotes and line breaks.
 /// - A malformed record (bare quote, text after a closing quote, an unterminated
 ///   quote, a record past the size cap) is reported with the line where it
@@ -156,7 +157,8 @@ public final class CSVReader {
                         try refill()
                         continue
                     }
-                    position += (position + 1 < end && buffer[position + 1] == 0x0A) ? 2 : 1
+                    guard position + 1 < end, buffer[position + 1] == 0x0A else { break }
+                    position += 2
                     nextLine += 1
                 } else {
                     break
@@ -237,7 +239,9 @@ public final class CSVReader {
                 i = closing + 1
                 if i < end {
                     let c = buffer[i]
-                    if c != delimiter && c != 0x0A && c != 0x0D {
+                    if c == 0x0D && i + 1 == end && !sourceEnded { return .needMore }
+                    let crlf = c == 0x0D && i + 1 < end && buffer[i + 1] == 0x0A
+                    if c != delimiter && c != 0x0A && !crlf {
                         guard let resume = lineEnd(after: i) else { return .needMore }
                         return .malformed(.textAfterQuote, resumeAt: resume)
                     }
@@ -246,7 +250,12 @@ public final class CSVReader {
                 var j = i
                 while j < end {
                     let c = buffer[j]
-                    if c == delimiter || c == 0x0A || c == 0x0D { break }
+                    if c == delimiter || c == 0x0A { break }
+                    if c == 0x0D {
+                        // Only CRLF ends the record; a lone CR is data.
+                        if j + 1 == end && !sourceEnded { return .needMore }
+                        if j + 1 < end && buffer[j + 1] == 0x0A { break }
+                    }
                     if c == quote {
                         guard let resume = lineEnd(after: j) else { return .needMore }
                         return .malformed(.bareQuote, resumeAt: resume)
@@ -273,10 +282,8 @@ public final class CSVReader {
             recordStart = start
             recordEnd = i
             if c == 0x0A { return .complete(next: i + 1, lines: lines + 1) }
-            // CR: CRLF or a lone CR.
-            if i + 1 == end && !sourceEnded { return .needMore }
-            let next = (i + 1 < end && buffer[i + 1] == 0x0A) ? i + 2 : i + 1
-            return .complete(next: next, lines: lines + 1)
+            // CRLF (a lone CR never gets here).
+            return .complete(next: i + 2, lines: lines + 1)
         }
     }
 
@@ -291,29 +298,15 @@ public final class CSVReader {
         return n
     }
 
-    /// Line breaks (LF, CRLF or a lone CR) in `[from, to)`.
-    private func lineBreaks(from: Int, to: Int) -> Int64 {
-        var n: Int64 = 0
-        var p = from
-        while p < to {
-            let c = buffer[p]
-            if c == 0x0A || (c == 0x0D && !(p + 1 < end && buffer[p + 1] == 0x0A)) { n += 1 }
-            p += 1
-        }
-        return n
-    }
+    /// Line breaks (LF; CRLF counts once) in `[from, to)`.
+    private func lineBreaks(from: Int, to: Int) -> Int64 { countNewlines(from, to) }
 
     /// The index just after the line break that ends the physical line containing `index`;
     /// nil when that line is not wholly buffered yet (the end of the input ends it).
     private func lineEnd(after index: Int) -> Int? {
         var p = index
         while p < end {
-            let c = buffer[p]
-            if c == 0x0A { return p + 1 }
-            if c == 0x0D {
-                if p + 1 == end && !sourceEnded { return nil }
-                return (p + 1 < end && buffer[p + 1] == 0x0A) ? p + 2 : p + 1
-            }
+            if buffer[p] == 0x0A { return p + 1 }
             p += 1
         }
         return sourceEnded ? end : nil
@@ -355,11 +348,6 @@ public final class CSVReader {
                     nextLine += lines
                     return .malformed(.recordTooLarge, message(for: .recordTooLarge))
                 }
-            } else if c == 0x0D && !inQuote {
-                position = p + 1
-                if p + 1 < end && buffer[p + 1] == 0x0A { position += 1 }
-                nextLine += lines + 1
-                return .malformed(.recordTooLarge, message(for: .recordTooLarge))
             }
             p += 1
         }

@@ -12,10 +12,14 @@ public struct FormatContext: Sendable {
     /// Timestamps more than a day after this are implausible (normally the run's start).
     public var now: Instant
     public var csv: CSVReader.Options
+    /// The `kind:` of the source (a format that reads several kinds, like `csv`, needs it).
+    public var kind: SourceKind = .email
+    /// Per-source settings some formats take (`encoding`, `delimiter`, `timestamp_format`, `columns`, `parties`).
+    public var options: SourceOptions
 
     public init(
         fileIndex: Int32, displayPath: String, zone: ZoneRules, parties: PartyDirectory, now: Instant,
-        csv: CSVReader.Options = CSVReader.Options()
+        csv: CSVReader.Options = CSVReader.Options(), options: SourceOptions = SourceOptions()
     ) {
         self.fileIndex = fileIndex
         self.displayPath = displayPath
@@ -23,6 +27,7 @@ public struct FormatContext: Sendable {
         self.parties = parties
         self.now = now
         self.csv = csv
+        self.options = options
     }
 
     /// Earliest plausible instant (PRODUCT.md: before 1990 is a reject).
@@ -34,15 +39,36 @@ public struct FormatContext: Sendable {
         case .failure(let e):
             return .failure(ValueError(.badTimestamp, "\(column) '\(String(decoding: bytes.prefix(60), as: UTF8.self))': \(e.message)"))
         case .success(let t):
-            if t < FormatContext.earliestPlausible {
-                return .failure(ValueError(.implausibleTimestamp, "\(column) \(t) is before 1990; check the export's date column"))
-            }
-            if t > now.adding(seconds: 86_400) {
-                return .failure(ValueError(.implausibleTimestamp, "\(column) \(t) is more than a day in the future"))
-            }
-            return .success(t)
+            return plausible(t, column: column)
         }
     }
+
+    /// Before 1990 or more than a day after the run is implausible (PRODUCT.md).
+    public func plausible(_ t: Instant, column: String) -> Result<Instant, ValueError> {
+        if t < FormatContext.earliestPlausible {
+            return .failure(ValueError(.implausibleTimestamp, "\(column) \(t) is before 1990; check the export's date column"))
+        }
+        if t > now.adding(seconds: 86_400) {
+            return .failure(ValueError(.implausibleTimestamp, "\(column) \(t) is more than a day in the future"))
+        }
+        return .success(t)
+    }
+}
+
+/// Settings a pipeline's `sources[]` entry may give a format.
+public struct SourceOptions: Sendable {
+    /// `encoding:` for files that are not UTF-8 (a BOM is honoured either way).
+    public var encoding: TextEncoding?
+    /// `delimiter:` (one ASCII character); formats that know their delimiter sniff it otherwise.
+    public var delimiter: UInt8?
+    /// `timestamp_format:` in strftime style, for timestamps that are neither RFC 3339 nor RFC 2822.
+    public var timestampFormat: String?
+    /// `columns:` canonical field → column name (format `csv`).
+    public var columns: [String: String] = [:]
+    /// `parties: { column, values }`: a column whose value says the party (`client`, a partner id or `unknown`).
+    public var partyColumn: String?
+    public var partyValues: [String: String] = [:]
+    public init() {}
 }
 
 /// Why one value of a record cannot be used: becomes the record's reject.
@@ -59,6 +85,12 @@ public struct ValueError: Error, Sendable {
 public protocol IngestSink: AnyObject {
     func emit(_ interaction: Interaction)
     func reject(_ reject: Reject)
+    /// A ticket's final state (ticket formats), before or after its events.
+    func ticket(_ state: TicketState)
+    /// A whole meeting (meeting formats).
+    func meeting(_ record: MeetingRecord)
+    /// A problem worth telling the user that is not a rejected record (e.g. a truncated export page).
+    func warn(_ message: String)
 }
 
 /// One input format: a reader that maps a real export onto Interactions.
@@ -80,12 +112,36 @@ public protocol InputFormat: Sendable {
     /// One line for `--help` and error messages.
     static var summary: String { get }
     static func read(_ source: any ByteSource, context: FormatContext, into sink: any IngestSink) throws(InputError) -> Int
+    /// Formats that map any kind of log (`csv` with `columns:`) say so; others read only `kind`.
+    static var readsAnyKind: Bool { get }
+    /// The per-source keys the format takes besides kind, format, path, timezone and follow_symlinks.
+    static var optionKeys: [String] { get }
+}
+
+extension InputFormat {
+    public static var readsAnyKind: Bool { false }
+    public static var optionKeys: [String] { [] }
 }
 
 /// The formats Rapport reads: the one registration line per format.
 public enum FormatRegistry {
     public static let all: [any InputFormat.Type] = [
-        RapportEmailCSV.self
+        RapportEmailCSV.self,
+        EmailRawCSV.self,
+        RapportTicketsXML.self,
+        JiraXML.self,
+        BugzillaXML.self,
+        RapportMeetingsCSV.self,
+        RapportMeetingsXML.self,
+        ZoomParticipantsCSV.self,
+        TeamsAttendanceCSV.self,
+        MappedCSV.self,
+    ]
+
+    /// Formats users may try that Rapport refuses rather than misreads, by the names they may type.
+    public static let refused: [String: String] = [
+        "mbox": "mbox mail archives", "webvtt": "WebVTT transcripts", "vtt": "WebVTT transcripts",
+        "ami-nxt": "AMI NXT meeting XML", "nxt": "AMI NXT meeting XML",
     ]
 
     public static func format(named name: String) -> (any InputFormat.Type)? {

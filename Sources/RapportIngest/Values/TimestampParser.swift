@@ -140,7 +140,7 @@ public struct TimestampParser: Sendable {
 
     // MARK: Shared
 
-    private func assemble(
+    func assemble(
         year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, nanos: Int64, offset: Int?
     ) -> Result<Instant, TimestampError> {
         guard (1...12).contains(month) else { return .failure(TimestampError("month \(month) does not exist")) }

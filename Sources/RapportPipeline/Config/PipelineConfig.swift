@@ -24,6 +24,8 @@ public struct PipelineConfig: Sendable {
         public var pattern: String
         public var zone: ZoneRules
         public var followSymlinks: Bool
+        /// Format-specific settings (`encoding`, `delimiter`, `timestamp_format`, `columns`, `parties`).
+        public var options: SourceOptions
         /// Line of the entry, for "no file matches" errors.
         public var line: Int?
     }
@@ -44,6 +46,8 @@ public struct PipelineConfig: Sendable {
     public var sources: [Source]
     public var escalationPhrases: [String]
     public var escalationContacts: [String]
+    /// Ticket escalation triggers and priority levels.
+    public var ticketRules: TicketRules
     public var acknowledgements: [String]
     public var trust: TrustSettings
     public var outputDirectory: String
@@ -77,7 +81,7 @@ public struct PipelineConfig: Sendable {
 
     static let topLevelKeys = [
         "name", "timezone", "period", "client", "partners", "ignore", "sla_clock", "sources", "escalation",
-        "acknowledgements", "trust_index", "outputs", "limits",
+        "acknowledgements", "trust_index", "outputs", "limits", "priority_order",
     ]
 
     /// Parses pipeline YAML; `directory` is where relative paths start.
@@ -163,36 +167,97 @@ public struct PipelineConfig: Sendable {
         guard let sourcesNode = top["sources"] else { throw RapportError(.usage, file: file, line: 1, "`sources` is required: which exports to read") }
         var sources: [Source] = []
         for s in try sourcesNode.sequence() {
-            let m = try s.mapping(allowed: ["kind", "format", "path", "timezone", "follow_symlinks"])
+            let common = ["kind", "format", "path", "timezone", "follow_symlinks"]
+            let all = common + ["delimiter", "encoding", "timestamp_format", "columns", "parties"]
+            let m = try s.mapping(allowed: all)
             guard let kindNode = m["kind"], let formatNode = m["format"], let pathNode = m["path"] else {
                 throw s.error("a source needs `kind`, `format` and `path`")
             }
             let kind = SourceKind(rawValue: try kindNode.oneOf(SourceKind.allCases.map(\.rawValue)))!
             let formatName = try formatNode.string()
             guard let format = FormatRegistry.format(named: formatName) else {
+                if let what = FormatRegistry.refused[formatName.lowercased()] {
+                    throw formatNode.error("\(what) are not supported yet; supported formats: \(FormatRegistry.names.joined(separator: ", "))")
+                }
                 throw formatNode.error("unknown format `\(formatName)`; supported: \(FormatRegistry.names.joined(separator: ", "))")
             }
-            guard format.kind == kind else {
-                throw formatNode.error("`\(formatName)` reads \(format.kind.rawValue) logs, not \(kind.rawValue)")
+            guard format.kind == kind || (format.readsAnyKind && kind != .meeting) else {
+                throw formatNode.error("`\(formatName)` reads \(format.readsAnyKind ? "e-mail or ticket" : format.kind.rawValue) logs, not \(kind.rawValue)")
+            }
+            for key in m.keys where !common.contains(key) && !format.optionKeys.contains(key) {
+                throw m[key]!.error("`\(key)` does not apply to format `\(formatName)`\(format.optionKeys.isEmpty ? "" : " (it takes: \(format.optionKeys.joined(separator: ", ")))")")
             }
             var sourceZone = zone
             if let z = m["timezone"] {
                 guard let rules = ZoneRules(identifier: try z.string()) else { throw z.error("not an IANA time zone") }
                 sourceZone = rules
             }
+            var options = SourceOptions()
+            if let e = m["encoding"] {
+                guard let encoding = TextEncoding(name: try e.string()) else {
+                    throw e.error("unknown encoding; one of \(TextEncoding.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                options.encoding = encoding
+            }
+            if let d = m["delimiter"] {
+                let text = try d.string()
+                let value = text == "\\t" || text == "tab" ? "\t" : text
+                guard value.utf8.count == 1, let byte = value.utf8.first, byte != UInt8(ascii: "\""), byte != 0x0A, byte != 0x0D else {
+                    throw d.error("the delimiter must be one ASCII character (or `tab`)")
+                }
+                options.delimiter = byte
+            }
+            if let f = m["timestamp_format"] {
+                let format = try f.nonEmptyString()
+                do {
+                    _ = try PatternTimestampParser(format: format, zone: sourceZone)
+                } catch {
+                    throw f.error(error.message)
+                }
+                options.timestampFormat = format
+            }
+            if let c = m["columns"] {
+                let fields = MappedCSV.fields(for: kind)
+                for (field, column) in try c.mapping(allowed: fields) { options.columns[field] = try column.nonEmptyString() }
+                let required = kind == .ticket ? ["key", "at"] : ["at"]
+                for r in required where options.columns[r] == nil { throw c.error("`columns.\(r)` is required for \(kind.rawValue) logs") }
+                if kind == .email && options.columns["actor"] == nil && options.columns["from"] == nil {
+                    throw c.error("name the sender: `columns.actor` (a user name or handle) or `columns.from` (an address field)")
+                }
+            } else if format == MappedCSV.self {
+                throw s.error("format `csv` needs `columns:` (which column holds which field)")
+            }
+            if let p = m["parties"] {
+                let pm = try p.mapping(allowed: ["column", "values"])
+                guard let column = pm["column"], let values = pm["values"] else { throw p.error("`parties` needs `column` and `values`") }
+                options.partyColumn = try column.nonEmptyString()
+                for (value, party) in try values.mapping(allowed: (try values.node.mapping?.keys.compactMap { $0.scalar?.string }) ?? []) {
+                    let name = try party.string()
+                    guard name == "client" || name == "unknown" || partners.contains(where: { $0.id == name }) else {
+                        throw party.error("`\(name)` is not `client`, `unknown` or a partner id")
+                    }
+                    options.partyValues[value] = name
+                }
+            }
             let raw = try pathNode.nonEmptyString()
             let pattern = raw.hasPrefix("/") ? raw : directory + "/" + raw
             sources.append(
                 Source(
                     kind: kind, format: format, pattern: pattern, zone: sourceZone,
-                    followSymlinks: try m["follow_symlinks"]?.bool() ?? false, line: s.line))
+                    followSymlinks: try m["follow_symlinks"]?.bool() ?? false, options: options, line: s.line))
         }
         if sources.isEmpty { throw sourcesNode.error("list at least one source") }
 
         var phrases: [String] = []
         var contacts: [String] = []
+        var statuses: [String] = []
+        var labels: [String] = []
+        var assignees: [String] = []
         if let esc = top["escalation"] {
-            let m = try esc.mapping(allowed: ["phrases", "contacts"])
+            let m = try esc.mapping(allowed: ["phrases", "contacts", "statuses", "labels", "assignees"])
+            statuses = try m["statuses"]?.strings() ?? []
+            labels = try m["labels"]?.strings() ?? []
+            assignees = try m["assignees"]?.strings() ?? []
             phrases = try m["phrases"]?.strings() ?? []
             do {
                 _ = try PhraseMatcher(patterns: phrases)
@@ -203,6 +268,8 @@ public struct PipelineConfig: Sendable {
             contacts = try m["contacts"]?.strings() ?? []
         }
         let acknowledgements = try top["acknowledgements"]?.strings() ?? AcknowledgementRule.defaultPhrases
+        let priorityOrder = try top["priority_order"]?.strings() ?? TicketRules.defaultPriorityOrder
+        if priorityOrder.isEmpty { throw top["priority_order"]!.error("list the priority levels, lowest first") }
 
         var trust = TrustSettings()
         if let t = top["trust_index"] {
@@ -265,7 +332,9 @@ public struct PipelineConfig: Sendable {
         return PipelineConfig(
             file: file, directory: directory, name: name, zone: zone, period: period, client: client, partners: partners,
             ignoreActors: ignoreActors, slaClock: slaClock, sources: sources, escalationPhrases: phrases,
-            escalationContacts: contacts, acknowledgements: acknowledgements, trust: trust,
+            escalationContacts: contacts,
+            ticketRules: TicketRules(priorityOrder: priorityOrder, escalationStatuses: statuses, escalationLabels: labels, escalationAssignees: assignees),
+            acknowledgements: acknowledgements, trust: trust,
             outputDirectory: normalisePath(outputDirectory), outputFormats: formats, maxRejectRatio: maxRejectRatio,
             allowBadFiles: allowBadFiles, maxRecordBytes: maxRecordBytes)
     }

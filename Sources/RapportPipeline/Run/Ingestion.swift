@@ -10,6 +10,9 @@ struct FileOutcome: Sendable {
     var recordsRead = 0
     var rejects: [Reject] = []
     var messages: [EmailMessage] = []
+    var tickets: [String: TicketBundle] = [:]
+    var meetings: [MeetingRecord] = []
+    var warnings: [String] = []
     /// Set when the whole file could not be read; then it contributes no records.
     var failure: InputError?
     var bytesOnDisk: Int64 = 0
@@ -33,10 +36,28 @@ final class CountingSource: ByteSource {
 final class FileCollector: IngestSink {
     let analyzer: MessageAnalyzer
     var messages: [EmailMessage] = []
+    let tickets = TicketCollector()
+    var meetings: [MeetingRecord] = []
     var rejects: [Reject] = []
+    var warnings: [String] = []
     init(analyzer: MessageAnalyzer) { self.analyzer = analyzer }
-    func emit(_ interaction: Interaction) { messages.append(analyzer.analyze(interaction)) }
+
+    func emit(_ interaction: Interaction) {
+        switch interaction.source {
+        case .email:
+            messages.append(analyzer.analyze(interaction))
+        case .ticket:
+            let isText = interaction.kind == .created || interaction.kind == .message || interaction.kind == .internalNote
+            tickets.add(interaction, flags: isText ? analyzer.flags(for: interaction) : [])
+        case .meeting:
+            break
+        }
+    }
+
     func reject(_ reject: Reject) { rejects.append(reject) }
+    func ticket(_ state: TicketState) { tickets.add(state) }
+    func meeting(_ record: MeetingRecord) { meetings.append(record) }
+    func warn(_ message: String) { warnings.append(message) }
 }
 
 enum Ingestion {
@@ -50,20 +71,43 @@ enum Ingestion {
         return file.path.hasSuffix(".gz") ? try GzipByteSource(raw) : raw
     }
 
+    /// Refuses files that are clearly a format Rapport does not read, whatever the pipeline says.
+    static func refuseUnsupported(_ source: PeekableByteSource) throws(InputError) {
+        var head = try source.peek(512)
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) { head.removeFirst(3) }
+        let text = String(decoding: head, as: UTF8.self)
+        let supported = "supported formats: \(FormatRegistry.names.joined(separator: ", "))"
+        if text.hasPrefix("From ") {
+            throw InputError(.unsupportedFormat, "this is an mbox mail archive, which Rapport does not read yet; \(supported)")
+        }
+        if text.hasPrefix("WEBVTT") {
+            throw InputError(.unsupportedFormat, "this is a WebVTT transcript, which Rapport does not read yet; \(supported)")
+        }
+        if text.contains("nite.sourceforge.net") || text.contains("<nite:") {
+            throw InputError(.unsupportedFormat, "this is AMI NXT meeting XML, which Rapport does not read yet; \(supported)")
+        }
+    }
+
     static func read(_ file: InputFile, config: PipelineConfig, analysis: MessageAnalyzer.Settings, parties: PartyDirectory, now: Instant) -> FileOutcome {
         var outcome = FileOutcome(file: file)
         let analyzer = MessageAnalyzer(settings: analysis, parties: parties)
         let collector = FileCollector(analyzer: analyzer)
         var counter: CountingSource?
         do {
-            let source = CountingSource(try open(file))
+            let peekable = PeekableByteSource(try open(file))
+            let source = CountingSource(peekable)
             counter = source
-            let context = FormatContext(
+            try refuseUnsupported(peekable)
+            var context = FormatContext(
                 fileIndex: file.index, displayPath: file.display, zone: file.source.zone, parties: parties, now: now,
-                csv: CSVReader.Options(maxRecordBytes: config.maxRecordBytes))
+                csv: CSVReader.Options(maxRecordBytes: config.maxRecordBytes), options: file.source.options)
+            context.kind = file.source.kind
             outcome.recordsRead = try file.source.format.read(source, context: context, into: collector)
             outcome.messages = collector.messages
+            outcome.tickets = collector.tickets.tickets
+            outcome.meetings = collector.meetings
             outcome.rejects = collector.rejects
+            outcome.warnings = collector.warnings
         } catch {
             outcome.failure = error
             outcome.recordsRead = 0

@@ -138,11 +138,20 @@ public enum Runner {
         var rejects: [Reject] = []
         var allMessages: [EmailMessage] = []
         allMessages.reserveCapacity(outcomes.reduce(0) { $0 + $1.messages.count })
+        var ticketFiles: [[String: TicketBundle]] = []
+        var meetings: [MeetingRecord] = []
         for i in outcomes.indices {
             // Move each file's messages out, so that they are held once.
             allMessages.append(contentsOf: outcomes[i].messages)
             outcomes[i].messages = []
+            if !outcomes[i].tickets.isEmpty { ticketFiles.append(outcomes[i].tickets) }
+            outcomes[i].tickets = [:]
+            meetings += outcomes[i].meetings
             let o = outcomes[i]
+            for w in o.warnings {
+                logger.warning("\(o.file.path): \(w)")
+                summary.notes.append("\(o.file.display): \(w)")
+            }
             var report = FileReport(
                 file: o.file.display, format: o.file.source.format.name, kind: o.file.source.kind, bytes: o.bytesOnDisk,
                 decodedBytes: o.bytesDecoded)
@@ -151,7 +160,6 @@ public enum Runner {
             report.rejected = o.failure == nil ? o.rejects.count : 0
             summary.files.append(report)
             rejects += o.rejects
-            allMessages += o.messages
         }
         let failed = outcomes.filter { $0.failure != nil }
         for f in failed {
@@ -170,6 +178,10 @@ public enum Runner {
         for m in allMessages { summary.files[Int(m.origin.file)].used += 1 }
         for m in settled.duplicates { summary.files[Int(m.origin.file)].duplicates += 1 }
         for r in settled.rejects { summary.files[Int(r.file)].rejected += 1 }
+        let mergedTickets = TicketMerge.merge(ticketFiles)
+        ticketFiles = []
+        for t in mergedTickets.tickets { for e in t.events { summary.files[Int(e.origin.file)].used += 1 } }
+        for e in mergedTickets.duplicates { summary.files[Int(e.origin.file)].duplicates += 1 }
 
         // Too many bad records: fail before anything is published.
         let read = summary.read
@@ -185,14 +197,29 @@ public enum Runner {
             }
         }
 
-        // Transform: threads, turns, escalation; then SLA targets.
-        let asOf = options.asOf ?? allMessages.lazy.map(\.at).max() ?? options.now
+        // "Now" for the report: the latest message, event or meeting join unless given.
+        var instants: [Instant] = allMessages.map(\.at)
+        for t in mergedTickets.tickets { instants += t.events.map(\.at) }
+        for m in meetings { instants += [m.scheduledStart] + m.invitees.compactMap(\.joined) }
+        let asOf = options.asOf ?? instants.max() ?? options.now
         summary.asOf = asOf
-        let earliest = allMessages.lazy.map(\.at).filter { $0 <= asOf }.min()
+        let earliest = instants.lazy.filter { $0 <= asOf }.min()
+        instants = []
+
+        // Transform: threads and tickets to turns and conversations, meetings to meeting facts; then SLA targets.
         let built = EmailConversations.build(consume(&allMessages), asOf: asOf)
         var facts = built.facts
         summary.notes += built.notes
         for m in settled.duplicates where m.at <= asOf { facts.events.append(EventFact(kind: .duplicate, at: m.at, partner: nil)) }
+        facts.append(contentsOf: TicketConversations.build(mergedTickets.tickets, rules: config.ticketRules, parties: parties, asOf: asOf))
+        for e in mergedTickets.duplicates where e.at <= asOf { facts.events.append(EventFact(kind: .duplicate, at: e.at, partner: nil)) }
+        let meetingResult = Meetings.build(meetings, asOf: asOf)
+        facts.append(contentsOf: meetingResult.facts)
+        for m in meetings { summary.files[Int(m.origin.file)].used += m.records }
+        for m in meetingResult.duplicates {
+            summary.files[Int(m.origin.file)].used -= m.records
+            summary.files[Int(m.origin.file)].duplicates += m.records
+        }
         ServiceLevels.annotate(&facts.turns, targets: config.partners.map(\.targets), clock: config.slaClock, asOf: asOf)
 
         // Aggregate over the window.

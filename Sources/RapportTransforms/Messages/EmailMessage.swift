@@ -12,7 +12,7 @@ public struct EmailMessage: Sendable {
     public var subjectKey: String
     public var at: Instant
     public var party: Party
-    public var flags: Flags
+    public var flags: MessageFlags
     /// The first partner among the recipients (`to`, then `cc`), if any.
     public var firstRecipientPartner: Int16
     /// Client recipients matching `escalation.contacts`.
@@ -21,7 +21,7 @@ public struct EmailMessage: Sendable {
     public var fingerprint: Fingerprint
 
     public init(
-        id: String, threadID: String, parentID: String, subjectKey: String, at: Instant, party: Party, flags: Flags,
+        id: String, threadID: String, parentID: String, subjectKey: String, at: Instant, party: Party, flags: MessageFlags,
         firstRecipientPartner: Int16, contacts: [String], origin: Origin, fingerprint: Fingerprint
     ) {
         self.id = id
@@ -36,15 +36,16 @@ public struct EmailMessage: Sendable {
         self.origin = origin
         self.fingerprint = fingerprint
     }
+}
 
-    public struct Flags: OptionSet, Sendable {
-        public let rawValue: UInt8
-        public init(rawValue: UInt8) { self.rawValue = rawValue }
-        /// From `ignore.actors`, an auto-reply subject, or `Auto-Submitted`: never opens or answers a turn.
-        public static let automated = Flags(rawValue: 1)
-        /// A client acknowledgement: opens no turn.
-        public static let acknowledgement = Flags(rawValue: 2)
-        /// Client text matching `escalation.phrases`.
-        public static let escalationPhrase = Flags(rawValue: 4)
-    }
+/// What reading a message's text once decided (kept instead of the text).
+public struct MessageFlags: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    /// From `ignore.actors`, an auto-reply subject, or `Auto-Submitted`: never opens or answers a turn.
+    public static let automated = MessageFlags(rawValue: 1)
+    /// A client acknowledgement: opens no turn.
+    public static let acknowledgement = MessageFlags(rawValue: 2)
+    /// Client text matching `escalation.phrases`.
+    public static let escalationPhrase = MessageFlags(rawValue: 4)
 }

@@ -64,8 +64,9 @@ public final class MessageAnalyzer {
         return MessageAnalyzer.autoReplyPrefixes.contains { head.hasPrefix($0) }
     }
 
-    public func analyze(_ m: Interaction) -> EmailMessage {
-        var flags: EmailMessage.Flags = []
+    /// Automated or not; for client messages, acknowledgement and escalation phrase (the text is read here, once).
+    public func flags(for m: Interaction) -> MessageFlags {
+        var flags: MessageFlags = []
         if isAutomated(m) {
             flags.insert(.automated)
         } else if m.party.isClient {
@@ -77,6 +78,11 @@ public final class MessageAnalyzer {
                 if let phrases = settings.escalationPhrases, phrases.matches(bytes: b) { flags.insert(.escalationPhrase) }
             }
         }
+        return flags
+    }
+
+    public func analyze(_ m: Interaction) -> EmailMessage {
+        let flags = self.flags(for: m)
         var firstPartner: Int16 = -1
         var contacts: [String] = []
         for r in m.attributes.recipients {
@@ -89,7 +95,9 @@ public final class MessageAnalyzer {
         if m.conversation.isEmpty {
             var orgs = Set([parties.organisationKey(of: m.actor, party: m.party)])
             for r in m.attributes.recipients { orgs.insert(parties.organisationKey(of: r.address, party: r.party)) }
-            subjectKey = MessageAnalyzer.normalisedSubject(m.attributes.subject) + "\u{1F}" + orgs.sorted().joined(separator: ",")
+            let subject = MessageAnalyzer.normalisedSubject(m.attributes.subject)
+            // An empty subject joins nothing: the message starts its own conversation.
+            subjectKey = subject.isEmpty ? "\u{0}" + m.id : subject + "\u{1F}" + orgs.sorted().joined(separator: ",")
         }
         return EmailMessage(
             id: m.id, threadID: m.conversation, parentID: m.attributes.inReplyTo,

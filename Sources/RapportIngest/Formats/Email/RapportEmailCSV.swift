@@ -22,21 +22,17 @@ public enum RapportEmailCSV: InputFormat {
         _ = try header.require(["sent_at", "from"], format: name)
         let position = columns.map { header.column($0) }
         let parser = TimestampParser(zone: context.zone)
-        let lookups = Lookups(parties: context.parties)
+        let emitter = EmailEmitter(context: context, sink: sink)
         var records = 0
-
-        func reject(_ reason: RejectReason, _ message: String) {
-            sink.reject(Reject(file: context.fileIndex, record: reader.line, reason: reason, message: message, excerpt: reader.excerpt))
-        }
 
         while let event = try reader.next() {
             records += 1
             if case .malformed(let reason, let message) = event {
-                reject(reason, message)
+                emitter.reject(record: reader.line, reason, message, excerpt: reader.excerpt)
                 continue
             }
             if reader.fieldCount != header.names.count {
-                reject(.raggedRow, "\(reader.fieldCount) fields where the header has \(header.names.count)")
+                emitter.reject(record: reader.line, .raggedRow, "\(reader.fieldCount) fields where the header has \(header.names.count)", excerpt: reader.excerpt)
                 continue
             }
             var values = [String](repeating: "", count: columns.count)
@@ -57,61 +53,25 @@ public enum RapportEmailCSV: InputFormat {
                 values[k] = s
             }
             if let invalid {
-                reject(.invalidUTF8, "column `\(invalid)` is not valid UTF-8; re-export as UTF-8 or declare the source's encoding")
+                emitter.reject(
+                    record: reader.line, .invalidUTF8, "column `\(invalid)` is not valid UTF-8; re-export as UTF-8 or declare the source's encoding",
+                    excerpt: reader.excerpt)
                 continue
             }
             let at: Instant
             switch context.instant(reader.field(position[3]!), parser: parser, column: "sent_at") {
             case .success(let t): at = t
             case .failure(let e):
-                if reader.field(position[3]!).isEmpty {
-                    reject(.missingValue, "sent_at is empty")
-                } else {
-                    reject(e.reason, e.message)
-                }
+                let empty = reader.field(position[3]!).isEmpty
+                emitter.reject(record: reader.line, empty ? .missingValue : e.reason, empty ? "sent_at is empty" : e.message, excerpt: reader.excerpt)
                 continue
             }
-            if values[4].isEmpty {
-                reject(.missingValue, "from is empty")
-                continue
-            }
-            let from: String
-            switch lookups.address(values[4]) {
-            case .success(let a): from = a
-            case .failure(let f):
-                reject(.badAddress, "from: \(f.message)")
-                continue
-            }
-            var recipients: [Recipient] = []
-            var badRecipients: String?
-            for (k, field) in [(5, Recipient.Field.to), (6, Recipient.Field.cc)] {
-                switch lookups.addressList(values[k]) {
-                case .success(let list):
-                    for a in list {
-                        recipients.append(Recipient(address: a, party: lookups.party(of: a, at: at), field: field))
-                    }
-                case .failure(let f):
-                    badRecipients = "\(columns[k]): \(f.message)"
-                }
-            }
-            if let badRecipients {
-                reject(.badAddress, badRecipients)
-                continue
-            }
-            var id = values[0].trimmingASCIIWhitespace()
-            if id.isEmpty { id = "\(context.displayPath):\(reader.line)" }
-            var attributes = Attributes()
-            attributes.inReplyTo = values[2].trimmingASCIIWhitespace()
-            attributes.subject = values[7]
-            attributes.recipients = recipients
             let autoSubmitted = values[9].trimmingASCIIWhitespace().lowercased()
-            attributes.autoSubmitted = !autoSubmitted.isEmpty && autoSubmitted != "no"
-            sink.emit(
-                Interaction(
-                    source: .email, conversation: values[1].trimmingASCIIWhitespace(), id: id, at: at, actor: from,
-                    party: lookups.party(of: from, at: at), kind: .message, text: values[8],
-                    attributes: attributes, origin: Origin(file: context.fileIndex, record: reader.line),
-                    fingerprint: fingerprint.finish()))
+            emitter.emit(
+                EmailEmitter.Values(
+                    id: values[0], thread: values[1], inReplyTo: values[2], from: values[4], to: values[5], cc: values[6],
+                    subject: values[7], body: values[8], autoSubmitted: !autoSubmitted.isEmpty && autoSubmitted != "no"),
+                at: at, record: reader.line, excerpt: reader.excerpt, fingerprint: fingerprint.finish())
         }
         return records
     }

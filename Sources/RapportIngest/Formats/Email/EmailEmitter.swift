@@ -1,0 +1,77 @@
+import RapportCore
+
+/// Shared by e-mail formats: turns one message's values into an Interaction (addresses
+/// parsed, parties resolved at the message's time) or a reject naming what was wrong.
+final class EmailEmitter {
+    let context: FormatContext
+    let sink: any IngestSink
+    let lookups: Lookups
+
+    init(context: FormatContext, sink: any IngestSink) {
+        self.context = context
+        self.sink = sink
+        self.lookups = Lookups(parties: context.parties)
+    }
+
+    struct Values {
+        var id = ""
+        var thread = ""
+        var inReplyTo = ""
+        var from = ""
+        var to = ""
+        var cc = ""
+        var subject = ""
+        var body = ""
+        var autoSubmitted = false
+        /// Sender given as a plain actor (user name or handle) rather than an address field.
+        var fromIsActor = false
+        /// The sender's party when the export says it (a `parties:` column), overriding the rules.
+        var party: Party?
+    }
+
+    func reject(record: Int64, _ reason: RejectReason, _ message: String, excerpt: String) {
+        sink.reject(Reject(file: context.fileIndex, record: record, reason: reason, message: message, excerpt: excerpt))
+    }
+
+    /// Emits the message, or rejects it (missing or unreadable sender or recipients).
+    func emit(_ v: Values, at: Instant, record: Int64, excerpt: @autoclosure () -> String, fingerprint: Fingerprint) {
+        let fromField = v.from.trimmingASCIIWhitespace()
+        if fromField.isEmpty {
+            reject(record: record, .missingValue, "from is empty", excerpt: excerpt())
+            return
+        }
+        let from: String
+        if v.fromIsActor {
+            from = fromField.contains("@") ? fromField.lowercased() : fromField
+        } else {
+            switch lookups.address(fromField) {
+            case .success(let a): from = a
+            case .failure(let f):
+                reject(record: record, .badAddress, "from: \(f.message)", excerpt: excerpt())
+                return
+            }
+        }
+        var recipients: [Recipient] = []
+        for (field, kind) in [(v.to, Recipient.Field.to), (v.cc, Recipient.Field.cc)] {
+            switch lookups.addressList(field) {
+            case .success(let list):
+                for a in list { recipients.append(Recipient(address: a, party: lookups.party(of: a, at: at), field: kind)) }
+            case .failure(let f):
+                reject(record: record, .badAddress, "\(kind == .to ? "to" : "cc"): \(f.message)", excerpt: excerpt())
+                return
+            }
+        }
+        var id = v.id.trimmingASCIIWhitespace()
+        if id.isEmpty { id = "\(context.displayPath):\(record)" }
+        var attributes = Attributes()
+        attributes.inReplyTo = v.inReplyTo.trimmingASCIIWhitespace()
+        attributes.subject = v.subject
+        attributes.recipients = recipients
+        attributes.autoSubmitted = v.autoSubmitted
+        sink.emit(
+            Interaction(
+                source: .email, conversation: v.thread.trimmingASCIIWhitespace(), id: id, at: at, actor: from,
+                party: v.party ?? lookups.party(of: from, at: at), kind: .message, text: v.body, attributes: attributes,
+                origin: Origin(file: context.fileIndex, record: record), fingerprint: fingerprint))
+    }
+}

@@ -1,0 +1,72 @@
+import RapportCore
+
+/// Shared by ticket formats: turns one ticket's events into Interactions, resolving
+/// parties and timestamps, and counting every record as emitted or rejected.
+final class TicketEmitter {
+    let context: FormatContext
+    let sink: any IngestSink
+    let lookups: Lookups
+    let parser: TimestampParser
+    private(set) var records = 0
+    private var order: Int32 = 0
+
+    init(context: FormatContext, sink: any IngestSink, zone: ZoneRules? = nil) {
+        self.context = context
+        self.sink = sink
+        self.lookups = Lookups(parties: context.parties)
+        self.parser = TimestampParser(zone: zone ?? context.zone)
+    }
+
+    /// An actor as exports name people: addresses lower-cased, user names as exported.
+    func actor(_ raw: String) -> String {
+        let t = raw.trimmingASCIIWhitespace()
+        return t.contains("@") ? t.lowercased() : t
+    }
+
+    func instant(_ text: String, field: String) -> Result<Instant, ValueError> {
+        var copy = text
+        return copy.withUTF8 { context.instant(UnsafeRawBufferPointer($0), parser: parser, column: field) }
+    }
+
+    /// One event record; `record` is the 1-based index of its ticket in the file.
+    func event(
+        ticket: String, id: String, kind: InteractionKind, at rawAt: String, actor rawActor: String, isPublic: Bool = true,
+        text: String = "", from: String = "", to: String = "", record: Int64, line: Int
+    ) {
+        records += 1
+        order += 1
+        let at: Instant
+        switch instant(rawAt, field: "\(kind.rawValue) time") {
+        case .success(let t): at = t
+        case .failure(let e):
+            reject(record: record, e.reason, "ticket \(ticket), event \(id) (line \(line)): \(e.message)", excerpt: rawAt)
+            return
+        }
+        let actor = actor(rawActor)
+        if actor.isEmpty {
+            reject(record: record, .missingValue, "ticket \(ticket), event \(id) (line \(line)): no author", excerpt: id)
+            return
+        }
+        var attributes = Attributes()
+        attributes.from = from
+        attributes.to = to
+        attributes.documentOrder = order
+        var fingerprint = FingerprintHasher()
+        for part in [ticket, id, kind.rawValue, rawAt, actor, text, from, to] { fingerprint.add(part) }
+        sink.emit(
+            Interaction(
+                source: .ticket, conversation: ticket, id: id, at: at, actor: actor, party: lookups.party(of: actor, at: at), kind: kind,
+                isPublic: isPublic, text: text, textIsHTML: true, attributes: attributes,
+                origin: Origin(file: context.fileIndex, record: record), fingerprint: fingerprint.finish()))
+    }
+
+    func reject(record: Int64?, _ reason: RejectReason, _ message: String, excerpt: String = "") {
+        sink.reject(Reject(file: context.fileIndex, record: record, reason: reason, message: message, excerpt: excerpt))
+    }
+
+    /// A rejected record that will not reach `event` (counted here).
+    func rejectRecord(record: Int64, _ reason: RejectReason, _ message: String, excerpt: String = "") {
+        records += 1
+        reject(record: record, reason, message, excerpt: excerpt)
+    }
+}

@@ -1,0 +1,55 @@
+import RapportCore
+
+/// Meetings → per-partner meeting facts and one conversation row per meeting (METRICS.md "Meetings").
+///
+/// A meeting counts for every partner with an invitee (or an action-item owner) in it,
+/// each with its own invitees. The same meeting (id and scheduled start) in several
+/// files is kept once.
+public enum Meetings {
+    public struct Result: Sendable {
+        public var facts = Facts()
+        /// Meetings read again from another file (their records count as duplicates).
+        public var duplicates: [MeetingRecord] = []
+    }
+
+    /// `meetings` in file order.
+    public static func build(_ meetings: [MeetingRecord], asOf: Instant) -> Result {
+        var result = Result()
+        var seen = Set<String>()
+        // A recurring meeting id used with several starts gets the start in its name.
+        var startsPerID: [String: Set<Int64>] = [:]
+        for m in meetings { startsPerID[m.id, default: []].insert(m.scheduledStart.nanoseconds) }
+        for var m in meetings where m.scheduledStart <= asOf {
+            guard seen.insert("\(m.id)|\(m.scheduledStart.nanoseconds)").inserted else {
+                result.duplicates.append(m)
+                continue
+            }
+            m.mergeRejoins()
+            var partners: [Int] = []
+            for i in m.invitees { if let p = i.party.partnerIndex, !partners.contains(p) { partners.append(p) } }
+            for a in m.actionItems { if let p = a.party.partnerIndex, !partners.contains(p) { partners.append(p) } }
+            let totalTalk = m.utterances.reduce(0) { $0 + $1.seconds }
+            var overrun: Double?
+            if m.status == .held, let end = m.actualEnd, let scheduled = m.scheduledEnd { overrun = end.seconds(since: scheduled) }
+            for p in partners {
+                let invitees = m.invitees.filter { $0.party.partnerIndex == p }
+                let joins = m.status == .held ? invitees.compactMap(\.joined) : []
+                result.facts.meetings.append(
+                    MeetingFact(
+                        meeting: startsPerID[m.id]!.count > 1 ? "\(m.id) \(m.scheduledStart.rfc3339)" : m.id, scheduledStart: m.scheduledStart, status: m.status, partner: p, invitees: invitees.count,
+                        joined: joins.count, joinDelays: joins.map { max(0, $0.seconds(since: m.scheduledStart)) }, overrun: overrun,
+                        partnerTalk: m.utterances.filter { $0.party.partnerIndex == p }.reduce(0) { $0 + $1.seconds },
+                        totalTalk: totalTalk,
+                        actionItems: m.actionItems.filter { $0.party.partnerIndex == p }.map { item in
+                            MeetingFact.ActionItemOutcome(due: item.due, onTime: item.done.map { $0 <= item.due } ?? false)
+                        }))
+            }
+            let name = startsPerID[m.id]!.count > 1 ? "\(m.id) \(m.scheduledStart.rfc3339)" : m.id
+            result.facts.conversations.append(
+                ConversationFact(
+                    source: .meeting, conversation: name, partner: partners.first, openedAt: m.scheduledStart, messages: m.utterances.count,
+                    turns: 0, escalationReason: nil))
+        }
+        return result
+    }
+}

@@ -1,0 +1,93 @@
+import RapportCore
+
+/// One ticket event as the conversation stage needs it (its text already read into flags).
+public struct TicketEvent: Sendable {
+    public var id: String
+    public var at: Instant
+    public var actor: String
+    public var party: Party
+    public var kind: InteractionKind
+    public var isPublic: Bool
+    public var from: String
+    public var to: String
+    public var flags: MessageFlags
+    public var origin: Origin
+    /// Position in the export: orders events stamped with the same instant.
+    public var order: Int32
+
+    /// Descriptions and public comments are messages; status, priority, assign, label,
+    /// resolved and reopened events never are, even with text.
+    public var isMessage: Bool { (kind == .created || kind == .message) && isPublic }
+}
+
+/// A ticket's events and its final state, as read from one or more files.
+public struct TicketBundle: Sendable {
+    public var key: String
+    public var state: TicketState?
+    public var events: [TicketEvent]
+    public init(key: String, state: TicketState? = nil, events: [TicketEvent] = []) {
+        self.key = key
+        self.state = state
+        self.events = events
+    }
+    public var latestEvent: Instant? { events.map(\.at).max() }
+}
+
+/// Collects one file's ticket interactions by ticket key.
+public final class TicketCollector {
+    public private(set) var tickets: [String: TicketBundle] = [:]
+    public init() {}
+
+    public func add(_ m: Interaction, flags: MessageFlags) {
+        let event = TicketEvent(
+            id: m.id, at: m.at, actor: m.actor, party: m.party, kind: m.kind, isPublic: m.isPublic, from: m.attributes.from,
+            to: m.attributes.to, flags: flags, origin: m.origin, order: m.attributes.documentOrder)
+        tickets[m.conversation, default: TicketBundle(key: m.conversation)].events.append(event)
+    }
+
+    public func add(_ state: TicketState) {
+        tickets[state.key, default: TicketBundle(key: state.key)].state = state
+    }
+}
+
+/// Tickets with the same key in several files (weekly exports overlap) are one ticket:
+/// events merged and de-duplicated by id (by kind, time and actor where ids are missing),
+/// attributes from the copy whose latest event is latest (METRICS.md).
+public enum TicketMerge {
+    public struct Result: Sendable {
+        public var tickets: [TicketBundle] = []
+        /// Events seen again in another copy (counted as duplicates, used once).
+        public var duplicates: [TicketEvent] = []
+    }
+
+    /// `files` in file order.
+    public static func merge(_ files: [[String: TicketBundle]]) -> Result {
+        var byKey: [String: [TicketBundle]] = [:]
+        for f in files { for (k, b) in f { byKey[k, default: []].append(b) } }
+        var result = Result()
+        for key in byKey.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            let copies = byKey[key]!
+            if copies.count == 1 {
+                result.tickets.append(copies[0])
+                continue
+            }
+            var merged = TicketBundle(key: key)
+            var seen = Set<String>()
+            for copy in copies {
+                for e in copy.events {
+                    let identity = e.id.isEmpty ? "\(e.kind.rawValue)|\(e.at.nanoseconds)|\(e.actor)" : "#" + e.id
+                    if seen.insert(identity).inserted { merged.events.append(e) } else { result.duplicates.append(e) }
+                }
+            }
+            // The state of the copy whose latest event is latest (later file on a tie).
+            let newest = copies.enumerated().max { a, b in
+                let x = a.element.latestEvent ?? Instant(nanoseconds: .min)
+                let y = b.element.latestEvent ?? Instant(nanoseconds: .min)
+                return x != y ? x < y : a.offset < b.offset
+            }!
+            merged.state = newest.element.state ?? copies.compactMap(\.state).last
+            result.tickets.append(merged)
+        }
+        return result
+    }
+}
