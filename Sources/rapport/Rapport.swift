@@ -113,6 +113,12 @@ extension Rapport {
         var end: String = "2026-10-26"
         @Option(help: "gzip level 1–9.")
         var level: Int32 = 6
+        @Option(help: "Which logs to write: email, ticket, meeting (comma-separated).")
+        var kinds: String = "email,ticket,meeting"
+        @Option(name: .customLong("ticket-size"), help: "Generate tickets until this much XML (e.g. 500MB) instead of by --scale.")
+        var ticketSize: String?
+        @Flag(name: .customLong("gzip-tickets"), help: "Write the ticket export gzip-compressed.")
+        var gzipTickets = false
 
         func run() throws {
             var o = EmailGenerator.Options(outputDirectory: out)
@@ -126,11 +132,31 @@ extension Rapport {
                 guard let bytes = parseSize(size) else { throw ValidationError("--size: expected a size such as 200MB or 1GB") }
                 o.targetBytes = bytes
             }
+            if let ticketSize {
+                guard let bytes = parseSize(ticketSize) else { throw ValidationError("--ticket-size: expected a size such as 500MB") }
+                o.ticketBytes = bytes
+            }
+            var chosen: Set<SourceKind> = []
+            for k in kinds.split(separator: ",") {
+                guard let kind = SourceKind(rawValue: k.trimmingCharacters(in: .whitespaces)) else {
+                    throw ValidationError("--kinds: `\(k)` is not email, ticket or meeting")
+                }
+                chosen.insert(kind)
+            }
+            o.kinds = chosen
+            o.gzipTickets = gzipTickets
             let started = Date()
-            let s = try EmailGenerator.generate(o)
+            let s = try EmailGenerator.generateAll(o)
             let seconds = Date().timeIntervalSince(started)
-            print(String(format: "rapport: generated %d messages in %d threads, %.1f MB of CSV in %d files (%@/email) in %.1f s; pipeline: %@",
-                         s.messages, s.threads, Double(s.bytes) / 1e6, s.files.count, out, seconds, s.pipeline))
+            var parts: [String] = []
+            if chosen.contains(.email) {
+                parts.append(String(format: "%d messages in %d threads (%.1f MB of CSV, %d files)", s.messages, s.threads, Double(s.bytes) / 1e6, s.files.count))
+            }
+            if chosen.contains(.ticket) {
+                parts.append(String(format: "%d tickets with %d events (%.1f MB of XML)", s.tickets.tickets, s.tickets.events, Double(s.tickets.bytes) / 1e6))
+            }
+            if chosen.contains(.meeting) { parts.append("\(s.meetings.meetings) meetings (\(s.meetings.rows) invitee rows)") }
+            print("rapport: generated \(parts.joined(separator: ", ")) in \(out) in \(String(format: "%.1f", seconds)) s; pipeline: \(s.pipeline)")
         }
 
         func parseSize(_ text: String) -> Int64? {

@@ -12,18 +12,29 @@ public enum Meetings {
         public var duplicates: [MeetingRecord] = []
     }
 
-    /// `meetings` in file order.
+    /// `meetings` in file order. A meeting is its id and scheduled start: copies from several
+    /// files or logs are merged (their records count as duplicates).
     public static func build(_ meetings: [MeetingRecord], asOf: Instant) -> Result {
         var result = Result()
-        var seen = Set<String>()
         // A recurring meeting id used with several starts gets the start in its name.
         var startsPerID: [String: Set<Int64>] = [:]
         for m in meetings { startsPerID[m.id, default: []].insert(m.scheduledStart.nanoseconds) }
-        for var m in meetings where m.scheduledStart <= asOf {
-            guard seen.insert("\(m.id)|\(m.scheduledStart.nanoseconds)").inserted else {
+        // The same meeting from several logs (attendance and minutes): the first copy's schedule,
+        // status and invitees; utterances and action items from the first copy that has them.
+        var merged: [MeetingRecord] = []
+        var position: [String: Int] = [:]
+        for m in meetings where m.scheduledStart <= asOf {
+            let key = "\(m.id)|\(m.scheduledStart.nanoseconds)"
+            if let k = position[key] {
+                if merged[k].utterances.isEmpty { merged[k].utterances = m.utterances }
+                if merged[k].actionItems.isEmpty { merged[k].actionItems = m.actionItems }
                 result.duplicates.append(m)
-                continue
+            } else {
+                position[key] = merged.count
+                merged.append(m)
             }
+        }
+        for var m in merged {
             m.mergeRejoins()
             var partners: [Int] = []
             for i in m.invitees { if let p = i.party.partnerIndex, !partners.contains(p) { partners.append(p) } }

@@ -1,0 +1,87 @@
+import Foundation
+import RapportCore
+import RapportPipeline
+import Testing
+
+/// The hand-worked ticket and meeting cases in fixtures/edge-tickets-meetings.
+/// As-of Monday 16 March 2026 (Berlin): W10 and W11 are reported.
+@Suite struct TicketMeetingFixtureTests {
+    static let run = Result { try runPipeline(repositoryRoot + "/fixtures/edge-tickets-meetings/pipeline.yaml", asOf: "2026-03-16") }
+    var dir: String { get throws { try Self.run.get().dir } }
+
+    @Test func recordsAreEventsRowsAndMeetings() throws {
+        let s = try Self.run.get().summary
+        let byFile = Dictionary(uniqueKeysWithValues: s.files.map { ($0.file, "\($0.read) \($0.used) \($0.duplicates) \($0.rejected)") })
+        #expect(byFile["tickets.xml"] == "20 20 0 0")  // K1 9 events, K2 5, K3 2, K4 4
+        #expect(byFile["jira.xml"] == "4 4 0 0")  // J-1: the description and 3 comments
+        #expect(byFile["meetings.csv"] == "11 10 0 1")  // M5's status `postponed` is a reject
+        #expect(byFile["minutes.xml"] == "1 0 1 0")  // M1 again, merged into the CSV's M1
+        #expect(s.notes.contains { $0.hasPrefix("jira.xml: truncated Jira export: 1 of 3") })
+    }
+
+    @Test func ticketTurns() throws {
+        let rows = try readCSV(try dir + "/responses.csv").map { r in
+            [r["conversation"]!, r["turn"]!, r["partner"]!, r["latency_s"]!, r["breached"]!, r["opened_by"]!, r["answered_by"]!].joined(separator: " ")
+        }
+        #expect(
+            rows == [
+                "K1 1 globex 3600 false 1 3",  // the internal note at 09:10 never answers
+                "K1 2 globex 3600 false 8 9",
+                "K3 1 globex  true 1 ",  // nobody answered: the assignee's partner (tier2@globex) has the turn
+                "K4 1 globex 0 false 1 3",  // the bot's comment at the same second is skipped; document order decides
+                "J-1 1 initech 2400 false J-1#description 11",
+                "J-1 2 initech  true 12 ",  // the restricted comment (rolelevel) is internal and answers nothing
+                "K2 1 initech 5400 true 1 4",
+            ])
+    }
+
+    @Test func escalationResolutionAndReopening() throws {
+        let rows = try readCSV(try dir + "/conversations.csv").filter { $0["source"] == "ticket" }
+        let facts = rows.map { [$0["conversation"]!, $0["messages"]!, $0["escalation_reason"]!, $0["resolved"]!, $0["reopened"]!].joined(separator: " ") }
+        #expect(
+            facts == [
+                "K1 4 priority true true",  // normal → high at 11:00 comes before the Escalated status at 11:05
+                "K3 1 assignee false false",  // assigned to tier2@…
+                "K4 3  true false",  // no trigger
+                "J-1 3 status true true",  // snapshot: final status Escalated; a client comment after `resolved` reopens
+                "K2 3 label false false",  // P1-Critical → P0 are unknown levels: never a raise
+            ])
+    }
+
+    @Test func meetingFigures() throws {
+        let m = try metricIndex(try dir)
+        // globex: M1 (held, ana +60 s, ben +480 s after a re-join), M2 (cancelled), M3 (held, ana absent).
+        #expect(m["2026-W10 globex meeting.scheduled"] == "3 3")
+        #expect(m["2026-W10 globex meeting.held"] == "2 2")
+        #expect(m["2026-W10 globex meeting.cancel_rate"] == "0.3333333333333333 3")
+        #expect(m["2026-W10 globex meeting.partner_attendance_rate"] == "0.6666666666666666 3")
+        #expect(m["2026-W10 globex meeting.join_delay_p50_s"] == "270 2")
+        #expect(m["2026-W10 globex meeting.on_time_rate"] == "0.5 2")
+        #expect(m["2026-W10 globex meeting.overrun_p50_s"] == "600 1")  // 10:55 − 10:45; M3 has no actual end
+        #expect(m["2026-W10 globex meeting.partner_talk_share"] == "0.5333333333333333 1")  // (180 + 60) / 450 s
+        #expect(m["2026-W10 globex meeting.action_items_on_time_rate"] == "0.5 2")  // A1 on time, A2 three days late
+        // initech: M1 (joined a minute early: delay 0), M4 (rescheduled).
+        #expect(m["2026-W10 initech meeting.reschedule_rate"] == "0.5 2")
+        #expect(m["2026-W10 initech meeting.join_delay_p50_s"] == "0 1")
+        #expect(m["2026-W10 initech meeting.partner_talk_share"] == "0.2 1")  // 90 / 450 s
+        #expect(m["2026-W11 initech meeting.action_items_on_time_rate"] == "0 1")  // A3 due Tuesday 10 March, not done
+        #expect(m["2026-W10 globex reopen.rate"] == "0.5 2")
+        #expect(m["2026-W10 initech response.acknowledgements"] == "1 1")  // K2's "Thanks!"
+    }
+
+    @Test func trustIndexWithReliabilityAndEngagement() throws {
+        let rows = try readCSV(try dir + "/trust_report.csv").map { r in
+            ["period", "partner", "trust_index", "trust_index_delta", "band", "coverage", "responsiveness", "escalation", "reliability", "engagement"]
+                .map { r[$0]! }.joined(separator: " ")
+        }
+        #expect(
+            rows == [
+                // (0.30 × 75 + 0.25 × 33.33… + 0.15 × 50 + 0.10 × 58.33…) / 0.80 = 55.2083
+                "2026-W10 globex 55.21  at risk 0.8 75 33.33 50 58.33",
+                // (0.30 × 33.33… + 0.25 × 0 + 0.15 × 0 + 0.10 × 100) / 0.80 = 25
+                "2026-W10 initech 25  at risk 0.8 33.33 0 0 100",
+                // Only reliability (no tickets: action items on time, 0 of 1): coverage 0.15, no band.
+                "2026-W11 initech 0 -25  0.15   0 ",
+            ])
+    }
+}
