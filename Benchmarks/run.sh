@@ -1,24 +1,55 @@
 #!/usr/bin/env bash
-# Throughput benchmark: a generated e-mail export of about 1 GB (uncompressed, fixed seed,
-# cached between runs), read by the release build. Prints wall time, MB/s and peak memory.
+# Throughput benchmarks (release build). Data is generated with fixed seeds and cached in
+# the folder given (default Benchmarks/.data). Prints wall time, MB/s and peak memory;
+# nothing here is a pass/fail test.
+#   BENCH_SIZE   e-mail export size (default 1GB)      BENCH_XML_SIZE  ticket XML size (default 500MB)
+#   BENCH_RUNS   runs per measurement (default 3)      BENCH_ONLY      email | xml (default both)
 set -euo pipefail
 data="${1:-Benchmarks/.data}"
 size="${BENCH_SIZE:-1GB}"
+xml_size="${BENCH_XML_SIZE:-500MB}"
 runs="${BENCH_RUNS:-3}"
+only="${BENCH_ONLY:-}"
 bin=.build/release/rapport
 mkdir -p "$data"
-if [ ! -f "$data/email-$size/pipeline.yaml" ]; then
-  echo "bench: generating $size of e-mail (seed 42) into $data/email-$size ..."
-  "$bin" generate --out "$data/email-$size" --size "$size" --seed 42 --files 1 --weeks 52
+
+# time_run LABEL BYTES CMD...: median-free, one line per run: wall, MB/s, peak RSS.
+time_run() {
+  local label="$1" bytes="$2"; shift 2
+  for i in $(seq 1 "$runs"); do
+    /usr/bin/time -f "%e %M" -o "$data/time.txt" "$@" > /dev/null
+    read -r wall rss < "$data/time.txt"
+    awk -v l="$label" -v w="$wall" -v r="$rss" -v u="$bytes" -v i="$i" \
+      'BEGIN { printf "bench: %-28s run %d: %6.2f s wall, %5.0f MB/s, peak RSS %5.0f MiB\n", l, i, w, u / 1e6 / w, r / 1024 }'
+  done
+}
+
+if [ -z "$only" ] || [ "$only" = email ]; then
+  dir="$data/email-$size"
+  if [ ! -f "$dir/pipeline.yaml" ]; then
+    echo "bench: generating $size of e-mail (seed 42) into $dir ..."
+    "$bin" generate --out "$dir" --kinds email --size "$size" --seed 42 --files 1 --weeks 52
+  fi
+  compressed=$(du -cb "$dir"/email/*.csv.gz | tail -1 | cut -f1)
+  uncompressed=$(for f in "$dir"/email/*.csv.gz; do gzip -dc "$f"; done | wc -c)
+  echo "bench: e-mail input $(( compressed / 1000000 )) MB gzip, $(( uncompressed / 1000000 )) MB uncompressed"
+  time_run "rapport run (e-mail)" "$uncompressed" "$bin" run "$dir/pipeline.yaml" --out "$data/out-email" --quiet
+  time_run "gzip -dc" "$uncompressed" gzip -dc "$dir"/email/export-001.csv.gz
 fi
-compressed=$(du -cb "$data/email-$size"/email/*.csv.gz | tail -1 | cut -f1)
-uncompressed=$(for f in "$data/email-$size"/email/*.csv.gz; do gzip -dc "$f"; done | wc -c)
-echo "bench: input $(( compressed / 1000000 )) MB gzip, $(( uncompressed / 1000000 )) MB uncompressed"
-for i in $(seq 1 "$runs"); do
-  /usr/bin/time -f "%e %M" -o "$data/time.txt" "$bin" run "$data/email-$size/pipeline.yaml" --out "$data/out" --quiet
-  read -r wall rss < "$data/time.txt"
-  awk -v w="$wall" -v r="$rss" -v u="$uncompressed" -v i="$i" \
-    'BEGIN { printf "bench: run %d: %.2f s wall, %.0f MB/s uncompressed, peak RSS %.0f MiB\n", i, w, u / 1e6 / w, r / 1024 }'
-done
-t0=$(date +%s.%N); gzip -dc "$data/email-$size"/email/*.csv.gz > /dev/null; t1=$(date +%s.%N)
-awk -v a="$t0" -v b="$t1" -v u="$uncompressed" 'BEGIN { printf "bench: gzip -dc alone: %.2f s (%.0f MB/s)\n", b - a, u / 1e6 / (b - a) }'
+
+if [ -z "$only" ] || [ "$only" = xml ]; then
+  dir="$data/tickets-$xml_size"
+  if [ ! -f "$dir/pipeline.yaml" ]; then
+    echo "bench: generating $xml_size of ticket XML (seed 42) into $dir ..."
+    "$bin" generate --out "$dir" --kinds ticket --ticket-size "$xml_size" --seed 42 --weeks 52
+  fi
+  file="$dir/tickets/tickets-001.xml"
+  bytes=$(stat -c %s "$file")
+  echo "bench: ticket XML input $(( bytes / 1000000 )) MB"
+  time_run "rapport run (ticket XML)" "$bytes" "$bin" run "$dir/pipeline.yaml" --out "$data/out-xml" --quiet
+  if command -v xmllint > /dev/null; then
+    time_run "xmllint --stream --noout" "$bytes" xmllint --stream --noout "$file"
+  else
+    echo "bench: xmllint not found (Debian package libxml2-utils); make bench installs it"
+  fi
+fi

@@ -65,15 +65,17 @@ public final class TranscodingByteSource: ByteSource {
             inputStart = 0
             inputEnd = rest
         }
-        var n = 0
-        var result: Result<Int, InputError> = .success(0)
-        let end = inputEnd
-        input.withUnsafeMutableBytes { b in
-            do throws(InputError) { result = .success(try inner.read(into: UnsafeMutableRawBufferPointer(rebasing: b[end...]))) } catch { result = .failure(error) }
-        }
-        n = try result.get()
-        inputEnd += n
-        if n == 0 { ended = true }
+        // Read until there is something to decode (at least a BOM's worth at the start) or the input ends.
+        repeat {
+            var result: Result<Int, InputError> = .success(0)
+            let end = inputEnd
+            input.withUnsafeMutableBytes { b in
+                do throws(InputError) { result = .success(try inner.read(into: UnsafeMutableRawBufferPointer(rebasing: b[end...]))) } catch { result = .failure(error) }
+            }
+            let n = try result.get()
+            inputEnd += n
+            if n == 0 { ended = true }
+        } while !ended && inputEnd - inputStart < 2
         if first {
             first = false
             if encoding == .utf16 || encoding == .utf16le || encoding == .utf16be, inputEnd >= 2 {
