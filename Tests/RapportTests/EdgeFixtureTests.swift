@@ -38,6 +38,15 @@ import Testing
         #expect(rejects[0]["excerpt"]!.hasSuffix("Re: Rota,Thank you!"))
     }
 
+    @Test func businessLatencyBesideCalendarLatency() throws {
+        let rows = try readCSV(try dir + "/responses.csv")
+        let business = Dictionary(uniqueKeysWithValues: rows.map { ("\($0["conversation"]!) \($0["turn"]!)", $0["business_latency_s"]!) })
+        #expect(business["T1 1"] == "12600")  // Monday 09:00–12:30, inside the working day
+        #expect(business["T7 1"] == "7200")  // Thursday 09:00–11:00
+        #expect(business["T5 1"] == "0")  // Sunday 23:30 to Monday 08:00
+        #expect(business["T10 1"] == "")  // unanswered
+    }
+
     @Test func responseTurns() throws {
         let rows = try readCSV(try dir + "/responses.csv")
         let turns = rows.map { r in
@@ -106,7 +115,9 @@ import Testing
         // Counts are written as 0, a rate over an empty sample is not written at all.
         #expect(m["2026-W11 globex response.unanswered"] == "0 0")
         #expect(m["2026-W12 globex response.turns"] == nil)
-        #expect(m["2026-W11 globex response.business_latency_p50_s"] == nil)
+        // Business latency (default calendar Mon–Fri 09:00–17:00 Berlin) is reported beside calendar latency:
+        // T4 was opened Monday 00:30 and answered 08:00, before the working day began.
+        #expect(m["2026-W11 globex response.business_latency_p50_s"] == "0 1")
     }
 
     @Test func trustIndexFromItsComponents() throws {

@@ -14,6 +14,8 @@ public struct PipelineConfig: Sendable {
         public var name: String
         public var rules: PartyRules
         public var targets: Targets
+        /// Working time for business latency (the pipeline's Mon–Fri 09:00–17:00 when not given).
+        public var calendar: WorkCalendar
     }
 
     /// One `sources[]` entry.
@@ -106,7 +108,7 @@ public struct PipelineConfig: Sendable {
         let period = try PeriodKind(rawValue: top["period"]?.oneOf(PeriodKind.allCases.map(\.rawValue)) ?? "week")!
 
         func organisation(_ node: YAMLNode, isClient: Bool) throws(RapportError) -> Organisation {
-            let keys = isClient ? ["name", "domains", "people", "members"] : ["id", "name", "domains", "people", "members", "targets"]
+            let keys = isClient ? ["name", "domains", "people", "members"] : ["id", "name", "domains", "people", "members", "targets", "calendar"]
             let m = try node.mapping(allowed: keys)
             var id = "client"
             if !isClient {
@@ -132,6 +134,8 @@ public struct PipelineConfig: Sendable {
                 if let f = tm["first_response"] { targets.firstResponseSeconds = try f.duration() }
                 if let r = tm["response"] { targets.responseSeconds = try r.duration() }
             }
+            var calendar = WorkCalendar.standard(zone: zone)
+            if let c = m["calendar"] { calendar = try workCalendar(c, defaultZone: zone) }
             let domains = try m["domains"]?.strings() ?? []
             for d in domains where d.contains("@") || d.contains(" ") || d.isEmpty {
                 throw m["domains"]!.error("`\(d)` is not a domain (write `example.com`, not an address)")
@@ -139,7 +143,7 @@ public struct PipelineConfig: Sendable {
             return Organisation(
                 id: id, name: name,
                 rules: PartyRules(domains: domains, people: try m["people"]?.strings() ?? [], members: members),
-                targets: targets)
+                targets: targets, calendar: calendar)
         }
 
         guard let clientNode = top["client"] else {
@@ -162,7 +166,7 @@ public struct PipelineConfig: Sendable {
             let m = try ignore.mapping(allowed: ["actors"])
             ignoreActors = try m["actors"]?.strings() ?? []
         }
-        let slaClock = try SLAClock(rawValue: top["sla_clock"]?.oneOf(["calendar"]) ?? "calendar")!
+        let slaClock = try SLAClock(rawValue: top["sla_clock"]?.oneOf(["business", "calendar"]) ?? "business")!
 
         guard let sourcesNode = top["sources"] else { throw RapportError(.usage, file: file, line: 1, "`sources` is required: which exports to read") }
         var sources: [Source] = []
@@ -337,6 +341,52 @@ public struct PipelineConfig: Sendable {
             acknowledgements: acknowledgements, trust: trust,
             outputDirectory: normalisePath(outputDirectory), outputFormats: formats, maxRejectRatio: maxRejectRatio,
             allowBadFiles: allowBadFiles, maxRecordBytes: maxRecordBytes)
+    }
+
+    static let weekdayNames = ["mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 7]
+
+    /// `calendar: { timezone, days: [mon, …], hours: ["08:00-12:00", "22:00-06:00"], holidays: [2026-12-25] }`.
+    static func workCalendar(_ node: YAMLNode, defaultZone: ZoneRules) throws(RapportError) -> WorkCalendar {
+        let m = try node.mapping(allowed: ["timezone", "days", "hours", "holidays"])
+        var zone = defaultZone
+        if let z = m["timezone"] {
+            guard let rules = ZoneRules(identifier: try z.string()) else { throw z.error("not an IANA time zone") }
+            zone = rules
+        }
+        var days: Set<Int> = [1, 2, 3, 4, 5]
+        if let d = m["days"] {
+            days = []
+            for item in try d.sequence() {
+                let name = try item.string().lowercased().prefix(3)
+                guard let day = weekdayNames[String(name)] else { throw item.error("expected a weekday: mon, tue, wed, thu, fri, sat, sun") }
+                days.insert(day)
+            }
+        }
+        var intervals: [(start: Int, end: Int)] = [(9 * 3600, 17 * 3600)]
+        if let h = m["hours"] {
+            intervals = []
+            for item in try h.sequence() {
+                let text = try item.string()
+                let parts = text.split(separator: "-").map { String($0).trimmingCharacters() }
+                guard parts.count == 2, let start = clock(String(parts[0]), allow24: false), let end = clock(String(parts[1]), allow24: true), start != end else {
+                    throw item.error("expected an interval HH:MM-HH:MM such as 08:00-12:00 or 22:00-06:00 (24:00 as an end), got `\(text)`")
+                }
+                // An end at or before the start crosses midnight; 24:00 ends the day itself.
+                intervals.append((start, end))
+            }
+        }
+        var holidays: Set<LocalDate> = []
+        if let hs = m["holidays"] { for item in try hs.sequence() { holidays.insert(try item.date()) } }
+        return WorkCalendar(zone: zone, days: days, intervals: intervals, holidays: holidays)
+    }
+
+    /// `HH:MM` → seconds since midnight (`24:00` only as an end).
+    static func clock(_ text: String, allow24: Bool) -> Int? {
+        let p = text.split(separator: ":")
+        guard p.count == 2, p[0].count == 2, p[1].count == 2, let h = Int(p[0]), let m = Int(p[1]), (0...59).contains(m) else { return nil }
+        if h == 24 && m == 0 && allow24 { return 86_400 }
+        guard (0...23).contains(h) else { return nil }
+        return h * 3600 + m * 60
     }
 
     private static func yamlErrorLine(_ e: YamlError) -> Int? {

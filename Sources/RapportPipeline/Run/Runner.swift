@@ -220,7 +220,8 @@ public enum Runner {
             summary.files[Int(m.origin.file)].used -= m.records
             summary.files[Int(m.origin.file)].duplicates += m.records
         }
-        ServiceLevels.annotate(&facts.turns, targets: config.partners.map(\.targets), clock: config.slaClock, asOf: asOf)
+        ServiceLevels.annotate(
+            &facts.turns, targets: config.partners.map(\.targets), calendars: config.partners.map(\.calendar), clock: config.slaClock, asOf: asOf)
 
         // Aggregate over the window.
         let cutter = PeriodCutter(kind: config.period, zone: config.zone)
