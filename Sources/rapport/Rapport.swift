@@ -12,7 +12,7 @@ struct Rapport: ParsableCommand {
         abstract: "Turn ticket, e-mail and meeting exports into per-partner trust reports.",
         discussion: "Exit codes: 0 published, 1 failed (nothing published), 2 usage or pipeline-file error, 75 another run holds the lock.",
         version: RapportPipeline.Runner.version,
-        subcommands: [Run.self, Validate.self, Generate.self])
+        subcommands: [Run.self, Validate.self, Clarity.self, Generate.self])
 }
 
 /// Options shared by `run` and `validate`.
@@ -90,6 +90,21 @@ extension Rapport {
                 print("\(f.file) [\(f.format)]: \(status)")
             }
             print(summary.line)
+        }
+    }
+
+    struct Clarity: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Score files with readability rules v1 (METRICS.md): one CSV row per file.",
+            discussion: "Without --no-clean the message cleaning runs first (HTML, quoted history, signature, URLs and addresses).")
+
+        @Flag(name: .customLong("no-clean"), help: "Score the text as it is.")
+        var noClean = false
+        @Argument(help: "Text files (UTF-8).")
+        var files: [String]
+
+        func run() throws {
+            print(try ClarityReport.csv(files: files, clean: !noClean), terminator: "")
         }
     }
 

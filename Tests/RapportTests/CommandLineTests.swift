@@ -108,4 +108,23 @@ import Testing
         #expect(r.stdout.contains("bad.csv [rapport-email-csv]: 10 read, 2 used, 0 duplicates, 8 rejected"))
         _ = dir
     }
+
+    @Test func clarityScoresFilesInArgumentOrder() throws {
+        let dir = temporaryDirectory()
+        try "We escalated the ticket yesterday; the fixes were tested, and the queue is stable.".write(toFile: dir + "/a.txt", atomically: true, encoding: .utf8)
+        try "".write(toFile: dir + "/b.txt", atomically: true, encoding: .utf8)
+        try "Ok.\n\nOn Mon, 2 Mar 2026, Ana wrote:\n> Long quoted history here.".write(toFile: dir + "/c.txt", atomically: true, encoding: .utf8)
+        let r = try rapport(["clarity", dir + "/a.txt", dir + "/b.txt", dir + "/c.txt"])
+        #expect(r.status == 0)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines[0] == "file,sentences,words,syllables,letters,polysyllables,flesch_reading_ease,flesch_kincaid_grade,gunning_fog,smog,coleman_liau,ari,smog_reliable")
+        #expect(lines[1] == "\(dir)/a.txt,1,14,23,66,2,53.639285714285734,9.255714285714287,11.314285714285715,11.20814326018867,9.805714285714284,7.774285714285714,false")
+        #expect(lines[2] == "\(dir)/b.txt,0,0,0,0,0,,,,,,,")
+        #expect(lines[3].hasPrefix("\(dir)/c.txt,1,1,"))  // the quoted history is cleaned away
+        let raw = try rapport(["clarity", "--no-clean", dir + "/c.txt"])
+        #expect(raw.stdout.split(separator: "\n")[1].hasPrefix("\(dir)/c.txt,2,12,"))
+        let missing = try rapport(["clarity", dir + "/nope.txt"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("nope.txt: cannot read the file"))
+    }
 }

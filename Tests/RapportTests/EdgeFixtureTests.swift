@@ -120,23 +120,46 @@ import Testing
         #expect(m["2026-W11 globex response.business_latency_p50_s"] == "0 1")
     }
 
+    @Test func clarityPooledOverThePartnersMessages() throws {
+        let m = try metricIndex(try dir)
+        // globex's six messages in W10, by rules v1 (S W Y L P):
+        //   "A filter excluded closed tickets. Fixed and rerun."   2  8 13 41 1
+        //   "We are on it."                                         1  4  4  9 0
+        //   "Update: the database failover is running."            1  6 12 34 2
+        //   "The portal is back."                                   1  4  5 15 0
+        //   "On 16 March."                                          1  3  3  9 0
+        //   "Seen."                                                 1  1  1  4 0
+        // pooled: S 7, W 26, Y 38, L 112, P 3 → FRE 206.835 − 1.015·26/7 − 84.6·38/26 = 79.4188
+        #expect(m["2026-W10 globex clarity.partner.flesch_reading_ease"] == "79.41884615384616 6")
+        #expect(m["2026-W10 globex clarity.partner.words_per_sentence"] == "3.7142857142857144 6")
+        #expect(m["2026-W10 globex clarity.partner.complex_word_ratio"] == "0.11538461538461539 6")
+        #expect(m["2026-W10 globex clarity.partner.short_message_share"] == "1 6")
+        // Client replies to globex: <t1-4> after <t1-3>, <t3-b> after <t3-a>; neither asks for clarification.
+        #expect(m["2026-W10 globex clarity.clarification_request_rate"] == "0 2")
+        // initech: S 5, W 13, Y 17, L 62, P 0 → 206.835 − 1.015·2.6 − 84.6·17/13 = 93.5653
+        #expect(m["2026-W10 initech clarity.partner.flesch_reading_ease"] == "93.56523076923078 5")
+        #expect(m["2026-W10 initech clarity.clarification_request_rate"] == "0 3")
+        #expect(m["2026-W10 initech clarity.non_english_share"] == "0 5")
+    }
+
     @Test func trustIndexFromItsComponents() throws {
         let rows = try readCSV(try dir + "/trust_report.csv")
         let lines = rows.map { r in
-            ["period", "partner", "trust_index", "trust_index_delta", "band", "coverage", "responsiveness", "escalation", "conversations", "turns", "messages"]
+            ["period", "partner", "trust_index", "trust_index_delta", "band", "coverage", "responsiveness", "escalation", "clarity", "conversations", "turns", "messages"]
                 .map { r[$0]! }.joined(separator: " ")
         }
         #expect(
             lines == [
-                // (0.30 × 71.428… + 0.25 × 100) / 0.55 = 84.4156
-                "2026-W10 globex 84.42  good 0.55 71.43 100 6 7 15",
-                // (0.30 × 66.666… + 0.25 × 75) / 0.55 = 70.4545
-                "2026-W10 initech 70.45  watch 0.55 66.67 75 4 6 16",
-                // 25 / 0.55 = 45.4545; delta 45.4545 − 84.4156
-                "2026-W11 globex 45.45 -38.96 at risk 0.55 0 100 1 1 2",
+                // clarity = 0.5 × 79.4188 + 0.5 × 100 × (1 − 0) = 89.7094;
+                // (0.30 × 71.4286 + 0.25 × 100 + 0.20 × 89.7094) / 0.75 = 85.8273
+                "2026-W10 globex 85.83  good 0.75 71.43 100 89.71 6 7 15",
+                // clarity = 0.5 × 93.5652 + 50 = 96.7826; (0.30 × 66.6667 + 0.25 × 75 + 0.20 × 96.7826) / 0.75 = 77.4754
+                "2026-W10 initech 77.48  good 0.75 66.67 75 96.78 4 6 16",
+                // no client reply to globex in W11: no clarity; 25 / 0.55 = 45.4545, delta 45.4545 − 85.8273
+                "2026-W11 globex 45.45 -40.37 at risk 0.55 0 100  1 1 2",
                 // no W12 data for initech: no delta
-                "2026-W13 initech 45.45  at risk 0.55 0 100 1 1 1",
-                "2026-W14 initech 100 54.55 excellent 0.55 100 100 1 1 3",
+                "2026-W13 initech 45.45  at risk 0.55 0 100  1 1 1",
+                "2026-W14 initech 100 54.55 excellent 0.55 100 100  1 1 3",
             ])
     }
 

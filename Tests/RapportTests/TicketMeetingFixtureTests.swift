@@ -69,19 +69,36 @@ import Testing
         #expect(m["2026-W10 initech response.acknowledgements"] == "1 1")  // K2's "Thanks!"
     }
 
-    @Test func trustIndexWithReliabilityAndEngagement() throws {
+    @Test func clarityOfTicketComments() throws {
+        let m = try metricIndex(try dir)
+        // globex's public comments in W10 (S W Y L P):
+        //   "We found it: a missing index. Fix is deploying."  2 9 12 36 0
+        //   "A second index was missing; both are in now."     1 9 12 34 0
+        //   "Known issue, rolled back."                        1 4  4 20 0
+        // pooled S 4, W 22, Y 28 → 206.835 − 1.015·22/4 − 84.6·28/22 = 93.5798
+        #expect(m["2026-W10 globex clarity.partner.flesch_reading_ease"] == "93.57977272727274 3")
+        // The one client reply to globex (K1 "It failed again … Can you check?") asks for no clarification.
+        #expect(m["2026-W10 globex clarity.clarification_request_rate"] == "0 1")
+        // initech: "We added two servers." (HTML stripped) and "Restarted the concentrator.": S 2, W 7, Y 14, P 2 → 34.0825
+        #expect(m["2026-W10 initech clarity.partner.flesch_reading_ease"] == "34.08250000000001 2")
+        #expect(m["2026-W10 initech clarity.partner.complex_word_ratio"] == "0.2857142857142857 2")
+    }
+
+    @Test func trustIndexWithAllFiveComponents() throws {
         let rows = try readCSV(try dir + "/trust_report.csv").map { r in
-            ["period", "partner", "trust_index", "trust_index_delta", "band", "coverage", "responsiveness", "escalation", "reliability", "engagement"]
+            ["period", "partner", "trust_index", "trust_index_delta", "band", "coverage", "responsiveness", "escalation", "reliability", "clarity", "engagement"]
                 .map { r[$0]! }.joined(separator: " ")
         }
         #expect(
             rows == [
-                // (0.30 × 75 + 0.25 × 33.33… + 0.15 × 50 + 0.10 × 58.33…) / 0.80 = 55.2083
-                "2026-W10 globex 55.21  at risk 0.8 75 33.33 50 58.33",
-                // (0.30 × 33.33… + 0.25 × 0 + 0.15 × 0 + 0.10 × 100) / 0.80 = 25
-                "2026-W10 initech 25  at risk 0.8 33.33 0 0 100",
+                // responsiveness 100 × 3/4; escalation 100 × (1 − 2/3); reliability 100 × (1 − 1/2);
+                // clarity 0.5 × 93.5798 + 0.5 × 100 × (1 − 0) = 96.7899; engagement 0.5 × 66.667 + 0.5 × 50 = 58.333;
+                // 0.30 × 75 + 0.25 × 33.333 + 0.20 × 96.7899 + 0.15 × 50 + 0.10 × 58.333 = 63.5246 (coverage 1)
+                "2026-W10 globex 63.52  watch 1 75 33.33 50 96.79 58.33",
+                // 0.30 × 33.333 + 0.25 × 0 + 0.20 × (0.5 × 34.0825 + 50) + 0.15 × 0 + 0.10 × 100 = 33.4083
+                "2026-W10 initech 33.41  at risk 1 33.33 0 0 67.04 100",
                 // Only reliability (no tickets: action items on time, 0 of 1): coverage 0.15, no band.
-                "2026-W11 initech 0 -25  0.15   0 ",
+                "2026-W11 initech 0 -33.41  0.15   0  ",
             ])
     }
 }

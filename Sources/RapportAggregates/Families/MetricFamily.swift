@@ -38,6 +38,7 @@ public enum MetricRegistry {
         ResponseMetrics.self,
         EscalationMetrics.self,
         ReopenMetrics.self,
+        ClarityMetrics.self,
         MeetingMetrics.self,
         QualityMetrics.self,
     ]

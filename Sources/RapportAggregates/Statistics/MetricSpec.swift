@@ -12,6 +12,15 @@ public enum Statistic: Sendable, Hashable {
     case mean(String)
     /// `Σ numerator / Σ denominator` over paired samples (pooled); `n` is the number of pairs.
     case pooledRatio(numerator: String, denominator: String)
+    /// A readability figure from pooled counts tallied as `<prefix>sentences`, `words`, `syllables`,
+    /// `letters`, `polysyllables`, `acronyms`, `messages`; `n` is the number of messages.
+    case readability(prefix: String, ReadabilityFigure)
+}
+
+/// The figures computed from pooled readability counts (formulas of METRICS.md).
+public enum ReadabilityFigure: Sendable, Hashable {
+    case fleschReadingEase, fleschKincaidGrade, gunningFog, smog, colemanLiau, ari
+    case wordsPerSentence, complexWordRatio, acronymsPer100Words
 }
 
 /// Whether a metric is reported per partner or for the run as a whole (empty `partner`).
@@ -62,6 +71,24 @@ public struct MetricSpec: Sendable, Hashable {
             guard let v = cells.values(stat, key), !v.isEmpty else { return nil }
             // Summed in sorted order so that the mean does not depend on input order.
             return (v.sorted().reduce(0, +) / Double(v.count), v.count)
+        case .readability(let prefix, let figure):
+            let counts = ReadabilityCounts(
+                sentences: cells.count(prefix + "sentences", key) ?? 0, words: cells.count(prefix + "words", key) ?? 0,
+                syllables: cells.count(prefix + "syllables", key) ?? 0, letters: cells.count(prefix + "letters", key) ?? 0,
+                polysyllables: cells.count(prefix + "polysyllables", key) ?? 0)
+            guard let scores = counts.scores, let n = cells.count(prefix + "messages", key) else { return nil }
+            let w = Double(counts.words)
+            switch figure {
+            case .fleschReadingEase: return (scores.fleschReadingEase, n)
+            case .fleschKincaidGrade: return (scores.fleschKincaidGrade, n)
+            case .gunningFog: return (scores.gunningFog, n)
+            case .smog: return (scores.smog, n)
+            case .colemanLiau: return (scores.colemanLiau, n)
+            case .ari: return (scores.ari, n)
+            case .wordsPerSentence: return (w / Double(counts.sentences), n)
+            case .complexWordRatio: return (Double(counts.polysyllables) / w, n)
+            case .acronymsPer100Words: return (100 * Double(cells.count(prefix + "acronyms", key) ?? 0) / w, n)
+            }
         case .pooledRatio(let num, let den):
             guard let d = cells.values(den, key), !d.isEmpty else { return nil }
             let total = d.sorted().reduce(0, +)

@@ -14,6 +14,21 @@ public struct TrustSettings: Sendable {
     }
 }
 
+extension TrustSettings {
+    /// What each `trust_report.csv` figure means, for `definitions.csv`.
+    public static let definitions: [MetricDefinition] = [
+        MetricDefinition("trust.trust_index", unit: "0-100", "Σ wᵢ·cᵢ / Σ wᵢ over the components present (a component needs a sample of at least min_sample)."),
+        MetricDefinition("trust.coverage", unit: "ratio", "Σ wᵢ of the components present / Σ wᵢ of all components."),
+        MetricDefinition("trust.trust_index_delta", unit: "points", "This period's index minus the previous period's for the same partner (empty when either is missing)."),
+        MetricDefinition("trust.band", unit: "label", "excellent ≥ 90, good ≥ 75, watch ≥ 60, else at risk; empty when coverage < 0.5 (decided on the unrounded index)."),
+        MetricDefinition("trust.responsiveness", unit: "0-100", "100 · response.sla_attainment."),
+        MetricDefinition("trust.escalation", unit: "0-100", "100 · (1 − escalation.rate)."),
+        MetricDefinition("trust.reliability", unit: "0-100", "100 · (1 − reopen.rate), or 100 · meeting.action_items_on_time_rate where there are no resolved tickets."),
+        MetricDefinition("trust.clarity", unit: "0-100", "0.5 · clamp(clarity.partner.flesch_reading_ease, 0, 100) + 0.5 · 100 · (1 − clarity.clarification_request_rate)."),
+        MetricDefinition("trust.engagement", unit: "0-100", "0.5 · 100 · meeting.partner_attendance_rate + 0.5 · 100 · meeting.on_time_rate."),
+    ]
+}
+
 /// The trust index of METRICS.md: components 0–100 (each present only when its sample
 /// reaches `min_sample`), their weighted mean over present components, the coverage
 /// (weight present / all weight), the delta to the previous period, and the band.

@@ -96,6 +96,10 @@ public struct EventFact: Sendable, Hashable {
         case clockSkew
         /// A second copy of a record already read (same id, same content).
         case duplicate
+        /// A client message whose previous message in the conversation is `partner`'s.
+        case clientReply
+        /// Such a reply asking for clarification ("what do you mean?").
+        case clarificationRequest
     }
 
     public var kind: Kind
@@ -157,12 +161,29 @@ public struct MeetingFact: Sendable, Hashable {
     }
 }
 
+/// What one message's text told the clarity rules, with who it counts for: a partner's
+/// own message counts for that partner; a client message for its conversation's partner.
+public struct TextFact: Sendable, Hashable {
+    public var at: Instant
+    public var partner: Int32
+    public var isClient: Bool
+    public var stats: TextStats
+
+    public init(at: Instant, partner: Int, isClient: Bool, stats: TextStats) {
+        self.at = at
+        self.partner = Int32(partner)
+        self.isClient = isClient
+        self.stats = stats
+    }
+}
+
 /// Everything the transforms learned, for aggregates and outputs.
 public struct Facts: Sendable {
     public var turns: [TurnFact] = []
     public var conversations: [ConversationFact] = []
     public var events: [EventFact] = []
     public var meetings: [MeetingFact] = []
+    public var texts: [TextFact] = []
     public init() {}
 
     public mutating func append(contentsOf other: Facts) {
@@ -170,5 +191,6 @@ public struct Facts: Sendable {
         conversations += other.conversations
         events += other.events
         meetings += other.meetings
+        texts += other.texts
     }
 }

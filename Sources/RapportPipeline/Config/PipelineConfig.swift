@@ -51,6 +51,9 @@ public struct PipelineConfig: Sendable {
     /// Ticket escalation triggers and priority levels.
     public var ticketRules: TicketRules
     public var acknowledgements: [String]
+    /// Acronyms that are not jargon (`acronyms_known`), and the clarification patterns.
+    public var acronymsKnown: [String]
+    public var clarificationPatterns: [String]
     public var trust: TrustSettings
     public var outputDirectory: String
     public var outputFormats: [OutputFormat]
@@ -83,7 +86,7 @@ public struct PipelineConfig: Sendable {
 
     static let topLevelKeys = [
         "name", "timezone", "period", "client", "partners", "ignore", "sla_clock", "sources", "escalation",
-        "acknowledgements", "trust_index", "outputs", "limits", "priority_order",
+        "acknowledgements", "trust_index", "outputs", "limits", "priority_order", "acronyms_known", "clarification_patterns",
     ]
 
     /// Parses pipeline YAML; `directory` is where relative paths start.
@@ -272,6 +275,13 @@ public struct PipelineConfig: Sendable {
             contacts = try m["contacts"]?.strings() ?? []
         }
         let acknowledgements = try top["acknowledgements"]?.strings() ?? AcknowledgementRule.defaultPhrases
+        let acronymsKnown = try top["acronyms_known"]?.strings() ?? []
+        let clarificationPatterns = try top["clarification_patterns"]?.strings() ?? TextRules.defaultClarificationPatterns
+        do {
+            _ = try PhraseMatcher(patterns: clarificationPatterns)
+        } catch {
+            throw top["clarification_patterns"]!.error("pattern \(error.index + 1) is not a valid regular expression: \(error.message)")
+        }
         let priorityOrder = try top["priority_order"]?.strings() ?? TicketRules.defaultPriorityOrder
         if priorityOrder.isEmpty { throw top["priority_order"]!.error("list the priority levels, lowest first") }
 
@@ -338,7 +348,7 @@ public struct PipelineConfig: Sendable {
             ignoreActors: ignoreActors, slaClock: slaClock, sources: sources, escalationPhrases: phrases,
             escalationContacts: contacts,
             ticketRules: TicketRules(priorityOrder: priorityOrder, escalationStatuses: statuses, escalationLabels: labels, escalationAssignees: assignees),
-            acknowledgements: acknowledgements, trust: trust,
+            acknowledgements: acknowledgements, acronymsKnown: acronymsKnown, clarificationPatterns: clarificationPatterns, trust: trust,
             outputDirectory: normalisePath(outputDirectory), outputFormats: formats, maxRejectRatio: maxRejectRatio,
             allowBadFiles: allowBadFiles, maxRecordBytes: maxRecordBytes)
     }

@@ -47,8 +47,9 @@ final class FileCollector: IngestSink {
         case .email:
             messages.append(analyzer.analyze(interaction))
         case .ticket:
-            let isText = interaction.kind == .created || interaction.kind == .message || interaction.kind == .internalNote
-            tickets.add(interaction, flags: isText ? analyzer.flags(for: interaction) : [])
+            let isText = interaction.kind == .created || interaction.kind == .message
+            let (flags, stats) = isText && interaction.isPublic ? analyzer.read(interaction) : (analyzer.isAutomated(interaction) ? [.automated] : [], nil)
+            tickets.add(interaction, flags: flags, text: stats)
         case .meeting:
             break
         }

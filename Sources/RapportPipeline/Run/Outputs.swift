@@ -13,7 +13,8 @@ enum Outputs {
             try Tables.writeConversations(c.facts.conversations, context: c.context, to: dir + "/conversations.csv")
             try Tables.writeRejects(c.rejects, context: c.context, to: dir + "/rejects.csv")
             try Tables.writeDefinitions(
-                MetricRegistry.definitions + [QualityMetrics.rejected], version: Runner.definitionsVersion, to: dir + "/definitions.csv")
+                MetricRegistry.definitions + [QualityMetrics.rejected] + TrustSettings.definitions, version: Runner.definitionsVersion,
+                to: dir + "/definitions.csv")
         }
         if formats.contains(.json) {
             let out = try OutputFile(path: dir + "/report.json")

@@ -127,9 +127,11 @@ public enum Runner {
         } catch {
             throw RapportError(.usage, file: config.file, "escalation.phrases \(error)")
         }
+        let clarification = try? PhraseMatcher(patterns: config.clarificationPatterns)
         let analysis = MessageAnalyzer.Settings(
             ignoreActors: GlobSet(config.ignoreActors), acknowledgements: AcknowledgementRule(phrases: config.acknowledgements),
-            escalationPhrases: phrases, escalationContacts: GlobSet(config.escalationContacts))
+            escalationPhrases: phrases, escalationContacts: GlobSet(config.escalationContacts),
+            textRules: TextRules(acronymsKnown: config.acronymsKnown, clarification: clarification))
 
         // Ingest: every file, in parallel; a file that cannot be read contributes nothing.
         var outcomes = Ingestion.readAll(files, config: config, analysis: analysis, parties: parties, now: options.now, jobs: options.jobs)

@@ -19,10 +19,12 @@ public struct EmailMessage: Sendable {
     public var contacts: [String]
     public var origin: Origin
     public var fingerprint: Fingerprint
+    /// What the clarity rules read in the text (client and partner messages).
+    public var text: TextStats?
 
     public init(
         id: String, threadID: String, parentID: String, subjectKey: String, at: Instant, party: Party, flags: MessageFlags,
-        firstRecipientPartner: Int16, contacts: [String], origin: Origin, fingerprint: Fingerprint
+        firstRecipientPartner: Int16, contacts: [String], origin: Origin, fingerprint: Fingerprint, text: TextStats? = nil
     ) {
         self.id = id
         self.threadID = threadID
@@ -35,6 +37,7 @@ public struct EmailMessage: Sendable {
         self.contacts = contacts
         self.origin = origin
         self.fingerprint = fingerprint
+        self.text = text
     }
 }
 

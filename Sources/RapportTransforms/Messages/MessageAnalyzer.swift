@@ -11,14 +11,17 @@ public final class MessageAnalyzer {
         public var acknowledgements: AcknowledgementRule
         public var escalationPhrases: PhraseMatcher?
         public var escalationContacts: GlobSet
+        public var textRules: TextRules
         public init(
             ignoreActors: GlobSet = GlobSet([]), acknowledgements: AcknowledgementRule = AcknowledgementRule(),
-            escalationPhrases: PhraseMatcher? = nil, escalationContacts: GlobSet = GlobSet([])
+            escalationPhrases: PhraseMatcher? = nil, escalationContacts: GlobSet = GlobSet([]),
+            textRules: TextRules = TextRules(clarification: nil)
         ) {
             self.ignoreActors = ignoreActors
             self.acknowledgements = acknowledgements
             self.escalationPhrases = escalationPhrases
             self.escalationContacts = escalationContacts
+            self.textRules = textRules
         }
     }
 
@@ -64,25 +67,26 @@ public final class MessageAnalyzer {
         return MessageAnalyzer.autoReplyPrefixes.contains { head.hasPrefix($0) }
     }
 
-    /// Automated or not; for client messages, acknowledgement and escalation phrase (the text is read here, once).
-    public func flags(for m: Interaction) -> MessageFlags {
+    /// Automated or not; for client messages, acknowledgement and escalation phrase; for client and
+    /// partner messages, the clarity counts. The text is read here, once, and then dropped.
+    public func read(_ m: Interaction) -> (flags: MessageFlags, stats: TextStats?) {
+        if isAutomated(m) { return ([.automated], nil) }
+        guard m.party.isClient || m.party.isPartner else { return ([], nil) }
         var flags: MessageFlags = []
-        if isAutomated(m) {
-            flags.insert(.automated)
-        } else if m.party.isClient {
-            // Only client text is read here: acknowledgements and escalation phrases are client-side rules.
-            var text = m.text
-            let cleaned = text.withUTF8 { TextCleaner.clean(bytes: $0, isHTML: m.textIsHTML) }
+        var text = m.text
+        let cleaned = text.withUTF8 { TextCleaner.clean(bytes: $0, isHTML: m.textIsHTML) }
+        if m.party.isClient {
             cleaned.withUnsafeBufferPointer { b in
                 if settings.acknowledgements.isAcknowledgement(cleaned: b) { flags.insert(.acknowledgement) }
                 if let phrases = settings.escalationPhrases, phrases.matches(bytes: b) { flags.insert(.escalationPhrase) }
             }
         }
-        return flags
+        let stats = settings.textRules.stats(cleaned: String(decoding: cleaned, as: UTF8.self), isClient: m.party.isClient)
+        return (flags, stats)
     }
 
     public func analyze(_ m: Interaction) -> EmailMessage {
-        let flags = self.flags(for: m)
+        let (flags, stats) = read(m)
         var firstPartner: Int16 = -1
         var contacts: [String] = []
         for r in m.attributes.recipients {
@@ -102,7 +106,7 @@ public final class MessageAnalyzer {
         return EmailMessage(
             id: m.id, threadID: m.conversation, parentID: m.attributes.inReplyTo,
             subjectKey: subjectKey, at: m.at, party: m.party, flags: flags, firstRecipientPartner: firstPartner,
-            contacts: contacts, origin: m.origin, fingerprint: m.fingerprint)
+            contacts: contacts, origin: m.origin, fingerprint: m.fingerprint, text: stats)
     }
 
     static let replyPrefixes = ["re", "fw", "fwd", "aw", "wg", "sv"]

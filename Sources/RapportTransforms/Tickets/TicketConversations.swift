@@ -66,7 +66,7 @@ public enum TicketConversations {
         let turnMessages = messages.map {
             TurnMessage(
                 id: $0.id, at: $0.at, party: $0.party, isPublic: $0.kind != .internalNote && $0.isPublic,
-                isAutomated: $0.flags.contains(.automated), isAcknowledgement: $0.flags.contains(.acknowledgement))
+                isAutomated: $0.flags.contains(.automated), isAcknowledgement: $0.flags.contains(.acknowledgement), text: $0.text)
         }
         let outcome = TurnRules.apply(
             turnMessages, source: .ticket, conversation: ticket.key, assigneePartner: assigneePartner, firstPartnerAppearing: firstPartner)
@@ -90,6 +90,8 @@ public enum TicketConversations {
         facts.turns += outcome.turns
         facts.events += outcome.acknowledgements
         facts.events += outcome.proactiveUpdates
+        facts.events += outcome.clarity
+        facts.texts += outcome.texts
         for m in messageEvents {
             facts.events.append(EventFact(kind: .message, at: m.at, partner: outcome.partner))
             if m.flags.contains(.automated) {

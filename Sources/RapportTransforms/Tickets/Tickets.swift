@@ -11,6 +11,7 @@ public struct TicketEvent: Sendable {
     public var from: String
     public var to: String
     public var flags: MessageFlags
+    public var text: TextStats?
     public var origin: Origin
     /// Position in the export: orders events stamped with the same instant.
     public var order: Int32
@@ -38,10 +39,10 @@ public final class TicketCollector {
     public private(set) var tickets: [String: TicketBundle] = [:]
     public init() {}
 
-    public func add(_ m: Interaction, flags: MessageFlags) {
+    public func add(_ m: Interaction, flags: MessageFlags, text: TextStats?) {
         let event = TicketEvent(
             id: m.id, at: m.at, actor: m.actor, party: m.party, kind: m.kind, isPublic: m.isPublic, from: m.attributes.from,
-            to: m.attributes.to, flags: flags, origin: m.origin, order: m.attributes.documentOrder)
+            to: m.attributes.to, flags: flags, text: text, origin: m.origin, order: m.attributes.documentOrder)
         tickets[m.conversation, default: TicketBundle(key: m.conversation)].events.append(event)
     }
 

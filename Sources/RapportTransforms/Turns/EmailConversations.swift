@@ -52,7 +52,7 @@ public enum EmailConversations {
         let turnMessages = ms.map {
             TurnMessage(
                 id: $0.id, at: $0.at, party: $0.party, isAutomated: $0.flags.contains(.automated),
-                isAcknowledgement: $0.flags.contains(.acknowledgement), firstRecipientPartner: $0.firstRecipientPartner)
+                isAcknowledgement: $0.flags.contains(.acknowledgement), firstRecipientPartner: $0.firstRecipientPartner, text: $0.text)
         }
         let outcome = TurnRules.apply(
             turnMessages, source: .email, conversation: label, assigneePartner: nil, firstPartnerAppearing: firstPartner)
@@ -74,6 +74,8 @@ public enum EmailConversations {
         facts.turns += outcome.turns
         facts.events += outcome.acknowledgements
         facts.events += outcome.proactiveUpdates
+        facts.events += outcome.clarity
+        facts.texts += outcome.texts
         for m in ms {
             facts.events.append(EventFact(kind: .message, at: m.at, partner: outcome.partner))
             if m.flags.contains(.automated) {

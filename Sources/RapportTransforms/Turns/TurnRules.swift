@@ -12,10 +12,12 @@ public struct TurnMessage: Sendable {
     public var isAcknowledgement: Bool
     /// The first partner among the recipients (`to`, then `cc`), or -1.
     public var firstRecipientPartner: Int16
+    /// The clarity rules' reading of the text, when there was one.
+    public var text: TextStats?
 
     public init(
         id: String, at: Instant, party: Party, isPublic: Bool = true, isAutomated: Bool = false,
-        isAcknowledgement: Bool = false, firstRecipientPartner: Int16 = -1
+        isAcknowledgement: Bool = false, firstRecipientPartner: Int16 = -1, text: TextStats? = nil
     ) {
         self.id = id
         self.at = at
@@ -24,6 +26,7 @@ public struct TurnMessage: Sendable {
         self.isAutomated = isAutomated
         self.isAcknowledgement = isAcknowledgement
         self.firstRecipientPartner = firstRecipientPartner
+        self.text = text
     }
 }
 
@@ -34,6 +37,10 @@ public enum TurnRules {
         public var turns: [TurnFact] = []
         public var acknowledgements: [EventFact] = []
         public var proactiveUpdates: [EventFact] = []
+        /// Client replies to a partner, and those asking for clarification.
+        public var clarity: [EventFact] = []
+        /// Text facts: partners' messages for their partner, client messages for the conversation's partner.
+        public var texts: [TextFact] = []
         /// The conversation's partner: the partner of its first turn, else the first partner that appears; nil when internal.
         public var partner: Int?
     }
@@ -52,6 +59,8 @@ public enum TurnRules {
         var openIndex: Int?
         var lastPartnerWriter: Int?
         var firstCountedIsClient: Bool?
+        var previousParty: Party?
+        var clientTexts: [(Instant, TextStats)] = []
 
         /// The unanswered-turn attribution: recipients, then assignee, then last writer, then first appearing.
         func attribute(_ m: TurnMessage) -> Int {
@@ -65,6 +74,16 @@ public enum TurnRules {
             if m.isAutomated || m.party.isUnknown { continue }
             if !m.isPublic { continue }  // internal notes never answer anything
             if firstCountedIsClient == nil { firstCountedIsClient = m.party.isClient }
+            // Clarity: who wrote the text, and whether a client message answers a partner's.
+            if let p = m.party.partnerIndex, let stats = m.text { outcome.texts.append(TextFact(at: m.at, partner: p, isClient: false, stats: stats)) }
+            if m.party.isClient {
+                if let stats = m.text { clientTexts.append((m.at, stats)) }
+                if let p = previousParty?.partnerIndex {
+                    outcome.clarity.append(EventFact(kind: .clientReply, at: m.at, partner: p))
+                    if m.text?.asksClarification == true { outcome.clarity.append(EventFact(kind: .clarificationRequest, at: m.at, partner: p)) }
+                }
+            }
+            previousParty = m.party
             if m.party.isClient {
                 if m.isAcknowledgement {
                     let partner = lastPartnerWriter ?? attribute(m)
@@ -95,6 +114,7 @@ public enum TurnRules {
         }
         if firstCountedIsClient == true, !outcome.turns.isEmpty { outcome.turns[0].isFirstResponse = true }
         outcome.partner = outcome.turns.first?.partner ?? assigneePartner ?? anyPartner
+        for (at, stats) in clientTexts { outcome.texts.append(TextFact(at: at, partner: outcome.partner!, isClient: true, stats: stats)) }
         return outcome
     }
 }
