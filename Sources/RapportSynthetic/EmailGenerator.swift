@@ -22,7 +22,7 @@ public struct EmailGenerator {
         public var compressionLevel: Int32 = 6
         /// Which logs to write (default all three).
         public var kinds: Set<SourceKind> = Set(SourceKind.allCases)
-        /// Ticket export size: about `scale` × 300 tickets, or until this many bytes of XML.
+        /// Ticket export size: about `scale` × 1,000 tickets, or until this many bytes of XML.
         public var ticketBytes: Int64?
         /// Write the ticket export gzip-compressed.
         public var gzipTickets = false
@@ -44,7 +44,7 @@ public struct EmailGenerator {
         var summary = options.kinds.contains(.email) ? try generate(options) : Summary()
         if options.kinds.contains(.ticket) {
             summary.tickets = try TicketGenerator.generate(
-                directory: options.outputDirectory + "/tickets", count: Int(options.scale * 300), targetBytes: options.ticketBytes,
+                directory: options.outputDirectory + "/tickets", count: Int(options.scale * 1000), targetBytes: options.ticketBytes,
                 weeks: options.weeks, end: options.end, seed: options.seed, gzip: options.gzipTickets, level: options.compressionLevel)
         }
         if options.kinds.contains(.meeting) {

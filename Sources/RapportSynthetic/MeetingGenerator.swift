@@ -95,8 +95,7 @@ public struct MeetingGenerator {
         let actualEnd = end.adding(seconds: overrun)
         let people = [
             EmailGenerator.address(client.people[0], client), EmailGenerator.address(rng.pick(client.people), client),
-            EmailGenerator.address(partner.people[0], partner), EmailGenerator.address(rng.pick(partner.people), partner),
-        ]
+        ] + partner.people.prefix(3).map { EmailGenerator.address($0, partner) }
         let invitees = Array(Set(people)).sorted()
         func stamp(_ t: Instant) -> String { t.rfc3339 }
         var rows = 0

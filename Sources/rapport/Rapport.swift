@@ -114,7 +114,7 @@ extension Rapport {
 
         @Option(help: "Folder to write into (created if missing).")
         var out: String
-        @Option(help: "About N × 1,000 threads (≈ N × 3 MB of CSV).")
+        @Option(help: "About N × 1,000 e-mail threads (≈ N × 3 MB of CSV) and N × 1,000 tickets.")
         var scale: Double = 1
         @Option(help: "Generate until this much uncompressed CSV instead (e.g. 200MB, 1GB).")
         var size: String?

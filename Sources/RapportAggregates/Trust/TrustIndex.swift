@@ -71,7 +71,8 @@ public enum TrustIndex {
             weighted += w * c.value
             presentWeight += w
         }
-        let coverage = totalWeight > 0 ? presentWeight / totalWeight : 0
+        // Rounded to 12 places: weights like 0.30 + 0.20 over a total of 1.0000000000000002 are exactly half.
+        let coverage = totalWeight > 0 ? (presentWeight / totalWeight * 1e12).rounded() / 1e12 : 0
         let index = presentWeight > 0 ? weighted / presentWeight : nil
         return (index, coverage, present)
     }
