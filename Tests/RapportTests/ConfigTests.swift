@@ -64,4 +64,15 @@ import Testing
         #expect(error(Self.valid.replacingOccurrences(of: "2d", with: "90m")) == nil)
         #expect(error(Self.valid.replacingOccurrences(of: "2d", with: "45")) != nil)  // a unit is required
     }
+
+    @Test func theREADMEsPipelineExampleIsValid() throws {
+        let readme = readText(repositoryRoot + "/README.md")
+        let section = try #require(readme.components(separatedBy: "## The pipeline file").dropFirst().first)
+        let yaml = try #require(section.components(separatedBy: "```yaml\n").dropFirst().first?.components(separatedBy: "```").first)
+        let c = try parse(yaml)
+        #expect(c.partners[0].calendar.intervals.count == 2)
+        #expect(c.slaClock == .business)
+        #expect(c.ticketRules.escalationStatuses == ["escalated"])
+        #expect(c.acronymsKnown == ["VPN", "SLA"])
+    }
 }
