@@ -10,12 +10,18 @@ public enum Readability {
     static let enders: Set<Unicode.Scalar> = [".", "!", "?", "\u{2026}"]
     static let abbreviations: Set<String> = ["mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "e.g", "i.e", "cf", "approx", "fig"]
 
-    public static func counts(_ raw: String) -> ReadabilityCounts {
+    public static func counts(_ raw: String) -> ReadabilityCounts { counts(scalars(raw)) }
+
+    /// The text as rules v1 read it: one leading U+FEFF dropped, NFC once (ASCII is already NFC), scalars.
+    public static func scalars(_ raw: String) -> [Unicode.Scalar] {
         var text = raw
         if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
-        // NFC once (ASCII is already NFC).
         if !text.utf8.allSatisfy({ $0 < 0x80 }) { text = text.precomposedStringWithCanonicalMapping }
-        let scalars = Array(text.unicodeScalars)
+        return Array(text.unicodeScalars)
+    }
+
+    /// Counts over prepared scalars (see ``scalars(_:)``).
+    public static func counts(_ scalars: [Unicode.Scalar]) -> ReadabilityCounts {
         var c = ReadabilityCounts()
         var sentenceHasWord = false
         var i = 0
@@ -66,15 +72,16 @@ public enum Readability {
             if beforeDot.last != "." {
                 var b = beforeDot
                 while let first = b.first, openers.contains(first) { b = b.dropFirst() }
-                let lowered = String(String.UnicodeScalarView(b)).lowercased()
-                if abbreviations.contains(lowered) { return false }
                 if b.count == 1, let only = b.first, isLetter(only) { return false }
+                // The longest abbreviation ("approx") has six scalars: only short tokens need the lookup.
+                if b.count <= 6 && abbreviations.contains(String(String.UnicodeScalarView(b)).lowercased()) { return false }
             }
         }
         return true
     }
 
     static func isLetter(_ s: Unicode.Scalar) -> Bool {
+        if s.value < 0x80 { return (s.value | 0x20) >= 0x61 && (s.value | 0x20) <= 0x7A }
         switch s.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
         default: return false
@@ -83,47 +90,68 @@ public enum Readability {
 
     /// The syllable rule of rules v1 for one word.
     public static func syllables(_ word: ArraySlice<Unicode.Scalar>) -> Int {
-        // 1. NFD, ASCII letters only, lower-cased.
+        // 1. NFD, ASCII letters only, lower-cased (into a small stack buffer; longer words are rare).
+        if word.allSatisfy({ $0.value < 0x80 }) {
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: word.count) { buffer in
+                var n = 0
+                for s in word where (s.value | 0x20) >= 0x61 && (s.value | 0x20) <= 0x7A {
+                    buffer[n] = UInt8(s.value) | 0x20
+                    n += 1
+                }
+                return syllables(letters: UnsafeBufferPointer(rebasing: buffer[..<n]))
+            }
+        }
+        let decomposed = String(String.UnicodeScalarView(word)).decomposedStringWithCanonicalMapping
         var letters: [UInt8] = []
-        let isASCII = word.allSatisfy { $0.value < 0x80 }
-        let source: [Unicode.Scalar] = isASCII ? Array(word) : Array(String(String.UnicodeScalarView(word)).decomposedStringWithCanonicalMapping.unicodeScalars)
-        for s in source where (s.value >= 0x41 && s.value <= 0x5A) || (s.value >= 0x61 && s.value <= 0x7A) {
+        for s in decomposed.unicodeScalars where (s.value >= 0x41 && s.value <= 0x5A) || (s.value >= 0x61 && s.value <= 0x7A) {
             letters.append(UInt8(s.value) | 0x20)
         }
-        if letters.isEmpty { return 1 }
+        return letters.withUnsafeBufferPointer { syllables(letters: $0) }
+    }
+
+    /// Steps 2–5 on the lower-cased ASCII letters of a word.
+    static func syllables(letters all: UnsafeBufferPointer<UInt8>) -> Int {
+        if all.isEmpty { return 1 }
+        var count = all.count
         // 2. Suffixes.
-        if letters.count > 3 {
-            if ends(letters, "ed") {
-                let before = letters[letters.count - 3]
-                if before != UInt8(ascii: "t") && before != UInt8(ascii: "d") { letters.removeLast(2) }
-            } else if ends(letters, "es") {
-                let keep = ["ses", "xes", "zes", "ces", "ges", "shes", "ches"].contains { ends(letters, $0) }
-                if !keep { letters.removeLast(2) }
+        if count > 3 {
+            if ends(all, count, "ed") {
+                let before = all[count - 3]
+                if before != UInt8(ascii: "t") && before != UInt8(ascii: "d") { count -= 2 }
+            } else if ends(all, count, "es") {
+                let keep = ends(all, count, "ses") || ends(all, count, "xes") || ends(all, count, "zes") || ends(all, count, "ces")
+                    || ends(all, count, "ges") || ends(all, count, "shes") || ends(all, count, "ches")
+                if !keep { count -= 2 }
             }
         }
         // 3. Runs of vowels.
-        var count = 0
+        var runs = 0
         var inRun = false
-        for l in letters {
-            let vowel = isVowel(l)
-            if vowel && !inRun { count += 1 }
+        for k in 0..<count {
+            let vowel = isVowel(all[k])
+            if vowel && !inRun { runs += 1 }
             inRun = vowel
         }
         // 4. A silent final e (but not consonant + "le").
-        if count > 1, letters.last == UInt8(ascii: "e") {
-            let consonantLE = letters.count >= 3 && ends(letters, "le") && !isVowel(letters[letters.count - 3])
-            if !consonantLE { count -= 1 }
+        if runs > 1, all[count - 1] == UInt8(ascii: "e") {
+            let consonantLE = count >= 3 && all[count - 2] == UInt8(ascii: "l") && !isVowel(all[count - 3])
+            if !consonantLE { runs -= 1 }
         }
-        return max(1, count)
+        return max(1, runs)
     }
 
+    @inline(__always)
     static func isVowel(_ l: UInt8) -> Bool {
         l == UInt8(ascii: "a") || l == UInt8(ascii: "e") || l == UInt8(ascii: "i") || l == UInt8(ascii: "o") || l == UInt8(ascii: "u")
             || l == UInt8(ascii: "y")
     }
 
-    static func ends(_ letters: [UInt8], _ suffix: String) -> Bool {
-        let s = Array(suffix.utf8)
-        return letters.count >= s.count && Array(letters.suffix(s.count)) == s
+    @inline(__always)
+    static func ends(_ letters: UnsafeBufferPointer<UInt8>, _ count: Int, _ suffix: StaticString) -> Bool {
+        let n = suffix.utf8CodeUnitCount
+        guard count >= n else { return false }
+        let p = suffix.utf8Start
+        for k in 0..<n where letters[count - n + k] != p[k] { return false }
+        return true
     }
 }

@@ -17,26 +17,48 @@ public struct TextRules: Sendable {
     }
 
     public func stats(cleaned: String, isClient: Bool) -> TextStats {
-        let counts = Readability.counts(cleaned)
+        let scalars = Readability.scalars(cleaned)
+        let counts = Readability.counts(scalars)
         return TextStats(
-            counts: counts, acronyms: acronyms(cleaned), isEnglish: LanguageGuess.isEnglish(cleaned),
+            counts: counts, acronyms: acronyms(scalars), isEnglish: LanguageGuess.isEnglish(scalars),
             asksClarification: isClient && (clarification?.matches(cleaned) ?? false))
     }
 
+    public func acronyms(_ text: String) -> Int { acronyms(Array(text.unicodeScalars)) }
+
     /// Tokens of 2–6 ASCII capital letters, optionally followed by `s`, once their leading and
     /// trailing punctuation is removed, and not in `acronyms_known`.
-    public func acronyms(_ text: String) -> Int {
+    public func acronyms(_ scalars: [Unicode.Scalar]) -> Int {
         var n = 0
-        for token in text.unicodeScalars.split(whereSeparator: UnicodeRules.isWhiteSpace) {
-            var t = Substring.UnicodeScalarView(token)
-            while let f = t.first, !UnicodeRules.isAlnum(f) { t.removeFirst() }
-            while let l = t.last, !UnicodeRules.isAlnum(l) { t.removeLast() }
-            var core = t
-            if core.last == "s" { core.removeLast() }
-            guard (2...6).contains(core.count), core.allSatisfy({ $0.value >= 0x41 && $0.value <= 0x5A }) else { continue }
-            if !acronymsKnown.contains(String(String.UnicodeScalarView(core))) { n += 1 }
+        for r in Tokens.trimmedWords(scalars) {
+            var end = r.upperBound
+            if scalars[end - 1] == "s" { end -= 1 }
+            let count = end - r.lowerBound
+            guard (2...6).contains(count), scalars[r.lowerBound..<end].allSatisfy({ $0.value >= 0x41 && $0.value <= 0x5A }) else { continue }
+            if acronymsKnown.isEmpty || !acronymsKnown.contains(String(String.UnicodeScalarView(scalars[r.lowerBound..<end]))) { n += 1 }
         }
         return n
+    }
+}
+
+/// White-space-separated tokens with their leading and trailing non-alnum scalars removed
+/// (tokens with no alnum scalar are skipped), as index ranges.
+enum Tokens {
+    static func trimmedWords(_ s: [Unicode.Scalar]) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var i = 0
+        let n = s.count
+        while i < n {
+            while i < n, UnicodeRules.isWhiteSpace(s[i]) { i += 1 }
+            let start = i
+            while i < n, !UnicodeRules.isWhiteSpace(s[i]) { i += 1 }
+            var lo = start
+            var hi = i
+            while lo < hi, !UnicodeRules.isAlnum(s[lo]) { lo += 1 }
+            while hi > lo, !UnicodeRules.isAlnum(s[hi - 1]) { hi -= 1 }
+            if hi > lo { out.append(lo..<hi) }
+        }
+        return out
     }
 }
 
@@ -51,19 +73,23 @@ public enum LanguageGuess {
         "into", "than", "then", "i", "my", "me", "he", "she", "his", "her", "them", "an", "at", "by", "on", "as", "do", "does", "did",
     ]
 
-    public static func isEnglish(_ text: String) -> Bool {
-        var words = 0
+    public static func isEnglish(_ text: String) -> Bool { isEnglish(Array(text.unicodeScalars)) }
+
+    public static func isEnglish(_ scalars: [Unicode.Scalar]) -> Bool {
+        let words = Tokens.trimmedWords(scalars).prefix(200)
+        if words.count < 5 { return true }
         var hits = 0
-        for token in text.unicodeScalars.split(whereSeparator: UnicodeRules.isWhiteSpace) {
-            var t = Substring.UnicodeScalarView(token)
-            while let f = t.first, !UnicodeRules.isAlnum(f) { t.removeFirst() }
-            while let l = t.last, !UnicodeRules.isAlnum(l) { t.removeLast() }
-            if t.isEmpty { continue }
-            words += 1
-            if functionWords.contains(String(String.UnicodeScalarView(t)).lowercased()) { hits += 1 }
-            if words == 200 { break }
+        for r in words where r.count <= 6 {
+            var lowered = ""
+            for s in scalars[r] {
+                guard s.value < 0x80 else {
+                    lowered = ""
+                    break
+                }
+                lowered.unicodeScalars.append(s.value >= 0x41 && s.value <= 0x5A ? Unicode.Scalar(s.value | 0x20)! : s)
+            }
+            if functionWords.contains(lowered) { hits += 1 }
         }
-        if words < 5 { return true }
-        return Double(hits) / Double(words) >= 0.10
+        return Double(hits) / Double(words.count) >= 0.10
     }
 }
