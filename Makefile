@@ -6,7 +6,7 @@ SWIFT ?= swift
 PIPELINE ?= pipelines/weekly.yaml
 REPORT_DIR ?= out/weekly
 # Debian packages the build needs (system libraries linked by Package.swift).
-DEBIAN_PACKAGES := zlib1g-dev libxml2-dev pkg-config
+DEBIAN_PACKAGES := zlib1g-dev libxml2-dev libsqlite3-dev pkg-config
 BENCH_DATA ?= Benchmarks/.data
 
 .PHONY: report test build release deps bench clean

@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System libraries (Debian: zlib1g-dev, libxml2-dev; the Makefile installs them).
@@ -22,6 +23,7 @@ let package = Package(
         .systemLibrary(
             name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
 
         // Small C helpers for system calls Swift's Glibc module does not expose.
         .target(name: "CSupport"),
@@ -29,13 +31,15 @@ let package = Package(
         // Vocabulary shared by every stage. No I/O.
         .target(name: "RapportCore"),
         // bytes -> Interaction (one reader per format).
-        .target(name: "RapportIngest", dependencies: ["RapportCore", "CZlib", "CLibXML2"]),
+        .target(
+            name: "RapportIngest",
+            dependencies: ["RapportCore", "CZlib", "CLibXML2", .product(name: "Crypto", package: "swift-crypto")]),
         // Interaction -> facts (threads, turns, escalation, text rules).
         .target(name: "RapportTransforms", dependencies: ["RapportCore"]),
         // facts -> per (period, partner) metrics and the trust index.
         .target(name: "RapportAggregates", dependencies: ["RapportCore"]),
-        // metrics and facts -> CSV, JSON files.
-        .target(name: "RapportSinks", dependencies: ["RapportCore"]),
+        // metrics and facts -> CSV, JSON, SQLite, HTML files.
+        .target(name: "RapportSinks", dependencies: ["RapportCore", "CSQLite"]),
         // The only module that knows every stage: pipeline file -> run.
         .target(
             name: "RapportPipeline",
@@ -43,6 +47,7 @@ let package = Package(
                 "RapportCore", "RapportIngest", "RapportTransforms", "RapportAggregates", "RapportSinks",
                 "CZlib", "CSupport",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         // Realistic synthetic exports for demos, tests and benchmarks (`rapport generate`).
@@ -60,7 +65,7 @@ let package = Package(
             name: "RapportTests",
             dependencies: [
                 "RapportCore", "RapportIngest", "RapportTransforms", "RapportAggregates", "RapportSinks",
-                "RapportPipeline", "RapportSynthetic", "CZlib",
+                "RapportPipeline", "RapportSynthetic", "CZlib", "CSQLite",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
     ]

@@ -2,7 +2,7 @@ import RapportCore
 
 /// Trust index settings (`trust_index:` in the pipeline file).
 public struct TrustSettings: Sendable {
-    public static let componentNames = ["responsiveness", "escalation", "reliability", "clarity", "engagement"]
+    public static var componentNames: [String] { TrustRow.componentNames }
     public static let defaultWeights: [String: Double] = [
         "responsiveness": 0.30, "escalation": 0.25, "clarity": 0.20, "reliability": 0.15, "engagement": 0.10,
     ]

@@ -177,6 +177,29 @@ public struct TextFact: Sendable, Hashable {
     }
 }
 
+/// One message, event or attendance as the normalised fact table (`interactions`) lists it.
+public struct InteractionFact: Sendable, Hashable {
+    public var source: SourceKind
+    public var conversation: String
+    public var id: String
+    public var at: Instant
+    public var actor: String
+    public var party: Party
+    public var kind: InteractionKind
+    public var isPublic: Bool
+
+    public init(source: SourceKind, conversation: String, id: String, at: Instant, actor: String, party: Party, kind: InteractionKind, isPublic: Bool) {
+        self.source = source
+        self.conversation = conversation
+        self.id = id
+        self.at = at
+        self.actor = actor
+        self.party = party
+        self.kind = kind
+        self.isPublic = isPublic
+    }
+}
+
 /// Everything the transforms learned, for aggregates and outputs.
 public struct Facts: Sendable {
     public var turns: [TurnFact] = []
@@ -184,6 +207,8 @@ public struct Facts: Sendable {
     public var events: [EventFact] = []
     public var meetings: [MeetingFact] = []
     public var texts: [TextFact] = []
+    /// Filled only when an output needs the fact table (SQLite).
+    public var interactions: [InteractionFact] = []
     public init() {}
 
     public mutating func append(contentsOf other: Facts) {
@@ -192,5 +217,6 @@ public struct Facts: Sendable {
         events += other.events
         meetings += other.meetings
         texts += other.texts
+        interactions += other.interactions
     }
 }

@@ -31,6 +31,9 @@ public struct MetricDefinition: Sendable, Hashable {
 
 /// One row of `trust_report.csv`.
 public struct TrustRow: Sendable, Hashable {
+    /// The components in `trust_report.csv`'s column order.
+    public static let componentNames = ["responsiveness", "escalation", "reliability", "clarity", "engagement"]
+
     public var period: Period
     public var partner: Int
     public var trustIndex: Double?

@@ -6,15 +6,16 @@ import RapportSinks
 enum Outputs {
     static func write(_ c: Runner.Computation, config: PipelineConfig, into dir: String) throws(RapportError) {
         let formats = Set(config.outputFormats)
+        let tables: [any ReportTable] = [
+            TrustTable(c.aggregates.trust, context: c.context), MetricsTable(c.aggregates.metrics, context: c.context),
+            ResponsesTable(c.facts.turns, context: c.context), ConversationsTable(c.facts.conversations, context: c.context),
+            DefinitionsTable(MetricRegistry.definitions + [QualityMetrics.rejected] + TrustSettings.definitions, version: Runner.definitionsVersion),
+        ]
+        let rejects = RejectsTable(c.rejects, context: c.context)
         if formats.contains(.csv) {
-            try Tables.writeTrust(c.aggregates.trust, context: c.context, to: dir + "/trust_report.csv")
-            try Tables.writeMetrics(c.aggregates.metrics, context: c.context, to: dir + "/metrics.csv")
-            try Tables.writeResponses(c.facts.turns, context: c.context, to: dir + "/responses.csv")
-            try Tables.writeConversations(c.facts.conversations, context: c.context, to: dir + "/conversations.csv")
-            try Tables.writeRejects(c.rejects, context: c.context, to: dir + "/rejects.csv")
-            try Tables.writeDefinitions(
-                MetricRegistry.definitions + [QualityMetrics.rejected] + TrustSettings.definitions, version: Runner.definitionsVersion,
-                to: dir + "/definitions.csv")
+            for t in tables { try t.writeCSV(into: dir) }
+            // rejects.csv keeps raw rows, which may hold personal data: owner-only.
+            try rejects.writeCSV(into: dir, privateFile: true)
         }
         if formats.contains(.json) {
             let out = try OutputFile(path: dir + "/report.json")

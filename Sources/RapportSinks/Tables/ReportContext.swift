@@ -12,18 +12,30 @@ public struct ReportContext: Sendable {
 
     /// Each partner's position when partners are sorted by id (bytes); used as a sort key.
     private let rank: [Int]
+    /// With `pseudonymize: true`: actors, message ids and conversation names as keyed pseudonyms.
+    public var pseudonym: (@Sendable (String) -> String)?
 
-    public init(partners: [PartnerInfo], cutter: PeriodCutter, window: [Period], files: [String]) {
+    public init(partners: [PartnerInfo], cutter: PeriodCutter, window: [Period], files: [String], pseudonym: (@Sendable (String) -> String)? = nil) {
         self.partners = partners
         self.cutter = cutter
         self.window = window
         self.files = files
+        self.pseudonym = pseudonym
         var rank = [Int](repeating: 0, count: partners.count)
         for (r, i) in partners.indices.sorted(by: { bytesLess(partners[$0].id, partners[$1].id) }).enumerated() { rank[i] = r + 1 }
         self.rank = rank
     }
 
     public func partnerID(_ index: Int?) -> String { index.map { partners[$0].id } ?? "" }
+
+    /// A person or an identifier that may name one, as the outputs show it (pseudonymised when asked).
+    public func identifier(_ value: String) -> String { pseudonym.map { $0(value) } ?? value }
+
+    /// `client`, `unknown` or the partner's id.
+    public func partyName(_ party: Party) -> String {
+        if let p = party.partnerIndex { return partners[p].id }
+        return party.isClient ? "client" : "unknown"
+    }
 
     /// Sort key for a partner: 0 for none (empty sorts first), then by id.
     public func partnerRank(_ index: Int?) -> Int { index.map { rank[$0] } ?? 0 }

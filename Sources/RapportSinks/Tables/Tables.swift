@@ -1,27 +1,60 @@
 import RapportCore
 
-/// The CSV outputs of OUTPUTS.md, names and columns exactly; rows sorted by
-/// period, partner, then the natural key, so that files diff cleanly.
-public enum Tables {
-    public static let metricsColumns = ["period", "period_start", "period_end", "partner", "metric", "value", "n"]
-    public static let trustColumns = [
+/// One output table: its columns (OUTPUTS.md, names exactly) and its rows in their
+/// published order (period, partner, then the natural key), produced one at a time so
+/// that the CSV and SQLite writers share the same rows without holding them all.
+public protocol ReportTable {
+    /// The CSV file name and SQLite table name.
+    var name: String { get }
+    var columns: [String] { get }
+    func forEachRow(_ body: ([Cell]) throws(RapportError) -> Void) throws(RapportError)
+}
+
+extension ReportTable {
+    /// Writes the table as `<dir>/<name>.csv` (owner-only when `privateFile`).
+    public func writeCSV(into dir: String, privateFile: Bool = false) throws(RapportError) {
+        let out = try OutputFile(path: dir + "/" + name + ".csv", mode: privateFile ? 0o600 : 0o644)
+        try out.write(CSVFormatting.header(columns))
+        try forEachRow { (cells) throws(RapportError) in try out.writeRow(cells) }
+        try out.close()
+    }
+}
+
+/// `trust_report.csv`: one row per (period, partner).
+public struct TrustTable: ReportTable {
+    public let name = "trust_report"
+    public let columns = [
         "period", "period_start", "period_end", "partner", "trust_index", "trust_index_delta", "band", "coverage",
         "responsiveness", "escalation", "reliability", "clarity", "engagement", "conversations", "turns", "messages",
     ]
-    public static let responsesColumns = [
-        "source", "conversation", "turn", "partner", "period", "opened_at", "answered_at", "answered", "first_response",
-        "latency_s", "business_latency_s", "target_s", "breached", "opened_by", "answered_by",
-    ]
-    public static let conversationsColumns = [
-        "source", "conversation", "partner", "period", "opened_at", "messages", "turns", "escalated", "escalation_reason",
-        "resolved", "reopened",
-    ]
-    public static let rejectsColumns = ["file", "record", "reason", "excerpt"]
-    public static let definitionsColumns = ["metric", "definition", "unit", "definitions_version"]
+    let rows: [TrustRow]
+    let context: ReportContext
 
-    public static func writeMetrics(_ rows: [MetricRow], context: ReportContext, to path: String) throws(RapportError) {
-        let sorted = rows.sorted { a, b in
-            // Periods in order, the whole-window rows last; empty partner first; then metric name.
+    public init(_ rows: [TrustRow], context: ReportContext) {
+        self.rows = rows.sorted { a, b in a.period != b.period ? a.period < b.period : context.partnerRank(a.partner) < context.partnerRank(b.partner) }
+        self.context = context
+    }
+
+    public func forEachRow(_ body: ([Cell]) throws(RapportError) -> Void) throws(RapportError) {
+        for r in rows {
+            var cells = context.periodCells(r.period) + [.text(context.partnerID(r.partner))]
+            cells += [.optional(r.trustIndex), .optional(r.trustIndexDelta), .optional(r.band), .number(r.coverage)]
+            for component in TrustRow.componentNames { cells.append(.optional(r.components[component])) }
+            cells += [.integer(r.conversations), .integer(r.turns), .integer(r.messages)]
+            try body(cells)
+        }
+    }
+}
+
+/// `metrics.csv`: one row per (period, partner, metric); whole-window rows (`total`) last.
+public struct MetricsTable: ReportTable {
+    public let name = "metrics"
+    public let columns = ["period", "period_start", "period_end", "partner", "metric", "value", "n"]
+    let rows: [MetricRow]
+    let context: ReportContext
+
+    public init(_ rows: [MetricRow], context: ReportContext) {
+        self.rows = rows.sorted { a, b in
             let pa = a.period?.start.daysSinceEpoch ?? Int64.max
             let pb = b.period?.start.daysSinceEpoch ?? Int64.max
             if pa != pb { return pa < pb }
@@ -30,46 +63,34 @@ public enum Tables {
             if ia != ib { return ia < ib }
             return bytesLess(a.metric, b.metric)
         }
-        let out = try OutputFile(path: path)
-        try out.write(CSVFormatting.header(metricsColumns))
-        for r in sorted {
-            try out.write(
-                CSVFormatting.line(
-                    context.periodCells(r.period) + [.text(context.partnerID(r.partner)), .text(r.metric), .number(r.value), .integer(r.n)]))
-        }
-        try out.close()
+        self.context = context
     }
 
-    public static func writeTrust(_ rows: [TrustRow], context: ReportContext, to path: String) throws(RapportError) {
-        let sorted = rows.sorted { a, b in
-            if a.period != b.period { return a.period < b.period }
-            return context.partnerRank(a.partner) < context.partnerRank(b.partner)
+    public func forEachRow(_ body: ([Cell]) throws(RapportError) -> Void) throws(RapportError) {
+        for r in rows {
+            try body(context.periodCells(r.period) + [.text(context.partnerID(r.partner)), .text(r.metric), .number(r.value), .integer(r.n)])
         }
-        let out = try OutputFile(path: path)
-        try out.write(CSVFormatting.header(trustColumns))
-        for r in sorted {
-            var cells = context.periodCells(r.period) + [.text(context.partnerID(r.partner))]
-            cells += [.optional(r.trustIndex), .optional(r.trustIndexDelta), .optional(r.band), .number(r.coverage)]
-            for name in ["responsiveness", "escalation", "reliability", "clarity", "engagement"] {
-                cells.append(.optional(r.components[name]))
-            }
-            cells += [.integer(r.conversations), .integer(r.turns), .integer(r.messages)]
-            try out.writeRow((cells))
-        }
-        try out.close()
     }
+}
 
-    /// Turns opened in the window.
-    public static func writeResponses(_ turns: [TurnFact], context: ReportContext, to path: String) throws(RapportError) {
+/// `responses.csv`: one row per turn opened in the window.
+public struct ResponsesTable: ReportTable {
+    public let name = "responses"
+    public let columns = [
+        "source", "conversation", "turn", "partner", "period", "opened_at", "answered_at", "answered", "first_response",
+        "latency_s", "business_latency_s", "target_s", "breached", "opened_by", "answered_by",
+    ]
+    let turns: [TurnFact]
+    let order: [(index: Int, period: Period)]
+    let context: ReportContext
+
+    public init(_ turns: [TurnFact], context: ReportContext) {
         let inWindow = Set(context.window)
         // Sort indexes on precomputed keys; the facts themselves are never moved.
-        var keys: [(period: Int64, rank: Int, index: Int)] = []
-        var periods: [Period] = []
-        periods.reserveCapacity(turns.count)
+        var keys: [(period: Period, rank: Int, index: Int)] = []
         for (i, t) in turns.enumerated() {
             let p = context.cutter.period(of: t.openedAt)
-            periods.append(p)
-            if inWindow.contains(p) { keys.append((p.start.daysSinceEpoch, context.partnerRank(t.partner), i)) }
+            if inWindow.contains(p) { keys.append((p, context.partnerRank(t.partner), i)) }
         }
         keys.sort { a, b in
             if a.period != b.period { return a.period < b.period }
@@ -80,31 +101,41 @@ public enum Tables {
             if x.conversation != y.conversation { return bytesLess(x.conversation, y.conversation) }
             return x.turn < y.turn
         }
-        let out = try OutputFile(path: path)
-        try out.write(CSVFormatting.header(responsesColumns))
-        for k in keys {
-            let t = turns[k.index]
-            let cells: [Cell] = [
-                .text(t.source.rawValue), .text(t.conversation), .integer(t.turn), .text(context.partnerID(t.partner)),
-                .text(periods[k.index].label), .instant(t.openedAt), .optional(t.answeredAt), .bool(t.isAnswered),
-                .bool(t.isFirstResponse), .optional(t.latencySeconds), .optional(t.businessLatencySeconds),
-                .optional(t.targetSeconds), .optional(t.breached), .text(t.openedBy), .optional(t.answeredBy),
-            ]
-            try out.writeRow(cells)
-        }
-        try out.close()
+        self.turns = turns
+        self.order = keys.map { ($0.index, $0.period) }
+        self.context = context
     }
 
-    /// Conversations whose first message falls in the window, internal ones included (empty partner).
-    public static func writeConversations(_ conversations: [ConversationFact], context: ReportContext, to path: String) throws(RapportError) {
+    public func forEachRow(_ body: ([Cell]) throws(RapportError) -> Void) throws(RapportError) {
+        for (index, period) in order {
+            let t = turns[index]
+            try body([
+                .text(t.source.rawValue), .text(context.identifier(t.conversation)), .integer(t.turn), .text(context.partnerID(t.partner)),
+                .text(period.label), .instant(t.openedAt), .optional(t.answeredAt), .bool(t.isAnswered), .bool(t.isFirstResponse),
+                .optional(t.latencySeconds), .optional(t.businessLatencySeconds), .optional(t.targetSeconds), .optional(t.breached),
+                .text(context.identifier(t.openedBy)), .optional(t.answeredBy.map(context.identifier)),
+            ])
+        }
+    }
+}
+
+/// `conversations.csv`: conversations whose first message falls in the window, internal ones included.
+public struct ConversationsTable: ReportTable {
+    public let name = "conversations"
+    public let columns = [
+        "source", "conversation", "partner", "period", "opened_at", "messages", "turns", "escalated", "escalation_reason",
+        "resolved", "reopened",
+    ]
+    let conversations: [ConversationFact]
+    let order: [(index: Int, period: Period)]
+    let context: ReportContext
+
+    public init(_ conversations: [ConversationFact], context: ReportContext) {
         let inWindow = Set(context.window)
-        var keys: [(period: Int64, rank: Int, index: Int)] = []
-        var periods: [Period] = []
-        periods.reserveCapacity(conversations.count)
+        var keys: [(period: Period, rank: Int, index: Int)] = []
         for (i, c) in conversations.enumerated() {
             let p = context.cutter.period(of: c.openedAt)
-            periods.append(p)
-            if inWindow.contains(p) { keys.append((p.start.daysSinceEpoch, context.partnerRank(c.partner), i)) }
+            if inWindow.contains(p) { keys.append((p, context.partnerRank(c.partner), i)) }
         }
         keys.sort { a, b in
             if a.period != b.period { return a.period < b.period }
@@ -114,44 +145,85 @@ public enum Tables {
             if x.source != y.source { return bytesLess(x.source.rawValue, y.source.rawValue) }
             return bytesLess(x.conversation, y.conversation)
         }
-        let out = try OutputFile(path: path)
-        try out.write(CSVFormatting.header(conversationsColumns))
-        for k in keys {
-            let c = conversations[k.index]
-            let cells: [Cell] = [
-                .text(c.source.rawValue), .text(c.conversation), .text(context.partnerID(c.partner)), .text(periods[k.index].label),
-                .instant(c.openedAt), .integer(c.messages), .integer(c.turns), .bool(c.isEscalated),
-                .optional(c.escalationReason?.rawValue), .bool(c.resolved), .bool(c.reopened),
-            ]
-            try out.writeRow(cells)
-        }
-        try out.close()
+        self.conversations = conversations
+        self.order = keys.map { ($0.index, $0.period) }
+        self.context = context
     }
 
-    /// Every reject; raw rows may hold personal data, so the file is written owner-only.
-    public static func writeRejects(_ rejects: [Reject], context: ReportContext, to path: String) throws(RapportError) {
-        let sorted = rejects.sorted { a, b in
+    public func forEachRow(_ body: ([Cell]) throws(RapportError) -> Void) throws(RapportError) {
+        for (index, period) in order {
+            let c = conversations[index]
+            try body([
+                .text(c.source.rawValue), .text(context.identifier(c.conversation)), .text(context.partnerID(c.partner)), .text(period.label),
+                .instant(c.openedAt), .integer(c.messages), .integer(c.turns), .bool(c.isEscalated), .optional(c.escalationReason?.rawValue),
+                .bool(c.resolved), .bool(c.reopened),
+            ])
+        }
+    }
+}
+
+/// `rejects.csv`: every record (or file) that could not be used, raw excerpt included.
+public struct RejectsTable: ReportTable {
+    public let name = "rejects"
+    public let columns = ["file", "record", "reason", "excerpt"]
+    let rejects: [Reject]
+    let context: ReportContext
+
+    public init(_ rejects: [Reject], context: ReportContext) {
+        self.rejects = rejects.sorted { a, b in
             if a.file != b.file { return bytesLess(context.files[Int(a.file)], context.files[Int(b.file)]) }
             return (a.record ?? -1, a.reason.rawValue) < (b.record ?? -1, b.reason.rawValue)
         }
-        let out = try OutputFile(path: path, mode: 0o600)
-        try out.write(CSVFormatting.header(rejectsColumns))
-        for r in sorted {
-            let cells: [Cell] = [
-                .text(context.files[Int(r.file)]), r.record.map { .integer(Int($0)) } ?? .empty,
-                .text("\(r.reason.rawValue): \(r.message)"), .text(r.excerpt),
-            ]
-            try out.writeRow((cells))
-        }
-        try out.close()
+        self.context = context
     }
 
-    public static func writeDefinitions(_ definitions: [MetricDefinition], version: String, to path: String) throws(RapportError) {
-        let out = try OutputFile(path: path)
-        try out.write(CSVFormatting.header(definitionsColumns))
-        for d in definitions.sorted(by: { bytesLess($0.metric, $1.metric) }) {
-            try out.writeRow(([.text(d.metric), .text(d.definition), .text(d.unit), .text(version)]))
+    public func forEachRow(_ body: ([Cell]) throws(RapportError) -> Void) throws(RapportError) {
+        for r in rejects {
+            try body([
+                .text(context.files[Int(r.file)]), r.record.map { .integer(Int($0)) } ?? .empty, .text("\(r.reason.rawValue): \(r.message)"),
+                .text(r.excerpt),
+            ])
         }
-        try out.close()
+    }
+}
+
+/// `definitions.csv`: what every figure means, with the definitions version.
+public struct DefinitionsTable: ReportTable {
+    public let name = "definitions"
+    public let columns = ["metric", "definition", "unit", "definitions_version"]
+    let definitions: [MetricDefinition]
+    let version: String
+
+    public init(_ definitions: [MetricDefinition], version: String) {
+        self.definitions = definitions.sorted { bytesLess($0.metric, $1.metric) }
+        self.version = version
+    }
+
+    public func forEachRow(_ body: ([Cell]) throws(RapportError) -> Void) throws(RapportError) {
+        for d in definitions { try body([.text(d.metric), .text(d.definition), .text(d.unit), .text(version)]) }
+    }
+}
+
+/// The normalised fact table (SQLite only): one row per message, event or attendance used.
+public struct InteractionsTable: ReportTable {
+    public let name = "interactions"
+    public let columns = ["source", "conversation", "id", "at", "period", "actor", "party", "kind", "public"]
+    let facts: [InteractionFact]
+    let context: ReportContext
+
+    public init(_ facts: [InteractionFact], context: ReportContext) {
+        let inWindow = Set(context.window)
+        self.facts = facts.filter { inWindow.contains(context.cutter.period(of: $0.at)) }
+        self.context = context
+    }
+
+    public func forEachRow(_ body: ([Cell]) throws(RapportError) -> Void) throws(RapportError) {
+        for f in facts {
+            try body([
+                .text(f.source.rawValue), .text(context.identifier(f.conversation)), .text(context.identifier(f.id)), .instant(f.at),
+                .text(context.cutter.period(of: f.at).label), .text(context.identifier(f.actor)), .text(context.partyName(f.party)),
+                .text(f.kind.rawValue), .bool(f.isPublic),
+            ])
+        }
     }
 }

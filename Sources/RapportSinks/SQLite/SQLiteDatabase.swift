@@ -1,0 +1,123 @@
+import CSQLite
+import RapportCore
+
+/// A value to bind into SQLite.
+public enum SQLValue: Sendable {
+    case text(String)
+    case integer(Int64)
+    case real(Double)
+    case null
+
+    public static func optional(_ v: Double?) -> SQLValue { v.map(SQLValue.real) ?? .null }
+    public static func optional(_ v: String?) -> SQLValue { v.map(SQLValue.text) ?? .null }
+    public static func bool(_ b: Bool) -> SQLValue { .integer(b ? 1 : 0) }
+}
+
+/// A thin wrapper over SQLite's C API: open, execute, prepared statements, transactions.
+/// Errors carry SQLite's message and the file.
+final class SQLiteDatabase {
+    private var db: OpaquePointer?
+    let path: String
+
+    init(path: String) throws(RapportError) {
+        self.path = path
+        if sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil) != SQLITE_OK {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            sqlite3_close(db)
+            throw RapportError(.failed, file: path, "SQLite: \(message)")
+        }
+    }
+
+    deinit { sqlite3_close(db) }
+
+    func execute(_ sql: String) throws(RapportError) {
+        var error: UnsafeMutablePointer<CChar>?
+        if sqlite3_exec(db, sql, nil, nil, &error) != SQLITE_OK {
+            let message = error.map { String(cString: $0) } ?? "error"
+            sqlite3_free(error)
+            throw RapportError(.failed, file: path, "SQLite: \(message) (in: \(sql.prefix(80)))")
+        }
+    }
+
+    func prepare(_ sql: String) throws(RapportError) -> SQLiteStatement {
+        var statement: OpaquePointer?
+        if sqlite3_prepare_v2(db, sql, -1, &statement, nil) != SQLITE_OK {
+            throw RapportError(.failed, file: path, "SQLite: \(String(cString: sqlite3_errmsg(db))) (in: \(sql.prefix(80)))")
+        }
+        return SQLiteStatement(statement: statement!, database: self)
+    }
+
+    /// Runs `body` in one transaction; on any error nothing of it stays.
+    func transaction(_ body: () throws(RapportError) -> Void) throws(RapportError) {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            try body()
+            try execute("COMMIT")
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Rows of a query as text values (for reading history back and for tests).
+    func rows(_ sql: String) throws(RapportError) -> [[String?]] {
+        let s = try prepare(sql)
+        var out: [[String?]] = []
+        while try s.step() {
+            out.append((0..<s.columnCount).map { s.text($0) })
+        }
+        return out
+    }
+
+    var lastError: String { String(cString: sqlite3_errmsg(db)) }
+}
+
+/// A prepared statement; bind, step, reset to reuse it for every row.
+final class SQLiteStatement {
+    private let statement: OpaquePointer
+    private unowned let database: SQLiteDatabase
+
+    init(statement: OpaquePointer, database: SQLiteDatabase) {
+        self.statement = statement
+        self.database = database
+    }
+
+    deinit { sqlite3_finalize(statement) }
+
+    /// Binds every value (1-based positions in order), runs, resets.
+    func run(_ values: [SQLValue]) throws(RapportError) {
+        for (i, v) in values.enumerated() {
+            let index = Int32(i + 1)
+            switch v {
+            case .text(let s): sqlite3_bind_text(statement, index, s, -1, SQLITE_TRANSIENT)
+            case .integer(let n): sqlite3_bind_int64(statement, index, n)
+            case .real(let d): sqlite3_bind_double(statement, index, d)
+            case .null: sqlite3_bind_null(statement, index)
+            }
+        }
+        let rc = sqlite3_step(statement)
+        sqlite3_reset(statement)
+        sqlite3_clear_bindings(statement)
+        if rc != SQLITE_DONE && rc != SQLITE_ROW {
+            throw RapportError(.failed, file: database.path, "SQLite: \(database.lastError)")
+        }
+    }
+
+    /// Steps a query; true while there is a row.
+    func step() throws(RapportError) -> Bool {
+        let rc = sqlite3_step(statement)
+        if rc == SQLITE_ROW { return true }
+        if rc == SQLITE_DONE { return false }
+        throw RapportError(.failed, file: database.path, "SQLite: \(database.lastError)")
+    }
+
+    var columnCount: Int { Int(sqlite3_column_count(statement)) }
+
+    func text(_ column: Int) -> String? {
+        guard let p = sqlite3_column_text(statement, Int32(column)) else { return nil }
+        return String(cString: p)
+    }
+}
+
+/// SQLite's "copy the bytes now" destructor, which Swift does not import as a constant.
+let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
