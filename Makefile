@@ -9,7 +9,7 @@ REPORT_DIR ?= out/weekly
 DEBIAN_PACKAGES := zlib1g-dev libxml2-dev libsqlite3-dev pkg-config
 BENCH_DATA ?= Benchmarks/.data
 
-.PHONY: report test build release deps bench clean
+.PHONY: report test build release deps bench screenshot clean
 
 ## Installs the system libraries when they are missing (fresh machine), as root or through sudo.
 deps:
@@ -29,7 +29,7 @@ build: deps
 ## Builds in release mode, runs the weekly pipeline over fixtures/, prints where the report is.
 report: release
 	@.build/release/rapport run $(PIPELINE) --out $(REPORT_DIR)
-	@echo "rapport: report in $(REPORT_DIR)/ (trust_report.csv, metrics.csv, responses.csv, conversations.csv, rejects.csv, definitions.csv, report.json)"
+	@echo "rapport: report in $(REPORT_DIR)/ (report.html, rapport.sqlite, report.json, trust_report.csv, metrics.csv, responses.csv, conversations.csv, rejects.csv, definitions.csv)"
 
 ## Unit, golden, property and end-to-end tests (the command-line tests need the built binary).
 test: build
@@ -40,6 +40,14 @@ test: build
 bench: release
 	@$(MAKE) --no-print-directory deps DEBIAN_PACKAGES="$(DEBIAN_PACKAGES) libxml2-utils"
 	@Benchmarks/run.sh $(BENCH_DATA)
+
+## Renders out/weekly/report.html with headless Chromium (Debian package) to docs/report.png.
+screenshot: report
+	@$(MAKE) --no-print-directory deps DEBIAN_PACKAGES="chromium"
+	@mkdir -p docs
+	@chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1200,1500 \
+		--screenshot=docs/report.png "file://$(CURDIR)/$(REPORT_DIR)/report.html" 2>/dev/null
+	@echo "rapport: screenshot in docs/report.png"
 
 clean:
 	rm -rf .build out

@@ -62,12 +62,21 @@ extension Rapport {
         var runID: String?
         @Flag(help: "Print nothing on success.")
         var quiet = false
+        @Flag(help: "Show a progress line on stderr even when it is not a terminal.")
+        var progress = false
 
         func run() throws {
             let config = try PipelineConfig.load(path: pipeline)
             var options = try window.runOptions(zone: config.zone)
             options.outputDirectory = out
             options.runID = runID
+            // A progress line only for a person watching (stderr is a terminal), never under cron.
+            if !quiet && (progress || isatty(2) == 1) {
+                options.progress = { done, total, bytes in
+                    let line = String(format: "\rrapport: read %d of %d files (%.1f MB)", done, total, Double(bytes) / 1e6)
+                    FileHandle.standardError.write(Data((line + (done == total ? "\n" : "")).utf8))
+                }
+            }
             let summary = try Runner.run(config, options: options, logger: Logger(label: "rapport"))
             if !quiet { print(summary.line) }
         }

@@ -36,7 +36,7 @@ import Testing
         #expect(c.partners[0].targets.responseSeconds == 172_800)
         #expect(c.sources[0].pattern == "/data/pipelines/*.csv.gz")
         #expect(c.maxRejectRatio == 0.05)
-        #expect(c.outputFormats == [.csv, .json])
+        #expect(c.outputFormats == [.csv, .json, .sqlite, .html])
     }
 
     @Test func unknownKeysNameTheKeyAndItsLine() {

@@ -5,7 +5,9 @@ import Testing
 /// The shipped pipelines run, and the weekly report matches the reviewed golden files byte for byte.
 /// Re-record after an intended change with `RAPPORT_RECORD_GOLDEN=1 make test`, then review the diff.
 @Suite struct GoldenTests {
-    static let outputs = ["trust_report.csv", "metrics.csv", "responses.csv", "conversations.csv", "rejects.csv", "definitions.csv", "report.json"]
+    static let outputs = [
+        "trust_report.csv", "metrics.csv", "responses.csv", "conversations.csv", "rejects.csv", "definitions.csv", "report.json", "report.html",
+    ]
 
     @Test func weeklyPipelineMatchesItsGoldenFiles() throws {
         let run = try runPipeline(repositoryRoot + "/pipelines/weekly.yaml", runID: "golden")

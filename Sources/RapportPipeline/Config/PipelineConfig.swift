@@ -33,7 +33,7 @@ public struct PipelineConfig: Sendable {
     }
 
     public enum OutputFormat: String, Sendable, CaseIterable {
-        case csv, json
+        case csv, json, sqlite, html
     }
 
     public var file: String
@@ -57,6 +57,8 @@ public struct PipelineConfig: Sendable {
     public var trust: TrustSettings
     public var outputDirectory: String
     public var outputFormats: [OutputFormat]
+    /// People (and identifiers that can name them) become keyed pseudonyms in every output.
+    public var pseudonymize: Bool
     public var maxRejectRatio: Double
     public var allowBadFiles: Bool
     public var maxRecordBytes: Int
@@ -307,9 +309,11 @@ public struct PipelineConfig: Sendable {
         }
 
         var outputDirectory = directory + "/../out/" + "report"
-        var formats: [OutputFormat] = [.csv, .json]
+        var formats: [OutputFormat] = [.csv, .json, .sqlite, .html]
+        var pseudonymize = false
         if let o = top["outputs"] {
-            let m = try o.mapping(allowed: ["dir", "formats"])
+            let m = try o.mapping(allowed: ["dir", "formats", "pseudonymize"])
+            pseudonymize = try m["pseudonymize"]?.bool() ?? false
             if let d = m["dir"] {
                 let raw = try d.nonEmptyString()
                 outputDirectory = raw.hasPrefix("/") ? raw : directory + "/" + raw
@@ -349,7 +353,7 @@ public struct PipelineConfig: Sendable {
             escalationContacts: contacts,
             ticketRules: TicketRules(priorityOrder: priorityOrder, escalationStatuses: statuses, escalationLabels: labels, escalationAssignees: assignees),
             acknowledgements: acknowledgements, acronymsKnown: acronymsKnown, clarificationPatterns: clarificationPatterns, trust: trust,
-            outputDirectory: normalisePath(outputDirectory), outputFormats: formats, maxRejectRatio: maxRejectRatio,
+            outputDirectory: normalisePath(outputDirectory), outputFormats: formats, pseudonymize: pseudonymize, maxRejectRatio: maxRejectRatio,
             allowBadFiles: allowBadFiles, maxRecordBytes: maxRecordBytes)
     }
 

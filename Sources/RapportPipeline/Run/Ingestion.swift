@@ -17,6 +17,8 @@ struct FileOutcome: Sendable {
     var failure: InputError?
     var bytesOnDisk: Int64 = 0
     var bytesDecoded: Int64 = 0
+    /// SHA-256 of the file as stored (empty when it could not be read to the end).
+    var sha256 = ""
 }
 
 /// Counts the bytes a reader consumes (uncompressed), for throughput figures.
@@ -62,13 +64,27 @@ final class FileCollector: IngestSink {
 }
 
 enum Ingestion {
+    private static func readAll(_ source: any ByteSource, _ buffer: inout [UInt8]) throws(InputError) -> Int {
+        var result: Result<Int, InputError> = .success(0)
+        buffer.withUnsafeMutableBytes { b in
+            do throws(InputError) { result = .success(try source.read(into: b)) } catch { result = .failure(error) }
+        }
+        return try result.get()
+    }
+
     /// Opens a file as a byte stream: gzip when it ends in `.gz`; symlinks refused unless allowed.
-    static func open(_ file: InputFile) throws(InputError) -> any ByteSource {
+    /// `hashing` receives the stored bytes' SHA-256 hasher when given.
+    static func open(_ file: InputFile, hashing: ((HashingByteSource) -> Void)? = nil) throws(InputError) -> any ByteSource {
         var st = stat()
         if lstat(file.path, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK, !file.source.followSymlinks {
             throw InputError(.unreadableFile, "is a symbolic link; set `follow_symlinks: true` on the source to read it")
         }
-        let raw = try FileByteSource(path: file.path)
+        var raw: any ByteSource = try FileByteSource(path: file.path)
+        if let hashing {
+            let hasher = HashingByteSource(raw)
+            hashing(hasher)
+            raw = hasher
+        }
         return file.path.hasSuffix(".gz") ? try GzipByteSource(raw) : raw
     }
 
@@ -94,8 +110,9 @@ enum Ingestion {
         let analyzer = MessageAnalyzer(settings: analysis, parties: parties)
         let collector = FileCollector(analyzer: analyzer)
         var counter: CountingSource?
+        var hasher: HashingByteSource?
         do {
-            let peekable = PeekableByteSource(try open(file))
+            let peekable = PeekableByteSource(try open(file) { hasher = $0 })
             let source = CountingSource(peekable)
             counter = source
             try refuseUnsupported(peekable)
@@ -109,6 +126,12 @@ enum Ingestion {
             outcome.meetings = collector.meetings
             outcome.rejects = collector.rejects
             outcome.warnings = collector.warnings
+            // The reader may stop before the end of a file (trailing blank lines): hash the rest too.
+            if let hasher {
+                var rest = [UInt8](repeating: 0, count: 1 << 16)
+                while try readAll(hasher, &rest) > 0 {}
+                outcome.sha256 = hasher.hexDigest()
+            }
         } catch {
             outcome.failure = error
             outcome.recordsRead = 0
@@ -122,13 +145,15 @@ enum Ingestion {
 
     /// Reads every file, `jobs` at a time; outcomes come back in file order.
     static func readAll(
-        _ files: [InputFile], config: PipelineConfig, analysis: MessageAnalyzer.Settings, parties: PartyDirectory, now: Instant, jobs: Int
+        _ files: [InputFile], config: PipelineConfig, analysis: MessageAnalyzer.Settings, parties: PartyDirectory, now: Instant, jobs: Int,
+        progress: (@Sendable (Int, Int, Int64) -> Void)? = nil
     ) -> [FileOutcome] {
         let results = OutcomeBox(count: files.count)
         let workers = max(1, min(jobs, files.count))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while let i = results.claim() {
-                results.store(i, read(files[i], config: config, analysis: analysis, parties: parties, now: now))
+                let (done, bytes) = results.store(i, read(files[i], config: config, analysis: analysis, parties: parties, now: now))
+                progress?(done, files.count, bytes)
             }
         }
         return results.all()
@@ -152,10 +177,17 @@ private final class OutcomeBox: @unchecked Sendable {
         next += 1
         return next - 1
     }
-    func store(_ i: Int, _ o: FileOutcome) {
+    private var done = 0
+    private var bytes: Int64 = 0
+
+    /// Stores a result; returns how many files are done and the bytes read so far.
+    func store(_ i: Int, _ o: FileOutcome) -> (Int, Int64) {
         pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
         slots[i] = o
-        pthread_mutex_unlock(&lock)
+        done += 1
+        bytes += o.bytesOnDisk
+        return (done, bytes)
     }
     func all() -> [FileOutcome] { slots.map { $0! } }
 }

@@ -1,15 +1,18 @@
+import Foundation
 import RapportAggregates
 import RapportCore
 import RapportSinks
+import RapportTransforms
 
-/// Writes the outputs a pipeline asks for into a (staging) folder.
+/// Writes the outputs a pipeline asks for into the staging folder.
 enum Outputs {
     static func write(_ c: Runner.Computation, config: PipelineConfig, into dir: String) throws(RapportError) {
         let formats = Set(config.outputFormats)
+        let definitions = MetricRegistry.definitions + [QualityMetrics.rejected] + TrustSettings.definitions
         let tables: [any ReportTable] = [
             TrustTable(c.aggregates.trust, context: c.context), MetricsTable(c.aggregates.metrics, context: c.context),
             ResponsesTable(c.facts.turns, context: c.context), ConversationsTable(c.facts.conversations, context: c.context),
-            DefinitionsTable(MetricRegistry.definitions + [QualityMetrics.rejected] + TrustSettings.definitions, version: Runner.definitionsVersion),
+            DefinitionsTable(definitions, version: Runner.definitionsVersion),
         ]
         let rejects = RejectsTable(c.rejects, context: c.context)
         if formats.contains(.csv) {
@@ -17,23 +20,115 @@ enum Outputs {
             // rejects.csv keeps raw rows, which may hold personal data: owner-only.
             try rejects.writeCSV(into: dir, privateFile: true)
         }
+        var history: [ReportPageInput.HistoryPoint] = []
+        if formats.contains(.sqlite) {
+            // Continue the published database: copy it into the staging folder, then replace this run's periods.
+            let database = dir + "/rapport.sqlite"
+            _ = try SQLiteReport.copy(from: c.target + "/rapport.sqlite", to: database)
+            try SQLiteReport.write(
+                path: database, tables: tables + [InteractionsTable(c.facts.interactions, context: c.context)],
+                rejects: RejectsTable(c.rejects, context: c.context, keepsRawText: false),
+                run: runRecord(c, config: config), windowLabels: c.context.window.map(\.label))
+            for row in try SQLiteReport.trustHistory(path: database) {
+                history.append(
+                    ReportPageInput.HistoryPoint(
+                        period: row[0] ?? "", partner: row[2] ?? "", trustIndex: row[3].flatMap(Double.init), latencyP50: row[4].flatMap(Double.init),
+                        latencyP90: row[5].flatMap(Double.init), escalationRate: row[6].flatMap(Double.init)))
+            }
+        } else {
+            history = currentHistory(c)
+        }
         if formats.contains(.json) {
             let out = try OutputFile(path: dir + "/report.json")
             try out.write(ReportDocument.build(c, config: config).serialized())
             try out.close()
         }
+        if formats.contains(.html) {
+            let out = try OutputFile(path: dir + "/report.html")
+            try out.write(ReportPage.html(pageInput(c, config: config, history: history, definitions: definitions)))
+            try out.close()
+        }
+    }
+
+    static func runRecord(_ c: Runner.Computation, config: PipelineConfig) -> RunRecord {
+        let s = c.summary
+        return RunRecord(
+            runID: s.runID, startedAt: s.startedAt, pipeline: config.name, periodKind: config.period.rawValue, windowFirst: s.window.first?.label,
+            windowLast: s.window.last?.label, asOf: s.asOf, inputs: s.files.map { ($0.file, $0.bytes, $0.sha256) }, recordsRead: s.read,
+            used: s.used, duplicates: s.duplicates, rejected: s.rejected, turns: s.turns, conversations: s.conversations,
+            definitionsVersion: Runner.definitionsVersion, toolVersion: Runner.version, seconds: s.deterministic ? 0 : s.seconds)
+    }
+
+    /// Without a database, the trends cover the window of this run.
+    static func currentHistory(_ c: Runner.Computation) -> [ReportPageInput.HistoryPoint] {
+        var metric: [String: Double] = [:]
+        for m in c.aggregates.metrics where m.period != nil && m.partner != nil {
+            metric["\(m.period!.label)|\(m.partner!)|\(m.metric)"] = m.value
+        }
+        return c.aggregates.trust.map { r in
+            let key = "\(r.period.label)|\(r.partner)|"
+            return ReportPageInput.HistoryPoint(
+                period: r.period.label, partner: c.context.partnerID(r.partner), trustIndex: r.trustIndex,
+                latencyP50: metric[key + "response.latency_p50_s"], latencyP90: metric[key + "response.latency_p90_s"],
+                escalationRate: metric[key + "escalation.rate"])
+        }
+    }
+
+    static func pageInput(
+        _ c: Runner.Computation, config: PipelineConfig, history: [ReportPageInput.HistoryPoint], definitions: [MetricDefinition]
+    ) -> ReportPageInput {
+        let s = c.summary
+        var quality: [(String, String)] = [
+            ("Input files", "\(s.files.count)" + (s.files.contains { $0.failure != nil } ? " (\(s.files.filter { $0.failure != nil }.count) refused)" : "")),
+            ("Records read", grouped(s.read)), ("Used", grouped(s.used)), ("Duplicates (counted once)", grouped(s.duplicates)),
+            ("Rejected (rejects.csv)", grouped(s.rejectedRecords)),
+        ]
+        var sums: [String: (Double, Int)] = [:]
+        for m in c.aggregates.metrics where m.partner == nil && m.period != nil {
+            sums[m.metric, default: (0, 0)].0 += m.value * (m.metric.hasSuffix("_share") ? Double(m.n) : 1)
+            sums[m.metric, default: (0, 0)].1 += m.n
+        }
+        if let unknown = sums["quality.unknown_party_share"], unknown.1 > 0 {
+            quality.append(("Messages from unknown senders", String(format: "%.1f %%", unknown.0 / Double(unknown.1) * 100)))
+        }
+        for (metric, label) in [
+            ("quality.internal_conversations", "Conversations internal to the client"), ("quality.ignored_automated", "Automated messages skipped"),
+            ("quality.clock_skew", "Replies stamped before their parent"),
+        ] {
+            if let v = sums[metric] { quality.append((label, grouped(Int(v.0)))) }
+        }
+        var reasons: [String: Int] = [:]
+        for r in c.rejects { reasons[r.reason.rawValue, default: 0] += 1 }
+        let window = s.window.isEmpty ? "no complete period" : "\(s.window.first!.label) to \(s.window.last!.label)"
+        return ReportPageInput(
+            title: config.name, runID: s.runID, asOf: s.asOf?.rfc3339 ?? "", window: window, partners: config.partnerInfos, trust: c.aggregates.trust,
+            history: history, quality: quality, rejectReasons: reasons.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) },
+            notes: s.notes + s.files.compactMap { f in f.failure.map { "\(f.file): \($0)" } }, definitions: definitions,
+            definitionsVersion: Runner.definitionsVersion, pseudonymized: config.pseudonymize)
+    }
+
+    static func grouped(_ n: Int) -> String {
+        let digits = String(n)
+        var out = ""
+        for (i, ch) in digits.reversed().enumerated() {
+            if i > 0 && i % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return String(out.reversed())
     }
 }
 
-/// `report.json`: run metadata, reconciliation per file and in total, and the headline table.
-/// Holds no wall-clock time except the run id (fixed with `--run-id`).
+/// `report.json`: run metadata (inputs with size and SHA-256, reconciliation per file and in
+/// total, timings), and the headline table. Holds no wall-clock figure when `--run-id` is
+/// fixed, so that two runs over the same inputs are byte-identical.
 enum ReportDocument {
     static func build(_ c: Runner.Computation, config: PipelineConfig) -> JSONValue {
         let s = c.summary
         let inputs: [JSONValue] = s.files.map { f in
             .object([
                 ("file", .string(f.file)), ("format", .string(f.format)), ("kind", .string(f.kind.rawValue)),
-                ("bytes", .integer(Int(f.bytes))), ("decoded_bytes", .integer(Int(f.decodedBytes))),
+                ("bytes", .integer(Int(f.bytes))), ("sha256", f.sha256.isEmpty ? .null : .string(f.sha256)),
+                ("decoded_bytes", .integer(Int(f.decodedBytes))),
                 ("status", .string(f.failure == nil ? "read" : "refused")), ("error", .optional(f.failure)),
                 ("records_read", .integer(f.read)), ("used", .integer(f.used)), ("duplicates", .integer(f.duplicates)),
                 ("rejected", .integer(f.rejected)), ("reconciled", .bool(f.read == f.used + f.duplicates + f.rejected)),
@@ -48,7 +143,7 @@ enum ReportDocument {
                 ("periods", .integer(s.window.count)),
             ])
         let headline: [JSONValue] = c.aggregates.trust.sorted { a, b in
-            a.period != b.period ? a.period < b.period : c.context.partnerID(a.partner).utf8.lexicographicallyPrecedes(c.context.partnerID(b.partner).utf8)
+            a.period != b.period ? a.period < b.period : c.context.partnerRank(a.partner) < c.context.partnerRank(b.partner)
         }.map { r in
             var fields: [(String, JSONValue)] = [
                 ("period", .string(r.period.label)), ("period_start", .string(r.period.start.description)),
@@ -56,10 +151,11 @@ enum ReportDocument {
                 ("trust_index", .optional(r.trustIndex)), ("trust_index_delta", .optional(r.trustIndexDelta)),
                 ("band", .optional(r.band)), ("coverage", .number(r.coverage)),
             ]
-            for name in TrustSettings.componentNames { fields.append((name, .optional(r.components[name]))) }
+            for name in TrustRow.componentNames { fields.append((name, .optional(r.components[name]))) }
             fields += [("conversations", .integer(r.conversations)), ("turns", .integer(r.turns)), ("messages", .integer(r.messages))]
             return .object(fields)
         }
+        let timings: JSONValue = s.deterministic ? .null : .object(s.timings.map { ($0.0 + "_s", .number(($0.1 * 1000).rounded() / 1000)) })
         return .object([
             ("rapport_version", .string(Runner.version)),
             ("definitions_version", .string(Runner.definitionsVersion)),
@@ -68,7 +164,8 @@ enum ReportDocument {
                 "pipeline",
                 .object([
                     ("name", .string(config.name)), ("timezone", .string(config.zone.identifier)),
-                    ("period", .string(config.period.rawValue)),
+                    ("period", .string(config.period.rawValue)), ("sla_clock", .string(config.slaClock.rawValue)),
+                    ("pseudonymized", .bool(config.pseudonymize)),
                     ("partners", .array(config.partners.map { .object([("id", .string($0.id)), ("name", .string($0.name))]) })),
                 ])
             ),
@@ -86,6 +183,7 @@ enum ReportDocument {
                     ("partners_with_data", .integer(s.partnersWithData)),
                 ])
             ),
+            ("timings", timings),
             ("notes", .array(s.notes.map(JSONValue.string))),
             ("trust_report", .array(headline)),
         ])

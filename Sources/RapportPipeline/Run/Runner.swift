@@ -18,6 +18,8 @@ public struct RunOptions: Sendable {
     public var runID: String?
     /// The wall clock at the start (timestamps more than a day after it are implausible).
     public var now: Instant = Instant(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9))
+    /// Called as files finish reading (files done, files in all, bytes read); the CLI draws a progress line.
+    public var progress: (@Sendable (Int, Int, Int64) -> Void)?
 
     public init() {}
 }
@@ -29,6 +31,8 @@ public struct FileReport: Sendable {
     public var kind: SourceKind
     public var bytes: Int64
     public var decodedBytes: Int64
+    /// SHA-256 of the file as stored.
+    public var sha256 = ""
     /// Nil when the file was read; otherwise why it could not be (it then contributes no records).
     public var failure: String?
     public var read = 0
@@ -50,6 +54,11 @@ public struct RunSummary: Sendable {
     public var partnersWithData = 0
     public var notes: [String] = []
     public var seconds = 0.0
+    /// Wall time per stage (ingest, transform, aggregate, write), in seconds.
+    public var timings: [(String, Double)] = []
+    public var startedAt = Instant(nanoseconds: 0)
+    /// True when `--run-id` was given: outputs hold no wall-clock figures.
+    public var deterministic = false
 
     public var read: Int { files.reduce(0) { $0 + $1.read } }
     public var used: Int { files.reduce(0) { $0 + $1.used } }
@@ -94,6 +103,8 @@ public enum Runner {
         var rejects: [Reject] = []
         var aggregates = Aggregates()
         var context: ReportContext
+        /// The published folder (for the database history the new report continues).
+        var target = ""
     }
 
     /// Reads, computes and (unless `write` is false) publishes. Throws for failures (exit 1),
@@ -105,10 +116,14 @@ public enum Runner {
         let publisher = write ? try Publisher(target: target) : nil
         do {
             var computation = try compute(config, options: options, logger: logger)
+            computation.target = target
             if let publisher {
+                let writing = DispatchTime.now()
+                computation.summary.seconds = Double(writing.uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
                 try Outputs.write(computation, config: config, into: publisher.staging)
                 try publisher.publish()
                 computation.summary.published = displayPath(target)
+                computation.summary.timings.append(("write", Double(DispatchTime.now().uptimeNanoseconds - writing.uptimeNanoseconds) / 1e9))
             }
             computation.summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
             return computation.summary
@@ -119,6 +134,14 @@ public enum Runner {
     }
 
     static func compute(_ config: PipelineConfig, options: RunOptions, logger: Logger) throws(RapportError) -> Computation {
+        var clock = DispatchTime.now()
+        func lap() -> Double {
+            let now = DispatchTime.now()
+            defer { clock = now }
+            return Double(now.uptimeNanoseconds - clock.uptimeNanoseconds) / 1e9
+        }
+        let pseudonymizer = config.pseudonymize ? try Pseudonymizer() : nil
+        let collectInteractions = config.outputFormats.contains(.sqlite)
         let files = try InputFiles.expand(config)
         let parties = config.directoryOfParties
         let phrases: PhraseMatcher?
@@ -134,9 +157,13 @@ public enum Runner {
             textRules: TextRules(acronymsKnown: config.acronymsKnown, clarification: clarification))
 
         // Ingest: every file, in parallel; a file that cannot be read contributes nothing.
-        var outcomes = Ingestion.readAll(files, config: config, analysis: analysis, parties: parties, now: options.now, jobs: options.jobs)
+        var outcomes = Ingestion.readAll(
+            files, config: config, analysis: analysis, parties: parties, now: options.now, jobs: options.jobs, progress: options.progress)
         let runID = options.runID ?? defaultRunID(options.now)
         var summary = RunSummary(runID: runID, pipeline: config.name)
+        summary.startedAt = options.now
+        summary.deterministic = options.runID != nil
+        summary.timings.append(("ingest", lap()))
         var rejects: [Reject] = []
         var allMessages: [EmailMessage] = []
         allMessages.reserveCapacity(outcomes.reduce(0) { $0 + $1.messages.count })
@@ -158,6 +185,7 @@ public enum Runner {
                 file: o.file.display, format: o.file.source.format.name, kind: o.file.source.kind, bytes: o.bytesOnDisk,
                 decodedBytes: o.bytesDecoded)
             report.read = o.recordsRead
+            report.sha256 = o.sha256
             report.failure = o.failure.map { "\($0.reason.rawValue): \($0.message)" }
             report.rejected = o.failure == nil ? o.rejects.count : 0
             summary.files.append(report)
@@ -209,13 +237,15 @@ public enum Runner {
         instants = []
 
         // Transform: threads and tickets to turns and conversations, meetings to meeting facts; then SLA targets.
-        let built = EmailConversations.build(consume(&allMessages), asOf: asOf)
+        let built = EmailConversations.build(consume(&allMessages), asOf: asOf, collectInteractions: collectInteractions)
         var facts = built.facts
         summary.notes += built.notes
         for m in settled.duplicates where m.at <= asOf { facts.events.append(EventFact(kind: .duplicate, at: m.at, partner: nil)) }
-        facts.append(contentsOf: TicketConversations.build(mergedTickets.tickets, rules: config.ticketRules, parties: parties, asOf: asOf))
+        facts.append(
+            contentsOf: TicketConversations.build(
+                mergedTickets.tickets, rules: config.ticketRules, parties: parties, asOf: asOf, collectInteractions: collectInteractions))
         for e in mergedTickets.duplicates where e.at <= asOf { facts.events.append(EventFact(kind: .duplicate, at: e.at, partner: nil)) }
-        let meetingResult = Meetings.build(meetings, asOf: asOf)
+        let meetingResult = Meetings.build(meetings, asOf: asOf, collectInteractions: collectInteractions)
         facts.append(contentsOf: meetingResult.facts)
         for m in meetings { summary.files[Int(m.origin.file)].used += m.records }
         for m in meetingResult.duplicates {
@@ -224,6 +254,8 @@ public enum Runner {
         }
         ServiceLevels.annotate(
             &facts.turns, targets: config.partners.map(\.targets), calendars: config.partners.map(\.calendar), clock: config.slaClock, asOf: asOf)
+
+        summary.timings.append(("transform", lap()))
 
         // Aggregate over the window.
         let cutter = PeriodCutter(kind: config.period, zone: config.zone)
@@ -237,7 +269,10 @@ public enum Runner {
         summary.turns = facts.turns.filter { inWindow.contains(cutter.period(of: $0.openedAt)) }.count
         summary.conversations = facts.conversations.filter { inWindow.contains(cutter.period(of: $0.openedAt)) }.count
         summary.partnersWithData = Set(aggregates.trust.map(\.partner)).count
-        let context = ReportContext(partners: config.partnerInfos, cutter: cutter, window: window, files: files.map(\.display))
+        summary.timings.append(("aggregate", lap()))
+        var pseudonym: (@Sendable (String) -> String)?
+        if let pseudonymizer { pseudonym = { pseudonymizer.pseudonym($0) } }
+        let context = ReportContext(partners: config.partnerInfos, cutter: cutter, window: window, files: files.map(\.display), pseudonym: pseudonym)
         return Computation(summary: summary, facts: facts, rejects: rejects, aggregates: aggregates, context: context)
     }
 

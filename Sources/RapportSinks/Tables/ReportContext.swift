@@ -28,6 +28,9 @@ public struct ReportContext: Sendable {
 
     public func partnerID(_ index: Int?) -> String { index.map { partners[$0].id } ?? "" }
 
+    /// True when identifiers are replaced by keyed pseudonyms.
+    public var pseudonymized: Bool { pseudonym != nil }
+
     /// A person or an identifier that may name one, as the outputs show it (pseudonymised when asked).
     public func identifier(_ value: String) -> String { pseudonym.map { $0(value) } ?? value }
 

@@ -168,8 +168,13 @@ public struct RejectsTable: ReportTable {
     public let columns = ["file", "record", "reason", "excerpt"]
     let rejects: [Reject]
     let context: ReportContext
+    /// False in BI outputs: raw rows carry bodies and addresses, which stay in the owner-only CSV.
+    let keepsRawText: Bool
 
-    public init(_ rejects: [Reject], context: ReportContext) {
+    /// The rejects of a run; `keepsRawText: false` gives the copy for BI tools (no excerpt, and
+    /// no detail when the report is pseudonymised, since details quote addresses and ids).
+    public init(_ rejects: [Reject], context: ReportContext, keepsRawText: Bool = true) {
+        self.keepsRawText = keepsRawText
         self.rejects = rejects.sorted { a, b in
             if a.file != b.file { return bytesLess(context.files[Int(a.file)], context.files[Int(b.file)]) }
             return (a.record ?? -1, a.reason.rawValue) < (b.record ?? -1, b.reason.rawValue)
@@ -180,8 +185,9 @@ public struct RejectsTable: ReportTable {
     public func forEachRow(_ body: ([Cell]) throws(RapportError) -> Void) throws(RapportError) {
         for r in rejects {
             try body([
-                .text(context.files[Int(r.file)]), r.record.map { .integer(Int($0)) } ?? .empty, .text("\(r.reason.rawValue): \(r.message)"),
-                .text(r.excerpt),
+                .text(context.files[Int(r.file)]), r.record.map { .integer(Int($0)) } ?? .empty,
+                .text(keepsRawText || !context.pseudonymized ? "\(r.reason.rawValue): \(r.message)" : r.reason.rawValue),
+                keepsRawText ? .text(r.excerpt) : .empty,
             ])
         }
     }

@@ -14,7 +14,7 @@ public enum Meetings {
 
     /// `meetings` in file order. A meeting is its id and scheduled start: copies from several
     /// files or logs are merged (their records count as duplicates).
-    public static func build(_ meetings: [MeetingRecord], asOf: Instant) -> Result {
+    public static func build(_ meetings: [MeetingRecord], asOf: Instant, collectInteractions: Bool = false) -> Result {
         var result = Result()
         // A recurring meeting id used with several starts gets the start in its name.
         var startsPerID: [String: Set<Int64>] = [:]
@@ -56,6 +56,14 @@ public enum Meetings {
                         }))
             }
             let name = startsPerID[m.id]!.count > 1 ? "\(m.id) \(m.scheduledStart.rfc3339)" : m.id
+            if collectInteractions {
+                for i in m.invitees {
+                    result.facts.interactions.append(
+                        InteractionFact(
+                            source: .meeting, conversation: name, id: "\(name)#\(i.actor)", at: i.joined ?? m.scheduledStart, actor: i.actor, party: i.party,
+                            kind: .attendance, isPublic: true))
+                }
+            }
             result.facts.conversations.append(
                 ConversationFact(
                     source: .meeting, conversation: name, partner: partners.first, openedAt: m.scheduledStart, messages: m.utterances.count,

@@ -11,6 +11,8 @@ public struct EmailMessage: Sendable {
     /// Normalised subject plus the sorted organisations (used only when neither thread id nor a known parent applies).
     public var subjectKey: String
     public var at: Instant
+    /// The sender (lower-cased address or user name).
+    public var actor: String
     public var party: Party
     public var flags: MessageFlags
     /// The first partner among the recipients (`to`, then `cc`), if any.
@@ -23,7 +25,7 @@ public struct EmailMessage: Sendable {
     public var text: TextStats?
 
     public init(
-        id: String, threadID: String, parentID: String, subjectKey: String, at: Instant, party: Party, flags: MessageFlags,
+        id: String, threadID: String, parentID: String, subjectKey: String, at: Instant, actor: String = "", party: Party, flags: MessageFlags,
         firstRecipientPartner: Int16, contacts: [String], origin: Origin, fingerprint: Fingerprint, text: TextStats? = nil
     ) {
         self.id = id
@@ -31,6 +33,7 @@ public struct EmailMessage: Sendable {
         self.parentID = parentID
         self.subjectKey = subjectKey
         self.at = at
+        self.actor = actor
         self.party = party
         self.flags = flags
         self.firstRecipientPartner = firstRecipientPartner

@@ -105,7 +105,7 @@ public final class MessageAnalyzer {
         }
         return EmailMessage(
             id: m.id, threadID: m.conversation, parentID: m.attributes.inReplyTo,
-            subjectKey: subjectKey, at: m.at, party: m.party, flags: flags, firstRecipientPartner: firstPartner,
+            subjectKey: subjectKey, at: m.at, actor: m.actor, party: m.party, flags: flags, firstRecipientPartner: firstPartner,
             contacts: contacts, origin: m.origin, fingerprint: m.fingerprint, text: stats)
     }
 

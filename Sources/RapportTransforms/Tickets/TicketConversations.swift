@@ -32,9 +32,20 @@ public struct TicketRules: Sendable {
 /// The description is the reporter's first message at `created`; public comments are
 /// messages; internal notes never answer. Events tied on an instant keep document order.
 public enum TicketConversations {
-    public static func build(_ tickets: [TicketBundle], rules: TicketRules, parties: PartyDirectory, asOf: Instant) -> Facts {
+    /// With `collectInteractions`, every event also becomes a row of the fact table.
+    public static func build(
+        _ tickets: [TicketBundle], rules: TicketRules, parties: PartyDirectory, asOf: Instant, collectInteractions: Bool = false
+    ) -> Facts {
         var facts = Facts()
-        for ticket in tickets { buildOne(ticket, rules: rules, parties: parties, asOf: asOf, into: &facts) }
+        for ticket in tickets {
+            buildOne(ticket, rules: rules, parties: parties, asOf: asOf, into: &facts)
+            if collectInteractions {
+                for e in ticket.events where e.at <= asOf {
+                    facts.interactions.append(
+                        InteractionFact(source: .ticket, conversation: ticket.key, id: e.id, at: e.at, actor: e.actor, party: e.party, kind: e.kind, isPublic: e.isPublic))
+                }
+            }
+        }
         return facts
     }
 

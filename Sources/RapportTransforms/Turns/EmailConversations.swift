@@ -12,7 +12,8 @@ public enum EmailConversations {
     }
 
     /// `messages` must be de-duplicated. Messages after `asOf` have not happened yet and are ignored.
-    public static func build(_ all: consuming [EmailMessage], asOf: Instant) -> Result {
+    /// With `collectInteractions`, every message also becomes a row of the fact table.
+    public static func build(_ all: consuming [EmailMessage], asOf: Instant, collectInteractions: Bool = false) -> Result {
         var messages = consume all
         messages.removeAll { $0.at > asOf }
         let threads = EmailThreads(messages: messages)
@@ -38,7 +39,14 @@ public enum EmailConversations {
             }
             // A subject thread is named by its first message's id.
             let label = threads.threadIDs[c].isEmpty ? messages[Int(group[0])].id : threads.threadIDs[c]
-            buildOne(group.map { messages[Int($0)] }, label: label, into: &result.facts)
+            let ms = group.map { messages[Int($0)] }
+            buildOne(ms, label: label, into: &result.facts)
+            if collectInteractions {
+                for m in ms {
+                    result.facts.interactions.append(
+                        InteractionFact(source: .email, conversation: label, id: m.id, at: m.at, actor: m.actor, party: m.party, kind: .message, isPublic: true))
+                }
+            }
         }
         return result
     }

@@ -1,0 +1,256 @@
+import RapportCore
+
+/// What the HTML page shows (the run's figures plus the history in the database).
+public struct ReportPageInput: Sendable {
+    public struct HistoryPoint: Sendable {
+        public var period: String
+        public var partner: String
+        public var trustIndex: Double?
+        public var latencyP50: Double?
+        public var latencyP90: Double?
+        public var escalationRate: Double?
+        public init(period: String, partner: String, trustIndex: Double?, latencyP50: Double?, latencyP90: Double?, escalationRate: Double?) {
+            self.period = period
+            self.partner = partner
+            self.trustIndex = trustIndex
+            self.latencyP50 = latencyP50
+            self.latencyP90 = latencyP90
+            self.escalationRate = escalationRate
+        }
+    }
+
+    public var title: String
+    public var runID: String
+    public var asOf: String
+    public var window: String
+    public var partners: [PartnerInfo]
+    public var trust: [TrustRow]
+    public var history: [HistoryPoint]
+    /// Data-quality lines: (label, value) pairs, and free-text notes.
+    public var quality: [(String, String)]
+    public var rejectReasons: [(String, Int)]
+    public var notes: [String]
+    public var definitions: [MetricDefinition]
+    public var definitionsVersion: String
+    public var pseudonymized: Bool
+
+    public init(
+        title: String, runID: String, asOf: String, window: String, partners: [PartnerInfo], trust: [TrustRow], history: [HistoryPoint],
+        quality: [(String, String)], rejectReasons: [(String, Int)], notes: [String], definitions: [MetricDefinition],
+        definitionsVersion: String, pseudonymized: Bool
+    ) {
+        self.title = title
+        self.runID = runID
+        self.asOf = asOf
+        self.window = window
+        self.partners = partners
+        self.trust = trust
+        self.history = history
+        self.quality = quality
+        self.rejectReasons = rejectReasons
+        self.notes = notes
+        self.definitions = definitions
+        self.definitionsVersion = definitionsVersion
+        self.pseudonymized = pseudonymized
+    }
+}
+
+/// `report.html`: one self-contained page a vendor manager reads. No scripts, fonts,
+/// images or style sheets from anywhere else; charts are inline SVG; every text is
+/// escaped; the markup is well-formed XHTML (any XML parser reads it).
+public enum ReportPage {
+    static let palette = ["#2563eb", "#d97706", "#059669", "#dc2626", "#7c3aed", "#0891b2", "#be185d", "#4d7c0f"]
+
+    public static func html(_ input: ReportPageInput) -> String {
+        var h = """
+            <!DOCTYPE html>
+            <html xmlns="http://www.w3.org/1999/xhtml" lang="en">
+            <head>
+            <meta charset="utf-8"/>
+            <meta name="viewport" content="width=device-width, initial-scale=1"/>
+            <title>\(e(input.title)) — trust report</title>
+            <style>
+            body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2937; margin: 0; background: #f8fafc; }
+            main { max-width: 1100px; margin: 0 auto; padding: 24px; }
+            h1 { font-size: 26px; margin: 0 0 4px; } h2 { font-size: 19px; margin: 28px 0 10px; } h3 { font-size: 16px; margin: 0 0 8px; }
+            .meta { color: #64748b; margin-bottom: 18px; }
+            .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 14px; }
+            .card { background: #fff; border: 1px solid #e2e8f0; border-radius: 10px; padding: 14px 16px; }
+            .index { font-size: 34px; font-weight: 700; } .delta { font-size: 14px; margin-left: 6px; }
+            .up { color: #059669; } .down { color: #dc2626; } .muted { color: #94a3b8; }
+            .band { display: inline-block; padding: 2px 8px; border-radius: 999px; font-size: 12px; font-weight: 600; color: #fff; }
+            .excellent { background: #059669; } .good { background: #2563eb; } .watch { background: #d97706; } .risk { background: #dc2626; } .none { background: #94a3b8; }
+            table { border-collapse: collapse; width: 100%; background: #fff; border: 1px solid #e2e8f0; border-radius: 8px; }
+            th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid #f1f5f9; font-size: 13px; vertical-align: top; }
+            th { background: #f1f5f9; font-weight: 600; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+            .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 14px; }
+            svg { background: #fff; border: 1px solid #e2e8f0; border-radius: 8px; }
+            .legend span { display: inline-block; margin-right: 12px; font-size: 13px; } .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px; }
+            footer { color: #94a3b8; font-size: 12px; margin-top: 30px; }
+            </style>
+            </head>
+            <body>
+            <main>
+            <h1>\(e(input.title))</h1>
+            <div class="meta">Window \(e(input.window)) · as of \(e(input.asOf)) · run \(e(input.runID))\(input.pseudonymized ? " · people pseudonymised" : "")</div>
+
+            """
+        h += latestCards(input)
+        h += charts(input)
+        h += trustTable(input)
+        h += quality(input)
+        h += definitions(input)
+        h += "<footer>Made by Rapport. Every figure is defined below and in definitions.csv (definitions version \(e(input.definitionsVersion))).</footer>\n"
+        h += "</main>\n</body>\n</html>\n"
+        return h
+    }
+
+    /// Each partner's latest period in the window: index, band, delta, components.
+    static func latestCards(_ input: ReportPageInput) -> String {
+        var h = "<h2>Partners, latest period</h2>\n<div class=\"cards\">\n"
+        for (i, p) in input.partners.enumerated() {
+            guard let r = input.trust.filter({ $0.partner == i }).max(by: { $0.period < $1.period }) else { continue }
+            let band = r.band ?? "not enough data"
+            let bandClass = r.band.map { $0 == "at risk" ? "risk" : $0 } ?? "none"
+            h += "<div class=\"card\"><h3>\(e(p.name)) <span class=\"muted\">(\(e(p.id)))</span></h3>\n"
+            h += "<div><span class=\"index\">\(r.trustIndex.map { fmt($0, 1) } ?? "–")</span>"
+            if let d = r.trustIndexDelta {
+                h += "<span class=\"delta \(d >= 0 ? "up" : "down")\">\(d >= 0 ? "▲" : "▼") \(fmt(abs(d), 1))</span>"
+            }
+            h += "</div>\n<div><span class=\"band \(bandClass)\">\(e(band))</span> <span class=\"muted\">\(e(r.period.label)) · coverage \(fmt(r.coverage * 100, 0)) %</span></div>\n"
+            h += "<table style=\"margin-top:8px\">"
+            for c in TrustRow.componentNames {
+                h += "<tr><td>\(e(c))</td><td class=\"num\">\(r.components[c].map { fmt($0, 1) } ?? "<span class=\"muted\">–</span>")</td></tr>"
+            }
+            h += "<tr><td>conversations · turns</td><td class=\"num\">\(r.conversations) · \(r.turns)</td></tr></table>\n</div>\n"
+        }
+        return h + "</div>\n"
+    }
+
+    static func charts(_ input: ReportPageInput) -> String {
+        let periods = Array(Set(input.history.map(\.period))).sorted()
+        guard !periods.isEmpty else { return "" }
+        var h = "<h2>Trends</h2>\n<div class=\"legend\">"
+        for (i, p) in input.partners.enumerated() {
+            h += "<span><span class=\"swatch\" style=\"background:\(palette[i % palette.count])\"></span>\(e(p.id))</span>"
+        }
+        h += "</div>\n<div class=\"charts\">\n"
+        h += chart("Trust index", periods: periods, input: input, unit: "", value: { $0.trustIndex }, fixedMax: 100)
+        h += chart("Response latency p50 (hours)", periods: periods, input: input, unit: "h", value: { $0.latencyP50.map { $0 / 3600 } })
+        h += chart("Latency p90 (hours)", periods: periods, input: input, unit: "h", value: { $0.latencyP90.map { $0 / 3600 } })
+        h += chart("Escalation rate (%)", periods: periods, input: input, unit: "%", value: { $0.escalationRate.map { $0 * 100 } })
+        return h + "</div>\n"
+    }
+
+    /// A line chart: one polyline per partner over the periods, points with a tooltip.
+    static func chart(
+        _ title: String, periods: [String], input: ReportPageInput, unit: String, value: (ReportPageInput.HistoryPoint) -> Double?,
+        fixedMax: Double? = nil
+    ) -> String {
+        let width = 340.0
+        let height = 200.0
+        let left = 40.0
+        let right = 10.0
+        let top = 26.0
+        let bottom = 34.0
+        let values = input.history.compactMap(value)
+        let maxValue = fixedMax ?? max(1, (values.max() ?? 1) * 1.1)
+        func x(_ i: Int) -> Double { periods.count == 1 ? left + (width - left - right) / 2 : left + Double(i) * (width - left - right) / Double(periods.count - 1) }
+        func y(_ v: Double) -> Double { top + (height - top - bottom) * (1 - min(max(v / maxValue, 0), 1)) }
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(e(title))\">"
+        s += "<text x=\"10\" y=\"17\" font-size=\"13\" font-weight=\"600\" fill=\"#1f2937\">\(e(title))</text>"
+        for k in 0...4 {
+            let v = maxValue * Double(k) / 4
+            s += "<line x1=\"\(left)\" y1=\"\(fmt(y(v), 1))\" x2=\"\(width - right)\" y2=\"\(fmt(y(v), 1))\" stroke=\"#f1f5f9\"/>"
+            s += "<text x=\"\(left - 4)\" y=\"\(fmt(y(v) + 4, 1))\" font-size=\"10\" text-anchor=\"end\" fill=\"#94a3b8\">\(fmt(v, v < 10 ? 1 : 0))</text>"
+        }
+        // At most five period labels, week labels shortened to "W36" (the year is in the tooltips).
+        let step = max(1, (periods.count + 4) / 5)
+        for (i, p) in periods.enumerated() where i % step == 0 {
+            let label = p.contains("-W") ? String(p.split(separator: "-").last!) : p
+            s += "<text x=\"\(fmt(x(i), 1))\" y=\"\(Int(height - 12))\" font-size=\"10\" text-anchor=\"middle\" fill=\"#94a3b8\">\(e(label))</text>"
+        }
+        for (pi, partner) in input.partners.enumerated() {
+            let color = palette[pi % palette.count]
+            var points: [(Double, Double, String, Double)] = []
+            for (i, period) in periods.enumerated() {
+                if let point = input.history.first(where: { $0.period == period && $0.partner == partner.id }), let v = value(point) {
+                    points.append((x(i), y(v), period, v))
+                }
+            }
+            if points.count > 1 {
+                s += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\"\(points.map { "\(fmt($0.0, 1)),\(fmt($0.1, 1))" }.joined(separator: " "))\"/>"
+            }
+            for p in points {
+                s += "<circle cx=\"\(fmt(p.0, 1))\" cy=\"\(fmt(p.1, 1))\" r=\"3\" fill=\"\(color)\"><title>\(e(partner.id)) \(e(p.2)): \(fmt(p.3, 1))\(unit)</title></circle>"
+            }
+        }
+        return s + "</svg>\n"
+    }
+
+    static func trustTable(_ input: ReportPageInput) -> String {
+        var h = "<h2>Trust report</h2>\n<table><tr><th>Period</th><th>Partner</th><th>Index</th><th>Δ</th><th>Band</th><th>Coverage</th>"
+        for c in TrustRow.componentNames { h += "<th>\(e(c))</th>" }
+        h += "</tr>\n"
+        for r in input.trust.sorted(by: { ($0.period, $0.partner) < ($1.period, $1.partner) }) {
+            h += "<tr><td>\(e(r.period.label))</td><td>\(e(input.partners[r.partner].id))</td>"
+            h += "<td class=\"num\">\(r.trustIndex.map { fmt($0, 1) } ?? "")</td><td class=\"num\">\(r.trustIndexDelta.map { fmt($0, 1) } ?? "")</td>"
+            h += "<td>\(e(r.band ?? ""))</td><td class=\"num\">\(fmt(r.coverage * 100, 0)) %</td>"
+            for c in TrustRow.componentNames { h += "<td class=\"num\">\(r.components[c].map { fmt($0, 1) } ?? "")</td>" }
+            h += "</tr>\n"
+        }
+        return h + "</table>\n"
+    }
+
+    static func quality(_ input: ReportPageInput) -> String {
+        var h = "<h2>Data quality</h2>\n<table>"
+        for (label, value) in input.quality { h += "<tr><td>\(e(label))</td><td class=\"num\">\(e(value))</td></tr>" }
+        h += "</table>\n"
+        if !input.rejectReasons.isEmpty {
+            h += "<h3 style=\"margin-top:14px\">Rejected records by reason (see rejects.csv)</h3>\n<table>"
+            for (reason, n) in input.rejectReasons { h += "<tr><td>\(e(reason))</td><td class=\"num\">\(n)</td></tr>" }
+            h += "</table>\n"
+        }
+        if !input.notes.isEmpty {
+            h += "<h3 style=\"margin-top:14px\">Notes</h3>\n<ul>"
+            for n in input.notes { h += "<li>\(e(n))</li>" }
+            h += "</ul>\n"
+        }
+        return h
+    }
+
+    static func definitions(_ input: ReportPageInput) -> String {
+        var h = "<h2>Definitions</h2>\n<table><tr><th>Figure</th><th>Unit</th><th>Definition</th></tr>\n"
+        for d in input.definitions.sorted(by: { $0.metric < $1.metric }) {
+            h += "<tr><td>\(e(d.metric))</td><td>\(e(d.unit))</td><td>\(e(d.definition))</td></tr>\n"
+        }
+        return h + "</table>\n"
+    }
+
+    /// Escapes text for HTML and XML alike.
+    public static func e(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for u in s.unicodeScalars {
+            switch u {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default:
+                // Control characters other than tab and newline are not allowed in XML.
+                if u.value < 0x20 && u != "\t" && u != "\n" { out += " " } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out
+    }
+
+    static func fmt(_ v: Double, _ places: Int) -> String {
+        let f = [1.0, 10, 100][min(places, 2)]
+        let r = (v * f).rounded() / f
+        var s = places == 0 ? String(Int64(r)) : String(r)
+        if places > 0, !s.contains("."), !s.contains("e") { s += ".0" }
+        return s
+    }
+}

@@ -1,0 +1,191 @@
+import CSQLite
+import Glibc
+import RapportCore
+
+/// One run, as the `runs` table records it.
+public struct RunRecord: Sendable {
+    public var runID: String
+    public var startedAt: Instant
+    public var pipeline: String
+    public var periodKind: String
+    public var windowFirst: String?
+    public var windowLast: String?
+    public var asOf: Instant?
+    /// Input files with their size and SHA-256.
+    public var inputs: [(file: String, bytes: Int64, sha256: String)]
+    public var recordsRead: Int
+    public var used: Int
+    public var duplicates: Int
+    public var rejected: Int
+    public var turns: Int
+    public var conversations: Int
+    public var definitionsVersion: String
+    public var toolVersion: String
+    public var seconds: Double
+
+    public init(
+        runID: String, startedAt: Instant, pipeline: String, periodKind: String, windowFirst: String?, windowLast: String?, asOf: Instant?,
+        inputs: [(file: String, bytes: Int64, sha256: String)], recordsRead: Int, used: Int, duplicates: Int, rejected: Int, turns: Int,
+        conversations: Int, definitionsVersion: String, toolVersion: String, seconds: Double
+    ) {
+        self.runID = runID
+        self.startedAt = startedAt
+        self.pipeline = pipeline
+        self.periodKind = periodKind
+        self.windowFirst = windowFirst
+        self.windowLast = windowLast
+        self.asOf = asOf
+        self.inputs = inputs
+        self.recordsRead = recordsRead
+        self.used = used
+        self.duplicates = duplicates
+        self.rejected = rejected
+        self.turns = turns
+        self.conversations = conversations
+        self.definitionsVersion = definitionsVersion
+        self.toolVersion = toolVersion
+        self.seconds = seconds
+    }
+}
+
+/// `rapport.sqlite`: the CSV tables plus `interactions` and `runs`, for BI tools that open
+/// SQLite directly. History accumulates: a run replaces only the periods it covers, in one
+/// transaction, so rerunning a period is idempotent and older periods stay.
+public enum SQLiteReport {
+    /// Tables replaced period by period (they have a `period` column).
+    static let periodTables = ["trust_report", "metrics", "responses", "conversations", "interactions"]
+
+    /// Updates (or creates) the database at `path` with this run's tables.
+    public static func write(
+        path: String, tables: [any ReportTable], rejects: RejectsTable, run: RunRecord, windowLabels: [String]
+    ) throws(RapportError) {
+        let db = try SQLiteDatabase(path: path)
+        // secure_delete: replaced rows (possibly from a run before pseudonymisation was on) leave no bytes behind.
+        try db.execute("PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL; PRAGMA secure_delete = ON")
+        try db.transaction { () throws(RapportError) in
+            try createSchema(db, tables: tables + [rejects])
+            // Replace the periods this run covers (and the whole-window rows), nothing else.
+            let labels = (windowLabels + ["total"]).map { "'" + $0.replacingAll("'", with: "''") + "'" }.joined(separator: ",")
+            for t in tables where periodTables.contains(t.name) {
+                try db.execute("DELETE FROM \(t.name) WHERE period IN (\(labels))")
+            }
+            try db.execute("DELETE FROM definitions")
+            for t in tables { try insert(db, t, extra: []) }
+            try insert(db, rejects, extra: [.text(run.runID)])
+            try insertRun(db, run)
+        }
+    }
+
+    static func sqlType(_ column: String, table: String) -> String {
+        switch column {
+        case "trust_index", "trust_index_delta", "coverage", "responsiveness", "escalation", "reliability", "clarity", "engagement", "value",
+            "latency_s", "business_latency_s", "target_s":
+            return "REAL"
+        case "conversations", "turns", "messages", "n", "turn", "answered", "first_response", "breached", "escalated", "resolved", "reopened",
+            "record", "public":
+            return "INTEGER"
+        default: return "TEXT"
+        }
+    }
+
+    static func createSchema(_ db: SQLiteDatabase, tables: [any ReportTable]) throws(RapportError) {
+        for t in tables {
+            var columns = t.columns.map { "\"\($0)\" \(sqlType($0, table: t.name))" }
+            if t.name == "rejects" { columns.append("run_id TEXT") }
+            try db.execute("CREATE TABLE IF NOT EXISTS \(t.name) (\(columns.joined(separator: ", ")))")
+            if t.columns.contains("period") {
+                try db.execute("CREATE INDEX IF NOT EXISTS \(t.name)_period ON \(t.name) (period\(t.columns.contains("partner") ? ", partner" : ""))")
+            }
+            if t.columns.contains("partner") {
+                try db.execute("CREATE INDEX IF NOT EXISTS \(t.name)_partner ON \(t.name) (partner)")
+            }
+        }
+        try db.execute(
+            """
+            CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY, started_at TEXT, pipeline TEXT, period_kind TEXT, window_first TEXT,
+              window_last TEXT, as_of TEXT, inputs TEXT, records_read INTEGER, used INTEGER, duplicates INTEGER, rejected INTEGER,
+              turns INTEGER, conversations INTEGER, definitions_version TEXT, tool_version TEXT, seconds REAL)
+            """)
+        // Where a BI user starts: the headline figures per partner and period, and each partner's latest period.
+        try db.execute(
+            """
+            CREATE VIEW IF NOT EXISTS partner_periods AS
+            SELECT t.period, t.period_start, t.period_end, t.partner, t.trust_index, t.trust_index_delta, t.band, t.coverage,
+              t.responsiveness, t.escalation, t.reliability, t.clarity, t.engagement, t.conversations, t.turns, t.messages,
+              (SELECT value FROM metrics m WHERE m.period = t.period AND m.partner = t.partner AND m.metric = 'response.latency_p50_s') AS latency_p50_s,
+              (SELECT value FROM metrics m WHERE m.period = t.period AND m.partner = t.partner AND m.metric = 'response.latency_p90_s') AS latency_p90_s,
+              (SELECT value FROM metrics m WHERE m.period = t.period AND m.partner = t.partner AND m.metric = 'response.sla_attainment') AS sla_attainment,
+              (SELECT value FROM metrics m WHERE m.period = t.period AND m.partner = t.partner AND m.metric = 'escalation.rate') AS escalation_rate
+            FROM trust_report t
+            """)
+        try db.execute(
+            """
+            CREATE VIEW IF NOT EXISTS latest_trust AS
+            SELECT p.* FROM partner_periods p
+            WHERE p.period_start = (SELECT MAX(t.period_start) FROM trust_report t WHERE t.partner = p.partner)
+            """)
+    }
+
+    static func insert(_ db: SQLiteDatabase, _ table: any ReportTable, extra: [SQLValue]) throws(RapportError) {
+        let count = table.columns.count + extra.count
+        let placeholders = Array(repeating: "?", count: count).joined(separator: ", ")
+        let statement = try db.prepare("INSERT INTO \(table.name) VALUES (\(placeholders))")
+        try table.forEachRow { (cells) throws(RapportError) in
+            try statement.run(cells.map(sqlValue) + extra)
+        }
+    }
+
+    /// Cells as SQL values: raw text (no spreadsheet neutralisation), numbers, 0/1 booleans, RFC 3339 instants.
+    static func sqlValue(_ cell: Cell) -> SQLValue {
+        switch cell {
+        case .text(let s): return .text(s)
+        case .number(let d): return d.isFinite ? .real(d) : .null
+        case .integer(let i): return .integer(Int64(i))
+        case .bool(let b): return .bool(b)
+        case .instant(let t): return .text(t.rfc3339)
+        case .date(let d): return .text(d.description)
+        case .empty: return .null
+        }
+    }
+
+    static func insertRun(_ db: SQLiteDatabase, _ r: RunRecord) throws(RapportError) {
+        let inputs = "[" + r.inputs.map { "{\"file\": \(JSONValue.escape($0.file)), \"bytes\": \($0.bytes), \"sha256\": \"\($0.sha256)\"}" }.joined(separator: ", ") + "]"
+        let s = try db.prepare("INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        try s.run([
+            .text(r.runID), .text(r.startedAt.rfc3339), .text(r.pipeline), .text(r.periodKind), .optional(r.windowFirst), .optional(r.windowLast),
+            .optional(r.asOf?.rfc3339), .text(inputs), .integer(Int64(r.recordsRead)), .integer(Int64(r.used)), .integer(Int64(r.duplicates)),
+            .integer(Int64(r.rejected)), .integer(Int64(r.turns)), .integer(Int64(r.conversations)), .text(r.definitionsVersion),
+            .text(r.toolVersion), .real(r.seconds),
+        ])
+    }
+
+    /// The trust history in a database (all periods it holds), for the HTML trend charts.
+    public static func trustHistory(path: String) throws(RapportError) -> [[String?]] {
+        let db = try SQLiteDatabase(path: path)
+        return try db.rows(
+            "SELECT period, period_start, partner, trust_index, latency_p50_s, latency_p90_s, escalation_rate FROM partner_periods ORDER BY period_start, partner")
+    }
+
+    /// Copies a file (the previous database) byte for byte; false when there is none.
+    public static func copy(from: String, to: String) throws(RapportError) -> Bool {
+        let input = open(from, O_RDONLY | O_CLOEXEC)
+        if input < 0 { return false }
+        defer { close(input) }
+        let output = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if output < 0 { throw RapportError(.failed, file: to, "cannot write: \(String(cString: strerror(errno)))") }
+        defer { close(output) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
+            if n < 0 { throw RapportError(.failed, file: from, "cannot read: \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            var off = 0
+            while off < n {
+                let w = buffer.withUnsafeBytes { Glibc.write(output, $0.baseAddress! + off, n - off) }
+                if w <= 0 { throw RapportError(.failed, file: to, "cannot write: \(String(cString: strerror(errno)))") }
+                off += w
+            }
+        }
+        return true
+    }
+}

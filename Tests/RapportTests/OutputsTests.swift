@@ -1,0 +1,177 @@
+import CSQLite
+import Foundation
+import RapportCore
+import RapportIngest
+import RapportPipeline
+import Testing
+
+/// SQLite, HTML, pseudonyms, atomic publishing and the lock (OUTPUTS.md, PRODUCT.md).
+@Suite(.serialized) struct OutputsTests {
+    /// Runs a query on a database file and returns the rows as text.
+    func query(_ path: String, _ sql: String) -> [[String]] {
+        var db: OpaquePointer?
+        guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, nil) == SQLITE_OK else { return [] }
+        defer { sqlite3_close(db) }
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK else { return [["error: \(String(cString: sqlite3_errmsg(db)))"]] }
+        defer { sqlite3_finalize(statement) }
+        var rows: [[String]] = []
+        while sqlite3_step(statement) == SQLITE_ROW {
+            rows.append((0..<sqlite3_column_count(statement)).map { i in sqlite3_column_text(statement, i).map { String(cString: $0) } ?? "" })
+        }
+        return rows
+    }
+
+    func lineCount(_ path: String) -> Int { readText(path).split(separator: "\n", omittingEmptySubsequences: false).count - 2 }
+
+    @Test func sqliteTablesHoldWhatTheCSVsHold() throws {
+        let run = try runPipeline(repositoryRoot + "/pipelines/weekly.yaml")
+        let db = run.dir + "/rapport.sqlite"
+        for table in ["trust_report", "metrics", "responses", "conversations", "definitions"] {
+            let count = Int(query(db, "SELECT COUNT(*) FROM \(table)")[0][0])!
+            // Our CSVs quote embedded newlines, so count records with the reader, not lines.
+            #expect(count == (try readCSV(run.dir + "/\(table).csv")).count, "\(table)")
+        }
+        #expect(query(db, "SELECT COUNT(*) FROM rejects")[0][0] == String(try readCSV(run.dir + "/rejects.csv").count))
+        #expect(Int(query(db, "SELECT COUNT(*) FROM interactions")[0][0])! > 5000)
+        #expect(query(db, "SELECT run_id, records_read, definitions_version FROM runs") == [["test", "5426", "1"]])
+        #expect(query(db, "SELECT COUNT(*) FROM latest_trust")[0][0] == "4")
+        let total = query(db, "SELECT SUM(turns) FROM trust_report")[0][0]
+        #expect(total == String(try readCSV(run.dir + "/responses.csv").count))
+    }
+
+    @Test func rerunningOneWeekLeavesTheOtherWeeksUnchanged() throws {
+        let out = temporaryDirectory() + "/report"
+        _ = try runPipeline(repositoryRoot + "/pipelines/weekly.yaml", runID: "all-weeks", out: out)
+        let db = out + "/rapport.sqlite"
+        let others = "SELECT * FROM metrics WHERE period NOT IN ('2026-W40', 'total') ORDER BY period, partner, metric"
+        let before = query(db, others)
+        let w40 = query(db, "SELECT * FROM metrics WHERE period = '2026-W40' ORDER BY partner, metric")
+        _ = try runPipeline(
+            repositoryRoot + "/pipelines/weekly.yaml", runID: "one-week",
+            window: WindowRequest(from: LocalDate(year: 2026, month: 9, day: 28)!, to: LocalDate(year: 2026, month: 10, day: 5)!), out: out)
+        #expect(query(db, others) == before)
+        // The whole-window row describes the latest run (the `runs` table keeps every run's counts).
+        #expect(query(db, "SELECT period_start, period_end, value FROM metrics WHERE period = 'total'") == [["2026-09-28", "2026-10-05", "2.0"]])
+        #expect(query(db, "SELECT * FROM metrics WHERE period = '2026-W40' ORDER BY partner, metric") == w40)  // idempotent
+        #expect(query(db, "SELECT run_id FROM runs ORDER BY run_id") == [["all-weeks"], ["one-week"]])
+        #expect(query(db, "SELECT COUNT(DISTINCT period) FROM trust_report")[0][0] == "9")
+        // The page's trends come from the database: every week, not only this run's.
+        #expect(readText(out + "/report.html").contains("W36"))
+    }
+
+    @Test func formulaLikeTextIsNeutralisedInCSVAndKeptRawInSQLite() throws {
+        let dir = temporaryDirectory()
+        try """
+            message_id,thread_id,sent_at,from,to,subject,body
+            =HYPERLINK(1),+thread,2026-03-02T09:00:00Z,jane@acme.example,ana@globex.example,@SUM(A1),Please help.
+            -reply,+thread,2026-03-02T10:00:00Z,ana@globex.example,jane@acme.example,Re,Done.
+
+            """.write(toFile: dir + "/mail.csv", atomically: true, encoding: .utf8)
+        try """
+            client: { domains: [acme.example] }
+            partners: [{ id: globex, domains: [globex.example] }]
+            sources: [{ kind: email, format: rapport-email-csv, path: mail.csv }]
+
+            """.write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)
+        let run = try runPipeline(dir + "/p.yaml", asOf: "2026-03-09")
+        let responses = readText(run.dir + "/responses.csv")
+        #expect(responses.contains("email,'+thread,1,globex,2026-W10,"))
+        #expect(responses.contains(",'=HYPERLINK(1),'-reply"))
+        #expect(!responses.contains(",=HYPERLINK") && !responses.contains(",+thread"))
+        #expect(query(run.dir + "/rapport.sqlite", "SELECT conversation, opened_by FROM responses") == [["+thread", "=HYPERLINK(1)"]])
+    }
+
+    @Test func aFailedRunLeavesThePublishedReportByteForByte() throws {
+        let dir = temporaryDirectory()
+        try FileManager.default.copyItem(atPath: repositoryRoot + "/fixtures/edge", toPath: dir + "/edge")
+        let out = dir + "/report"
+        _ = try runPipeline(dir + "/edge/pipeline.yaml", asOf: "2026-04-06", out: out)
+        func snapshot() throws -> [String: Data] {
+            var files: [String: Data] = [:]
+            for name in try FileManager.default.contentsOfDirectory(atPath: out) { files[name] = try Data(contentsOf: URL(fileURLWithPath: out + "/" + name)) }
+            return files
+        }
+        let before = try snapshot()
+        // Truncate the gzip export: the next run must fail and publish nothing.
+        let gz = try Data(contentsOf: URL(fileURLWithPath: dir + "/edge/c.csv.gz"))
+        try gz.prefix(gz.count / 2).write(to: URL(fileURLWithPath: dir + "/edge/c.csv.gz"))
+        #expect(throws: RapportError.self) { try runPipeline(dir + "/edge/pipeline.yaml", asOf: "2026-04-06", out: out) }
+        #expect(try snapshot() == before)
+        // No staging folder is left behind.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".new-") }.isEmpty)
+    }
+
+    @Test func pseudonymisedOutputsHoldNoAddress() throws {
+        let dir = temporaryDirectory()
+        try FileManager.default.copyItem(atPath: repositoryRoot + "/fixtures/edge", toPath: dir + "/edge")
+        let pipeline = dir + "/edge/pipeline.yaml"
+        try readText(pipeline).replacingOccurrences(of: "  formats: [csv, json]", with: "  formats: [csv, json, sqlite, html]\n  pseudonymize: true")
+            .write(toFile: pipeline, atomically: true, encoding: .utf8)
+        // Without the key the run refuses (no silent fallback to real names).
+        unsetenv("RAPPORT_PSEUDONYM_KEY")
+        #expect(throws: RapportError.self) { try runPipeline(pipeline, asOf: "2026-04-06") }
+        setenv("RAPPORT_PSEUDONYM_KEY", "a test key of more than sixteen characters", 1)
+        defer { unsetenv("RAPPORT_PSEUDONYM_KEY") }
+        let run = try runPipeline(pipeline, asOf: "2026-04-06")
+        for name in ["trust_report.csv", "metrics.csv", "responses.csv", "conversations.csv", "report.json", "report.html", "rapport.sqlite"] {
+            let data = try Data(contentsOf: URL(fileURLWithPath: run.dir + "/" + name))
+            let text = String(decoding: data, as: UTF8.self)
+            #expect(!text.contains("acme.example") && !text.contains("globex.example") && !text.contains("initech.example"), "\(name)")
+        }
+        let responses = try readCSV(run.dir + "/responses.csv")
+        #expect(responses.allSatisfy { $0["opened_by"]!.hasPrefix("p-") })
+        // The same key gives the same pseudonyms: figures still join across runs.
+        let again = try runPipeline(pipeline, asOf: "2026-04-06")
+        #expect(readText(again.dir + "/responses.csv") == readText(run.dir + "/responses.csv"))
+        // rejects.csv keeps raw rows, readable by the owner only.
+        let mode = try FileManager.default.attributesOfItem(atPath: run.dir + "/rejects.csv")[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
+    @Test func theHTMLPageIsSelfContainedAndWellFormed() throws {
+        let run = try runPipeline(repositoryRoot + "/pipelines/weekly.yaml")
+        let html = readText(run.dir + "/report.html")
+        let reader = try XMLStreamReader(source: FileByteSource(path: run.dir + "/report.html"))
+        var elements = 0
+        var svgs = 0
+        while let e = try reader.next() {
+            if case .start(let name, _) = e {
+                elements += 1
+                if name == "svg" { svgs += 1 }
+            }
+        }
+        #expect(elements > 500)
+        #expect(svgs == 4)
+        for forbidden in ["<script", "<link", "src=", "href=", "@import", "url("] { #expect(!html.contains(forbidden), "\(forbidden)") }
+        let external = html.components(separatedBy: "http").count - 1
+        let namespaces = html.components(separatedBy: "http://www.w3.org/").count - 1
+        #expect(external == namespaces)
+        #expect(html.contains("Globex BPO"))
+        #expect(html.contains("Definitions"))
+    }
+
+    @Test func aSecondRunWhileTheFirstHoldsTheLockExits75() throws {
+        let dir = temporaryDirectory()
+        let out = dir + "/report"
+        // Hold the lock as a first run would.
+        let fd = open(dir + "/.report.lock", O_RDWR | O_CREAT, 0o644)
+        #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
+        defer {
+            flock(fd, LOCK_UN)
+            close(fd)
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CommandLineTests.binary)
+        p.arguments = ["run", repositoryRoot + "/pipelines/weekly.yaml", "--out", out]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = Pipe()
+        try p.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 75)
+        #expect(message.contains("another rapport run is writing this report"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+}
