@@ -1,3 +1,4 @@
+import Glibc
 import RapportCore
 
 /// What the HTML page shows (the run's figures plus the history in the database).
@@ -142,6 +143,13 @@ public enum ReportPage {
         return h + "</div>\n"
     }
 
+    /// The smallest step of the form 1, 2 or 5 × 10^k that is at least `raw`.
+    static func niceStep(_ raw: Double) -> Double {
+        let magnitude = pow(10, (log10(raw)).rounded(.down))
+        for factor in [1.0, 2, 5, 10] where factor * magnitude >= raw * (1 - 1e-9) { return factor * magnitude }
+        return 10 * magnitude
+    }
+
     /// A line chart: one polyline per partner over the periods, points with a tooltip.
     static func chart(
         _ title: String, periods: [String], input: ReportPageInput, unit: String, value: (ReportPageInput.HistoryPoint) -> Double?,
@@ -154,15 +162,18 @@ public enum ReportPage {
         let top = 26.0
         let bottom = 34.0
         let values = input.history.compactMap(value)
-        let maxValue = fixedMax ?? max(1, (values.max() ?? 1) * 1.1)
+        // Gridlines at a round step (1, 2 or 5 × 10^k) so the axis reads 0, 10, 20… rather than 0, 8.9, 18…
+        let tickStep = fixedMax.map { $0 / 4 } ?? niceStep(max(values.max() ?? 1, 0.001) / 4)
+        let ticks = fixedMax != nil ? 4 : max(1, Int(((values.max() ?? 0) / tickStep).rounded(.up)))
+        let maxValue = tickStep * Double(ticks)
         func x(_ i: Int) -> Double { periods.count == 1 ? left + (width - left - right) / 2 : left + Double(i) * (width - left - right) / Double(periods.count - 1) }
         func y(_ v: Double) -> Double { top + (height - top - bottom) * (1 - min(max(v / maxValue, 0), 1)) }
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(e(title))\">"
         s += "<text x=\"10\" y=\"17\" font-size=\"13\" font-weight=\"600\" fill=\"#1f2937\">\(e(title))</text>"
-        for k in 0...4 {
-            let v = maxValue * Double(k) / 4
+        for k in 0...ticks {
+            let v = tickStep * Double(k)
             s += "<line x1=\"\(left)\" y1=\"\(fmt(y(v), 1))\" x2=\"\(width - right)\" y2=\"\(fmt(y(v), 1))\" stroke=\"#f1f5f9\"/>"
-            s += "<text x=\"\(left - 4)\" y=\"\(fmt(y(v) + 4, 1))\" font-size=\"10\" text-anchor=\"end\" fill=\"#94a3b8\">\(fmt(v, v < 10 ? 1 : 0))</text>"
+            s += "<text x=\"\(left - 4)\" y=\"\(fmt(y(v) + 4, 1))\" font-size=\"10\" text-anchor=\"end\" fill=\"#94a3b8\">\(fmt(v, tickStep < 1 ? 1 : 0))</text>"
         }
         // At most five period labels, week labels shortened to "W36" (the year is in the tooltips).
         let step = max(1, (periods.count + 4) / 5)
