@@ -210,7 +210,13 @@ struct StderrLogHandler: LogHandler {
 @main
 enum Main {
     static func main() {
-        LoggingSystem.bootstrap { _ in StderrLogHandler() }
+        // RAPPORT_LOG_LEVEL=debug adds per-stage and per-output timings; the default shows warnings and errors.
+        let level = ProcessInfo.processInfo.environment["RAPPORT_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+        LoggingSystem.bootstrap { _ in
+            var handler = StderrLogHandler()
+            handler.logLevel = level
+            return handler
+        }
         do {
             var command = try Rapport.parseAsRoot()
             try command.run()

@@ -6,8 +6,16 @@ import RapportTransforms
 
 /// Writes the outputs a pipeline asks for into the staging folder.
 enum Outputs {
-    static func write(_ c: Runner.Computation, config: PipelineConfig, into dir: String) throws(RapportError) {
+    /// Writes every asked-for format; returns the seconds each took (for `RAPPORT_LOG_LEVEL=debug`).
+    static func write(_ c: Runner.Computation, config: PipelineConfig, into dir: String) throws(RapportError) -> [(String, Double)] {
         let formats = Set(config.outputFormats)
+        var seconds: [(String, Double)] = []
+        var clock = DispatchTime.now()
+        func lap(_ name: String) {
+            let now = DispatchTime.now()
+            seconds.append((name, Double(now.uptimeNanoseconds - clock.uptimeNanoseconds) / 1e9))
+            clock = now
+        }
         let definitions = MetricRegistry.definitions + [QualityMetrics.rejected] + TrustSettings.definitions
         let tables: [any ReportTable] = [
             TrustTable(c.aggregates.trust, context: c.context), MetricsTable(c.aggregates.metrics, context: c.context),
@@ -19,6 +27,7 @@ enum Outputs {
             for t in tables { try t.writeCSV(into: dir) }
             // rejects.csv keeps raw rows, which may hold personal data: owner-only.
             try rejects.writeCSV(into: dir, privateFile: true)
+            lap("csv")
         }
         var history: [ReportPageInput.HistoryPoint] = []
         if formats.contains(.sqlite) {
@@ -26,7 +35,7 @@ enum Outputs {
             let database = dir + "/rapport.sqlite"
             _ = try SQLiteReport.copy(from: c.target + "/rapport.sqlite", to: database)
             try SQLiteReport.write(
-                path: database, tables: tables + [InteractionsTable(c.facts.interactions, context: c.context)],
+                path: database, tables: tables + [InteractionsTable(c.facts.interactions, conversations: c.facts.conversations, context: c.context)],
                 rejects: RejectsTable(c.rejects, context: c.context, keepsRawText: false),
                 run: runRecord(c, config: config), windowLabels: c.context.window.map(\.label))
             for row in try SQLiteReport.trustHistory(path: database) {
@@ -35,6 +44,7 @@ enum Outputs {
                         period: row[0] ?? "", partner: row[2] ?? "", trustIndex: row[3].flatMap(Double.init), latencyP50: row[4].flatMap(Double.init),
                         latencyP90: row[5].flatMap(Double.init), escalationRate: row[6].flatMap(Double.init)))
             }
+            lap("sqlite")
         } else {
             history = currentHistory(c)
         }
@@ -42,12 +52,15 @@ enum Outputs {
             let out = try OutputFile(path: dir + "/report.json")
             try out.write(ReportDocument.build(c, config: config).serialized())
             try out.close()
+            lap("json")
         }
         if formats.contains(.html) {
             let out = try OutputFile(path: dir + "/report.html")
             try out.write(ReportPage.html(pageInput(c, config: config, history: history, definitions: definitions)))
             try out.close()
+            lap("html")
         }
+        return seconds
     }
 
     static func runRecord(_ c: Runner.Computation, config: PipelineConfig) -> RunRecord {

@@ -120,12 +120,14 @@ public enum Runner {
             if let publisher {
                 let writing = DispatchTime.now()
                 computation.summary.seconds = Double(writing.uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-                try Outputs.write(computation, config: config, into: publisher.staging)
+                let written = try Outputs.write(computation, config: config, into: publisher.staging)
+                for (format, seconds) in written { logger.debug("wrote \(format) in \(String(format: "%.2f", seconds)) s") }
                 try publisher.publish()
                 computation.summary.published = displayPath(target)
                 computation.summary.timings.append(("write", Double(DispatchTime.now().uptimeNanoseconds - writing.uptimeNanoseconds) / 1e9))
             }
             computation.summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+            for (stage, seconds) in computation.summary.timings { logger.debug("\(stage): \(String(format: "%.2f", seconds)) s") }
             return computation.summary
         } catch {
             publisher?.abandon()

@@ -28,6 +28,9 @@ public struct ReportContext: Sendable {
 
     public func partnerID(_ index: Int?) -> String { index.map { partners[$0].id } ?? "" }
 
+    /// A partner cell: empty (NULL in SQLite) for figures not tied to one partner.
+    public func partnerCell(_ index: Int?) -> Cell { index.map { .text(partners[$0].id) } ?? .empty }
+
     /// True when identifiers are replaced by keyed pseudonyms.
     public var pseudonymized: Bool { pseudonym != nil }
 

@@ -68,7 +68,7 @@ public struct MetricsTable: ReportTable {
 
     public func forEachRow(_ body: ([Cell]) throws(RapportError) -> Void) throws(RapportError) {
         for r in rows {
-            try body(context.periodCells(r.period) + [.text(context.partnerID(r.partner)), .text(r.metric), .number(r.value), .integer(r.n)])
+            try body(context.periodCells(r.period) + [context.partnerCell(r.partner), .text(r.metric), .number(r.value), .integer(r.n)])
         }
     }
 }
@@ -110,7 +110,7 @@ public struct ResponsesTable: ReportTable {
         for (index, period) in order {
             let t = turns[index]
             try body([
-                .text(t.source.rawValue), .text(context.identifier(t.conversation)), .integer(t.turn), .text(context.partnerID(t.partner)),
+                .text(t.source.rawValue), .text(context.identifier(t.conversation)), .integer(t.turn), context.partnerCell(t.partner),
                 .text(period.label), .instant(t.openedAt), .optional(t.answeredAt), .bool(t.isAnswered), .bool(t.isFirstResponse),
                 .optional(t.latencySeconds), .optional(t.businessLatencySeconds), .optional(t.targetSeconds), .optional(t.breached),
                 .text(context.identifier(t.openedBy)), .optional(t.answeredBy.map(context.identifier)),
@@ -154,7 +154,7 @@ public struct ConversationsTable: ReportTable {
         for (index, period) in order {
             let c = conversations[index]
             try body([
-                .text(c.source.rawValue), .text(context.identifier(c.conversation)), .text(context.partnerID(c.partner)), .text(period.label),
+                .text(c.source.rawValue), .text(context.identifier(c.conversation)), context.partnerCell(c.partner), .text(period.label),
                 .instant(c.openedAt), .integer(c.messages), .integer(c.turns), .bool(c.isEscalated), .optional(c.escalationReason?.rawValue),
                 .bool(c.resolved), .bool(c.reopened),
             ])
@@ -213,22 +213,28 @@ public struct DefinitionsTable: ReportTable {
 /// The normalised fact table (SQLite only): one row per message, event or attendance used.
 public struct InteractionsTable: ReportTable {
     public let name = "interactions"
-    public let columns = ["source", "conversation", "id", "at", "period", "actor", "party", "kind", "public"]
+    public let columns = ["source", "conversation", "partner", "id", "at", "period", "actor", "party", "kind", "public"]
     let facts: [InteractionFact]
+    /// The partner of each conversation, so that a client's message filters by the partner it was addressed to.
+    let partnerOf: [String: Int]
     let context: ReportContext
 
-    public init(_ facts: [InteractionFact], context: ReportContext) {
+    public init(_ facts: [InteractionFact], conversations: [ConversationFact], context: ReportContext) {
         let inWindow = Set(context.window)
         self.facts = facts.filter { inWindow.contains(context.cutter.period(of: $0.at)) }
+        var partnerOf: [String: Int] = [:]
+        for c in conversations { if let p = c.partner { partnerOf[c.source.rawValue + "\u{0}" + c.conversation] = p } }
+        self.partnerOf = partnerOf
         self.context = context
     }
 
     public func forEachRow(_ body: ([Cell]) throws(RapportError) -> Void) throws(RapportError) {
         for f in facts {
+            let partner = partnerOf[f.source.rawValue + "\u{0}" + f.conversation]
             try body([
-                .text(f.source.rawValue), .text(context.identifier(f.conversation)), .text(context.identifier(f.id)), .instant(f.at),
-                .text(context.cutter.period(of: f.at).label), .text(context.identifier(f.actor)), .text(context.partyName(f.party)),
-                .text(f.kind.rawValue), .bool(f.isPublic),
+                .text(f.source.rawValue), .text(context.identifier(f.conversation)), context.partnerCell(partner),
+                .text(context.identifier(f.id)), .instant(f.at), .text(context.cutter.period(of: f.at).label), .text(context.identifier(f.actor)),
+                .text(context.partyName(f.party)), .text(f.kind.rawValue), .bool(f.isPublic),
             ])
         }
     }
