@@ -24,6 +24,14 @@ time_run() {
   done
 }
 
+# stages CMD...: one more run at debug level, printing the seconds per stage and per output
+# format (the SQLite write among them), then the size of each output file.
+stages() {
+  RAPPORT_LOG_LEVEL=debug "$@" 2>&1 | sed -n 's/^rapport: debug: /bench:   /p'
+  local out="${*: -2:1}"
+  for f in "$out"/*; do stat -c '%n %s' "$f"; done | awk '{ n = split($1, p, "/"); printf "bench:   %-20s %9.1f MB\n", p[n], $2 / 1e6 }'
+}
+
 if [ -z "$only" ] || [ "$only" = email ]; then
   dir="$data/email-$size"
   if [ ! -f "$dir/pipeline.yaml" ]; then
@@ -35,6 +43,7 @@ if [ -z "$only" ] || [ "$only" = email ]; then
   echo "bench: e-mail input $(( compressed / 1000000 )) MB gzip, $(( uncompressed / 1000000 )) MB uncompressed"
   time_run "rapport run (e-mail)" "$uncompressed" "$bin" run "$dir/pipeline.yaml" --out "$data/out-email" --quiet
   time_run "gzip -dc" "$uncompressed" gzip -dc "$dir"/email/export-001.csv.gz
+  stages "$bin" run "$dir/pipeline.yaml" --out "$data/out-email" --quiet
 fi
 
 if [ -z "$only" ] || [ "$only" = xml ]; then
@@ -47,6 +56,7 @@ if [ -z "$only" ] || [ "$only" = xml ]; then
   bytes=$(stat -c %s "$file")
   echo "bench: ticket XML input $(( bytes / 1000000 )) MB"
   time_run "rapport run (ticket XML)" "$bytes" "$bin" run "$dir/pipeline.yaml" --out "$data/out-xml" --quiet
+  stages "$bin" run "$dir/pipeline.yaml" --out "$data/out-xml" --quiet
   if command -v xmllint > /dev/null; then
     time_run "xmllint --stream --noout" "$bytes" xmllint --stream --noout "$file"
   else

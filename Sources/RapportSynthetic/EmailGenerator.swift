@@ -414,7 +414,7 @@ public struct EmailGenerator {
               assignees: ["tier2@*"]
             outputs:
               dir: out
-              formats: [csv, json]
+              formats: [csv, json, sqlite, html]
             limits:
               max_reject_ratio: 0.05
 

@@ -31,6 +31,14 @@ import Testing
         for name in Self.outputs { #expect(readText(a.dir + "/" + name) == readText(b.dir + "/" + name), "\(name)") }
     }
 
+    /// One reader per file, or readers with analysis threads beside them (more jobs than files,
+    /// batches handed round-robin): the outputs must not change by a byte.
+    @Test(arguments: [1, 16, 21]) func theNumberOfJobsChangesNothing(jobs: Int) throws {
+        let serial = try runPipeline(repositoryRoot + "/pipelines/weekly.yaml", runID: "same", jobs: 1)
+        let other = try runPipeline(repositoryRoot + "/pipelines/weekly.yaml", runID: "same", jobs: jobs)
+        for name in Self.outputs { #expect(readText(serial.dir + "/" + name) == readText(other.dir + "/" + name), "\(name)") }
+    }
+
     @Test func everyShippedPipelineRuns() throws {
         let dir = repositoryRoot + "/pipelines"
         let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".yaml") }.sorted()

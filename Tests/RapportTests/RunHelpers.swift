@@ -7,7 +7,7 @@ import RapportPipeline
 /// Runs a pipeline into a fresh folder and returns the folder.
 func runPipeline(
     _ path: String, asOf: String? = nil, runID: String = "test", window: WindowRequest = WindowRequest(), out: String? = nil,
-    now: String = "2026-11-29T12:00:00Z"
+    now: String = "2026-11-29T12:00:00Z", jobs: Int? = nil
 ) throws -> (dir: String, summary: RunSummary) {
     let config = try PipelineConfig.load(path: path)
     var options = RunOptions()
@@ -15,6 +15,7 @@ func runPipeline(
     options.runID = runID
     options.window = window
     options.now = instant(now)
+    if let jobs { options.jobs = jobs }
     if let asOf { options.asOf = try CommandValues.instant(asOf, zone: config.zone, option: "--as-of") }
     let summary = try Runner.run(config, options: options, logger: Logger(label: "test"))
     return (options.outputDirectory!, summary)

@@ -40,19 +40,38 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// RFC 3339 in UTC with `Z`; fractions only when present (as OUTPUTS.md asks).
     public var rfc3339: String {
-        let secs = epochSeconds
-        let (days, secOfDay) = floorDivMod(secs, 86_400)
+        let (days, secOfDay) = floorDivMod(epochSeconds, 86_400)
         let date = LocalDate(daysSinceEpoch: days)
-        var s = date.description
-        s += "T" + pad2(Int(secOfDay / 3600)) + ":" + pad2(Int(secOfDay / 60 % 60)) + ":" + pad2(Int(secOfDay % 60))
-        let frac = subsecondNanos
-        if frac != 0 {
-            var digits = String(frac)
-            digits = String(repeating: "0", count: 9 - digits.count) + digits
-            while digits.hasSuffix("0") { digits.removeLast() }
-            s += "." + digits
+        // Built in a fixed buffer: this runs once per timestamp cell of every output.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { buffer in
+            var n = date.writeISO(into: buffer)
+            func put(_ byte: UInt8) {
+                buffer[n] = byte
+                n += 1
+            }
+            func two(_ v: Int64) {
+                put(UInt8(48 + v / 10))
+                put(UInt8(48 + v % 10))
+            }
+            put(UInt8(ascii: "T"))
+            two(secOfDay / 3600)
+            put(UInt8(ascii: ":"))
+            two(secOfDay / 60 % 60)
+            put(UInt8(ascii: ":"))
+            two(secOfDay % 60)
+            var frac = Int64(subsecondNanos)
+            if frac != 0 {
+                put(UInt8(ascii: "."))
+                var divisor: Int64 = 100_000_000
+                while frac != 0 {
+                    put(UInt8(48 + frac / divisor))
+                    frac %= divisor
+                    divisor /= 10
+                }
+            }
+            put(UInt8(ascii: "Z"))
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<n]), as: UTF8.self)
         }
-        return s + "Z"
     }
 
     public var description: String { rfc3339 }

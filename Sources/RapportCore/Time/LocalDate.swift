@@ -88,7 +88,33 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     public static func < (a: LocalDate, b: LocalDate) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }
 
     public var description: String {
-        let y = String(year)
-        return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-" + pad2(month) + "-" + pad2(day)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            String(decoding: UnsafeBufferPointer(rebasing: buffer[..<writeISO(into: buffer)]), as: UTF8.self)
+        }
+    }
+
+    /// Writes `YYYY-MM-DD` (a year below 1000 zero-padded to four digits, a negative or longer
+    /// year in full) and returns the bytes written; `buffer` holds at least 24 bytes.
+    public func writeISO(into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var n = 0
+        if year < 0 || year > 9999 {
+            for byte in String(year).utf8 {
+                buffer[n] = byte
+                n += 1
+            }
+        } else {
+            buffer[0] = UInt8(48 + year / 1000)
+            buffer[1] = UInt8(48 + year / 100 % 10)
+            buffer[2] = UInt8(48 + year / 10 % 10)
+            buffer[3] = UInt8(48 + year % 10)
+            n = 4
+        }
+        buffer[n] = UInt8(ascii: "-")
+        buffer[n + 1] = UInt8(48 + month / 10)
+        buffer[n + 2] = UInt8(48 + month % 10)
+        buffer[n + 3] = UInt8(ascii: "-")
+        buffer[n + 4] = UInt8(48 + day / 10)
+        buffer[n + 5] = UInt8(48 + day % 10)
+        return n + 6
     }
 }

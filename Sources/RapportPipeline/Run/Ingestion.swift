@@ -34,20 +34,88 @@ final class CountingSource: ByteSource {
     }
 }
 
+/// Analyses e-mail on other threads while the reader parses on: batches go round-robin to
+/// `lanes` serial queues, each with its own analyzer (its caches are used by one thread at a
+/// time), and come back in the order they were read. Two batches per lane at most wait,
+/// which bounds the memory held in flight.
+final class AnalysisLanes: @unchecked Sendable {
+    static let batchSize = 1024
+    private struct Lane: @unchecked Sendable {
+        let analyzer: MessageAnalyzer
+        let queue: DispatchQueue
+        let free = DispatchSemaphore(value: 2)
+        /// Touched only on `queue`, and read after `finish` has waited for it.
+        let results = ResultBox()
+    }
+    final class ResultBox: @unchecked Sendable { var batches: [[EmailMessage]] = [] }
+    private let lanes: [Lane]
+    private let group = DispatchGroup()
+    private var batch: [Interaction] = []
+    private var submitted = 0
+
+    init(count: Int, makeAnalyzer: () -> MessageAnalyzer) {
+        lanes = (0..<max(1, count)).map { i in Lane(analyzer: makeAnalyzer(), queue: DispatchQueue(label: "rapport.analysis.\(i)")) }
+        batch.reserveCapacity(AnalysisLanes.batchSize)
+    }
+
+    func add(_ interaction: Interaction) {
+        batch.append(interaction)
+        if batch.count == AnalysisLanes.batchSize { flush() }
+    }
+
+    private func flush() {
+        guard !batch.isEmpty else { return }
+        let work = batch
+        batch = []
+        batch.reserveCapacity(AnalysisLanes.batchSize)
+        let lane = lanes[submitted % lanes.count]
+        submitted += 1
+        lane.free.wait()
+        lane.queue.async(group: group) {
+            lane.results.batches.append(work.map(lane.analyzer.analyze))
+            lane.free.signal()
+        }
+    }
+
+    /// Analyses what is left and returns every message in the order it was added.
+    func finish() -> [EmailMessage] {
+        flush()
+        group.wait()
+        var out: [EmailMessage] = []
+        out.reserveCapacity(submitted * AnalysisLanes.batchSize)
+        for k in 0..<submitted { out += lanes[k % lanes.count].results.batches[k / lanes.count] }
+        for lane in lanes { lane.results.batches = [] }
+        submitted = 0
+        return out
+    }
+}
+
 /// Collects one file's interactions as compact facts, reading each text once.
 final class FileCollector: IngestSink {
     let analyzer: MessageAnalyzer
+    /// Set when cores would otherwise sit idle: e-mail is analysed beside the reader.
+    let lanes: AnalysisLanes?
     var messages: [EmailMessage] = []
     let tickets = TicketCollector()
     var meetings: [MeetingRecord] = []
     var rejects: [Reject] = []
     var warnings: [String] = []
-    init(analyzer: MessageAnalyzer) { self.analyzer = analyzer }
+    /// `analysisThreads` above zero analyses e-mail on that many threads beside the reader.
+    init(analyzer: MessageAnalyzer, analysisThreads: Int, makeAnalyzer: () -> MessageAnalyzer) {
+        self.analyzer = analyzer
+        self.lanes = analysisThreads > 0 ? AnalysisLanes(count: analysisThreads, makeAnalyzer: makeAnalyzer) : nil
+    }
+
+    /// The e-mail messages, once reading has ended.
+    func finishMessages() -> [EmailMessage] {
+        if let lanes { messages = lanes.finish() }
+        return messages
+    }
 
     func emit(_ interaction: Interaction) {
         switch interaction.source {
         case .email:
-            messages.append(analyzer.analyze(interaction))
+            if let lanes { lanes.add(interaction) } else { messages.append(analyzer.analyze(interaction)) }
         case .ticket:
             let isText = interaction.kind == .created || interaction.kind == .message
             let (flags, stats) = isText && interaction.isPublic ? analyzer.read(interaction) : (analyzer.isAutomated(interaction) ? [.automated] : [], nil)
@@ -105,10 +173,16 @@ enum Ingestion {
         }
     }
 
-    static func read(_ file: InputFile, config: PipelineConfig, analysis: MessageAnalyzer.Settings, parties: PartyDirectory, now: Instant) -> FileOutcome {
+    /// Reads one file; with `analysisThreads` above zero, e-mail analysis runs on that many
+    /// threads beside the parser.
+    static func read(
+        _ file: InputFile, config: PipelineConfig, analysis: MessageAnalyzer.Settings, parties: PartyDirectory, now: Instant,
+        analysisThreads: Int = 0
+    ) -> FileOutcome {
         var outcome = FileOutcome(file: file)
         let analyzer = MessageAnalyzer(settings: analysis, parties: parties)
-        let collector = FileCollector(analyzer: analyzer)
+        let collector = FileCollector(
+            analyzer: analyzer, analysisThreads: analysisThreads, makeAnalyzer: { MessageAnalyzer(settings: analysis, parties: parties) })
         var counter: CountingSource?
         var hasher: HashingByteSource?
         do {
@@ -121,7 +195,7 @@ enum Ingestion {
                 csv: CSVReader.Options(maxRecordBytes: config.maxRecordBytes), options: file.source.options)
             context.kind = file.source.kind
             outcome.recordsRead = try file.source.format.read(source, context: context, into: collector)
-            outcome.messages = collector.messages
+            outcome.messages = collector.finishMessages()
             outcome.tickets = collector.tickets.tickets
             outcome.meetings = collector.meetings
             outcome.rejects = collector.rejects
@@ -133,6 +207,7 @@ enum Ingestion {
                 outcome.sha256 = hasher.hexDigest()
             }
         } catch {
+            _ = collector.finishMessages()  // let the lane drain before the outcome is dropped
             outcome.failure = error
             outcome.recordsRead = 0
             outcome.messages = []
@@ -150,9 +225,13 @@ enum Ingestion {
     ) -> [FileOutcome] {
         let results = OutcomeBox(count: files.count)
         let workers = max(1, min(jobs, files.count))
+        // Fewer files than jobs: the idle cores analyse messages while the readers parse (the
+        // analysis is most of the work; the reader thread then mostly waits for it).
+        let analysisThreads = jobs > workers ? jobs / workers : 0
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while let i = results.claim() {
-                let (done, bytes) = results.store(i, read(files[i], config: config, analysis: analysis, parties: parties, now: now))
+                let (done, bytes) = results.store(
+                    i, read(files[i], config: config, analysis: analysis, parties: parties, now: now, analysisThreads: analysisThreads))
                 progress?(done, files.count, bytes)
             }
         }

@@ -28,7 +28,13 @@ final class SQLiteDatabase {
         }
     }
 
-    deinit { sqlite3_close(db) }
+    deinit { if db != nil { sqlite3_close(db) } }
+
+    /// Closes the database (statements must be finalised first); reports a failure to write.
+    func close() throws(RapportError) {
+        if sqlite3_close(db) != SQLITE_OK { throw RapportError(.failed, file: path, "SQLite: cannot close: \(lastError)") }
+        db = nil
+    }
 
     func execute(_ sql: String) throws(RapportError) {
         var error: UnsafeMutablePointer<CChar>?
@@ -86,18 +92,33 @@ final class SQLiteStatement {
 
     /// Binds every value (1-based positions in order), runs, resets.
     func run(_ values: [SQLValue]) throws(RapportError) {
-        for (i, v) in values.enumerated() {
-            let index = Int32(i + 1)
-            switch v {
-            case .text(let s): sqlite3_bind_text(statement, index, s, -1, SQLITE_TRANSIENT)
-            case .integer(let n): sqlite3_bind_int64(statement, index, n)
-            case .real(let d): sqlite3_bind_double(statement, index, d)
-            case .null: sqlite3_bind_null(statement, index)
+        for (i, v) in values.enumerated() { bind(v, at: i) }
+        try run()
+    }
+
+    /// Binds one value at a 0-based position (for callers that bind without building an array).
+    func bind(_ value: SQLValue, at position: Int) {
+        let index = Int32(position + 1)
+        switch value {
+        case .text(var s):
+            // Native strings are contiguous UTF-8: bind their bytes with their length, no strlen.
+            s.withUTF8 { bytes in
+                if let base = bytes.baseAddress {
+                    _ = sqlite3_bind_text(statement, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count), SQLITE_TRANSIENT)
+                } else {
+                    _ = sqlite3_bind_text(statement, index, "", 0, SQLITE_TRANSIENT)
+                }
             }
+        case .integer(let n): sqlite3_bind_int64(statement, index, n)
+        case .real(let d): sqlite3_bind_double(statement, index, d)
+        case .null: sqlite3_bind_null(statement, index)
         }
+    }
+
+    /// Runs the bound statement and resets it (bindings are all replaced by the next row).
+    func run() throws(RapportError) {
         let rc = sqlite3_step(statement)
         sqlite3_reset(statement)
-        sqlite3_clear_bindings(statement)
         if rc != SQLITE_DONE && rc != SQLITE_ROW {
             throw RapportError(.failed, file: database.path, "SQLite: \(database.lastError)")
         }

@@ -60,8 +60,11 @@ public enum SQLiteReport {
         path: String, tables: [any ReportTable], rejects: RejectsTable, run: RunRecord, windowLabels: [String]
     ) throws(RapportError) {
         let db = try SQLiteDatabase(path: path)
-        // secure_delete: replaced rows (possibly from a run before pseudonymisation was on) leave no bytes behind.
-        try db.execute("PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL; PRAGMA secure_delete = ON")
+        // The file is a private copy in the staging folder, published by rename only when the run
+        // succeeds, so SQLite's own journal and syncs buy nothing: a failed run abandons the copy.
+        // One fsync after closing makes it durable before the rename. secure_delete: replaced rows
+        // (possibly from a run before pseudonymisation was on) leave no bytes behind.
+        try db.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA secure_delete = ON; PRAGMA cache_size = -65536")
         try db.transaction { () throws(RapportError) in
             try createSchema(db, tables: tables + [rejects])
             // Replace the periods this run covers (and the whole-window rows), nothing else.
@@ -74,6 +77,10 @@ public enum SQLiteReport {
             try insert(db, rejects, extra: [.text(run.runID)])
             try insertRun(db, run)
         }
+        try db.close()
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        defer { if fd >= 0 { close(fd) } }
+        if fd < 0 || fsync(fd) != 0 { throw RapportError(.failed, file: path, "fsync failed: \(String(cString: strerror(errno)))") }
     }
 
     static func sqlType(_ column: String, table: String) -> String {
@@ -131,7 +138,9 @@ public enum SQLiteReport {
         let placeholders = Array(repeating: "?", count: count).joined(separator: ", ")
         let statement = try db.prepare("INSERT INTO \(table.name) VALUES (\(placeholders))")
         try table.forEachRow { (cells) throws(RapportError) in
-            try statement.run(cells.map(sqlValue) + extra)
+            for (i, cell) in cells.enumerated() { statement.bind(sqlValue(cell), at: i) }
+            for (i, value) in extra.enumerated() { statement.bind(value, at: cells.count + i) }
+            try statement.run()
         }
     }
 

@@ -12,6 +12,12 @@ public struct ReportContext: Sendable {
 
     /// Each partner's position when partners are sorted by id (bytes); used as a sort key.
     private let rank: [Int]
+    /// Where each window period starts and ends, and its label: rows find their period by a
+    /// binary search instead of building a `Period` and its label per row.
+    private let windowStarts: [Instant]
+    private let windowEnds: [Instant]
+    /// The label of each window period, by position.
+    public let windowLabels: [String]
     /// With `pseudonymize: true`: actors, message ids and conversation names as keyed pseudonyms.
     public var pseudonym: (@Sendable (String) -> String)?
 
@@ -24,6 +30,21 @@ public struct ReportContext: Sendable {
         var rank = [Int](repeating: 0, count: partners.count)
         for (r, i) in partners.indices.sorted(by: { bytesLess(partners[$0].id, partners[$1].id) }).enumerated() { rank[i] = r + 1 }
         self.rank = rank
+        self.windowStarts = window.map { cutter.start(of: $0) }
+        self.windowEnds = window.map { cutter.end(of: $0) }
+        self.windowLabels = window.map(\.label)
+    }
+
+    /// The position in `window` of the period holding `instant`, nil outside the window.
+    public func windowIndex(of instant: Instant) -> Int? {
+        var low = 0
+        var high = windowStarts.count
+        while low < high {
+            let mid = (low + high) / 2
+            if windowStarts[mid] <= instant { low = mid + 1 } else { high = mid }
+        }
+        let i = low - 1
+        return i >= 0 && instant < windowEnds[i] ? i : nil
     }
 
     public func partnerID(_ index: Int?) -> String { index.map { partners[$0].id } ?? "" }

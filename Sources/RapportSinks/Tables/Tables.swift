@@ -81,16 +81,14 @@ public struct ResponsesTable: ReportTable {
         "latency_s", "business_latency_s", "target_s", "breached", "opened_by", "answered_by",
     ]
     let turns: [TurnFact]
-    let order: [(index: Int, period: Period)]
+    let order: [(index: Int, period: Int)]
     let context: ReportContext
 
     public init(_ turns: [TurnFact], context: ReportContext) {
-        let inWindow = Set(context.window)
         // Sort indexes on precomputed keys; the facts themselves are never moved.
-        var keys: [(period: Period, rank: Int, index: Int)] = []
+        var keys: [(period: Int, rank: Int, index: Int)] = []
         for (i, t) in turns.enumerated() {
-            let p = context.cutter.period(of: t.openedAt)
-            if inWindow.contains(p) { keys.append((p, context.partnerRank(t.partner), i)) }
+            if let p = context.windowIndex(of: t.openedAt) { keys.append((p, context.partnerRank(t.partner), i)) }
         }
         keys.sort { a, b in
             if a.period != b.period { return a.period < b.period }
@@ -111,7 +109,7 @@ public struct ResponsesTable: ReportTable {
             let t = turns[index]
             try body([
                 .text(t.source.rawValue), .text(context.identifier(t.conversation)), .integer(t.turn), context.partnerCell(t.partner),
-                .text(period.label), .instant(t.openedAt), .optional(t.answeredAt), .bool(t.isAnswered), .bool(t.isFirstResponse),
+                .text(context.windowLabels[period]), .instant(t.openedAt), .optional(t.answeredAt), .bool(t.isAnswered), .bool(t.isFirstResponse),
                 .optional(t.latencySeconds), .optional(t.businessLatencySeconds), .optional(t.targetSeconds), .optional(t.breached),
                 .text(context.identifier(t.openedBy)), .optional(t.answeredBy.map(context.identifier)),
             ])
@@ -127,15 +125,13 @@ public struct ConversationsTable: ReportTable {
         "resolved", "reopened",
     ]
     let conversations: [ConversationFact]
-    let order: [(index: Int, period: Period)]
+    let order: [(index: Int, period: Int)]
     let context: ReportContext
 
     public init(_ conversations: [ConversationFact], context: ReportContext) {
-        let inWindow = Set(context.window)
-        var keys: [(period: Period, rank: Int, index: Int)] = []
+        var keys: [(period: Int, rank: Int, index: Int)] = []
         for (i, c) in conversations.enumerated() {
-            let p = context.cutter.period(of: c.openedAt)
-            if inWindow.contains(p) { keys.append((p, context.partnerRank(c.partner), i)) }
+            if let p = context.windowIndex(of: c.openedAt) { keys.append((p, context.partnerRank(c.partner), i)) }
         }
         keys.sort { a, b in
             if a.period != b.period { return a.period < b.period }
@@ -154,7 +150,7 @@ public struct ConversationsTable: ReportTable {
         for (index, period) in order {
             let c = conversations[index]
             try body([
-                .text(c.source.rawValue), .text(context.identifier(c.conversation)), context.partnerCell(c.partner), .text(period.label),
+                .text(c.source.rawValue), .text(context.identifier(c.conversation)), context.partnerCell(c.partner), .text(context.windowLabels[period]),
                 .instant(c.openedAt), .integer(c.messages), .integer(c.turns), .bool(c.isEscalated), .optional(c.escalationReason?.rawValue),
                 .bool(c.resolved), .bool(c.reopened),
             ])
@@ -215,25 +211,32 @@ public struct InteractionsTable: ReportTable {
     public let name = "interactions"
     public let columns = ["source", "conversation", "partner", "id", "at", "period", "actor", "party", "kind", "public"]
     let facts: [InteractionFact]
-    /// The partner of each conversation, so that a client's message filters by the partner it was addressed to.
-    let partnerOf: [String: Int]
+    /// Rows in time order (index into `facts`, window position, the conversation's partner), so that
+    /// the period index grows as rows go in.
+    let order: [(index: Int, period: Int, partner: Int?)]
     let context: ReportContext
 
+    /// `conversations` give each conversation's partner, so that a client's message filters by
+    /// the partner it was addressed to.
     public init(_ facts: [InteractionFact], conversations: [ConversationFact], context: ReportContext) {
-        let inWindow = Set(context.window)
-        self.facts = facts.filter { inWindow.contains(context.cutter.period(of: $0.at)) }
-        var partnerOf: [String: Int] = [:]
-        for c in conversations { if let p = c.partner { partnerOf[c.source.rawValue + "\u{0}" + c.conversation] = p } }
-        self.partnerOf = partnerOf
+        var partnerOf: [SourceKind: [String: Int]] = [:]
+        for c in conversations { if let p = c.partner { partnerOf[c.source, default: [:]][c.conversation] = p } }
+        var order: [(index: Int, period: Int, partner: Int?)] = []
+        for (i, f) in facts.enumerated() {
+            if let p = context.windowIndex(of: f.at) { order.append((i, p, partnerOf[f.source]?[f.conversation])) }
+        }
+        order.sort { a, b in facts[a.index].at != facts[b.index].at ? facts[a.index].at < facts[b.index].at : a.index < b.index }
+        self.facts = facts
+        self.order = order
         self.context = context
     }
 
     public func forEachRow(_ body: ([Cell]) throws(RapportError) -> Void) throws(RapportError) {
-        for f in facts {
-            let partner = partnerOf[f.source.rawValue + "\u{0}" + f.conversation]
+        for (index, period, partner) in order {
+            let f = facts[index]
             try body([
                 .text(f.source.rawValue), .text(context.identifier(f.conversation)), context.partnerCell(partner),
-                .text(context.identifier(f.id)), .instant(f.at), .text(context.cutter.period(of: f.at).label), .text(context.identifier(f.actor)),
+                .text(context.identifier(f.id)), .instant(f.at), .text(context.windowLabels[period]), .text(context.identifier(f.actor)),
                 .text(context.partyName(f.party)), .text(f.kind.rawValue), .bool(f.isPublic),
             ])
         }
