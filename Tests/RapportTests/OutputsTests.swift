@@ -116,9 +116,18 @@ import Testing
         // Without the key the run refuses (no silent fallback to real names).
         unsetenv("RAPPORT_PSEUDONYM_KEY")
         #expect(throws: RapportError.self) { try runPipeline(pipeline, asOf: "2026-04-06") }
+        // A report first published with real names (then pseudonymisation is turned on).
+        let out = dir + "/report"
+        let plain = dir + "/edge/plain.yaml"
+        try readText(pipeline).replacingOccurrences(of: "  pseudonymize: true", with: "").write(toFile: plain, atomically: true, encoding: .utf8)
+        _ = try runPipeline(plain, asOf: "2026-03-16", runID: "plain", out: out)
+        #expect(readText(out + "/responses.csv").contains("acme.example"))
         setenv("RAPPORT_PSEUDONYM_KEY", "a test key of more than sixteen characters", 1)
         defer { unsetenv("RAPPORT_PSEUDONYM_KEY") }
-        let run = try runPipeline(pipeline, asOf: "2026-04-06")
+        let run = try runPipeline(pipeline, asOf: "2026-04-06", out: out)
+        // The database does not carry the real names of older periods over: its history restarts, and says so.
+        #expect(readText(run.dir + "/report.json").contains("history restarted"))
+        #expect(query(run.dir + "/rapport.sqlite", "SELECT run_id FROM runs") == [["test"]])
         for name in ["trust_report.csv", "metrics.csv", "responses.csv", "conversations.csv", "report.json", "report.html", "rapport.sqlite"] {
             let data = try Data(contentsOf: URL(fileURLWithPath: run.dir + "/" + name))
             let text = String(decoding: data, as: UTF8.self)
@@ -127,8 +136,12 @@ import Testing
         let responses = try readCSV(run.dir + "/responses.csv")
         #expect(responses.allSatisfy { $0["opened_by"]!.hasPrefix("p-") })
         // The same key gives the same pseudonyms: figures still join across runs.
-        let again = try runPipeline(pipeline, asOf: "2026-04-06")
+        let again = try runPipeline(pipeline, asOf: "2026-04-06", runID: "again", out: dir + "/again")
         #expect(readText(again.dir + "/responses.csv") == readText(run.dir + "/responses.csv"))
+        // The same key continues the database's history.
+        _ = try runPipeline(pipeline, asOf: "2026-04-06", runID: "next", out: out)
+        #expect(query(out + "/rapport.sqlite", "SELECT run_id FROM runs ORDER BY run_id") == [["next"], ["test"]])
+        #expect(!readText(out + "/report.json").contains("history restarted"))
         // rejects.csv keeps raw rows, readable by the owner only.
         let mode = try FileManager.default.attributesOfItem(atPath: run.dir + "/rejects.csv")[.posixPermissions] as? Int
         #expect(mode == 0o600)

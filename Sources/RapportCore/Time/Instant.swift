@@ -39,11 +39,14 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     /// RFC 3339 in UTC with `Z`; fractions only when present (as OUTPUTS.md asks).
-    public var rfc3339: String {
+    public var rfc3339: String { withRFC3339 { String(decoding: $0, as: UTF8.self) } }
+
+    /// Calls `body` with the RFC 3339 text in a temporary buffer (no String is made: outputs
+    /// write millions of timestamps).
+    public func withRFC3339<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         let (days, secOfDay) = floorDivMod(epochSeconds, 86_400)
         let date = LocalDate(daysSinceEpoch: days)
-        // Built in a fixed buffer: this runs once per timestamp cell of every output.
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { buffer in
+        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { buffer in
             var n = date.writeISO(into: buffer)
             func put(_ byte: UInt8) {
                 buffer[n] = byte
@@ -70,7 +73,7 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
                 }
             }
             put(UInt8(ascii: "Z"))
-            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<n]), as: UTF8.self)
+            return try body(UnsafeBufferPointer(rebasing: buffer[..<n]))
         }
     }
 

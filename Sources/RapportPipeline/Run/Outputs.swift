@@ -9,6 +9,7 @@ enum Outputs {
     /// Writes every asked-for format; returns the seconds each took (for `RAPPORT_LOG_LEVEL=debug`).
     static func write(_ c: Runner.Computation, config: PipelineConfig, into dir: String) throws(RapportError) -> [(String, Double)] {
         let formats = Set(config.outputFormats)
+        var notes: [String] = []
         var seconds: [(String, Double)] = []
         var clock = DispatchTime.now()
         func lap(_ name: String) {
@@ -33,11 +34,20 @@ enum Outputs {
         if formats.contains(.sqlite) {
             // Continue the published database: copy it into the staging folder, then replace this run's periods.
             let database = dir + "/rapport.sqlite"
-            _ = try SQLiteReport.copy(from: c.target + "/rapport.sqlite", to: database)
+            let previous = c.target + "/rapport.sqlite"
+            let keyID = c.context.pseudonymized ? c.context.identifier("\u{0}rapport pseudonym key") : ""
+            if FileManager.default.fileExists(atPath: previous) {
+                if SQLiteReport.continues(path: previous, pseudonymKeyID: keyID) {
+                    _ = try SQLiteReport.copy(from: previous, to: database)
+                } else {
+                    notes.append(
+                        "rapport.sqlite: history restarted with this run: pseudonymisation was turned on or off, or its key changed, since the database was written (the previous file was not carried over)")
+                }
+            }
             try SQLiteReport.write(
                 path: database, tables: tables + [InteractionsTable(c.facts.interactions, conversations: c.facts.conversations, context: c.context)],
                 rejects: RejectsTable(c.rejects, context: c.context, keepsRawText: false),
-                run: runRecord(c, config: config), windowLabels: c.context.window.map(\.label))
+                run: runRecord(c, config: config, pseudonymKeyID: keyID), windowLabels: c.context.window.map(\.label))
             for row in try SQLiteReport.trustHistory(path: database) {
                 history.append(
                     ReportPageInput.HistoryPoint(
@@ -50,26 +60,27 @@ enum Outputs {
         }
         if formats.contains(.json) {
             let out = try OutputFile(path: dir + "/report.json")
-            try out.write(ReportDocument.build(c, config: config).serialized())
+            try out.write(ReportDocument.build(c, config: config, notes: notes).serialized())
             try out.close()
             lap("json")
         }
         if formats.contains(.html) {
             let out = try OutputFile(path: dir + "/report.html")
-            try out.write(ReportPage.html(pageInput(c, config: config, history: history, definitions: definitions)))
+            try out.write(ReportPage.html(pageInput(c, config: config, history: history, definitions: definitions, notes: notes)))
             try out.close()
             lap("html")
         }
         return seconds
     }
 
-    static func runRecord(_ c: Runner.Computation, config: PipelineConfig) -> RunRecord {
+    static func runRecord(_ c: Runner.Computation, config: PipelineConfig, pseudonymKeyID: String) -> RunRecord {
         let s = c.summary
         return RunRecord(
             runID: s.runID, startedAt: s.startedAt, pipeline: config.name, periodKind: config.period.rawValue, windowFirst: s.window.first?.label,
             windowLast: s.window.last?.label, asOf: s.asOf, inputs: s.files.map { ($0.file, $0.bytes, $0.sha256) }, recordsRead: s.read,
             used: s.used, duplicates: s.duplicates, rejected: s.rejected, turns: s.turns, conversations: s.conversations,
-            definitionsVersion: Runner.definitionsVersion, toolVersion: Runner.version, seconds: s.deterministic ? 0 : s.seconds)
+            definitionsVersion: Runner.definitionsVersion, toolVersion: Runner.version, seconds: s.deterministic ? 0 : s.seconds,
+            pseudonymKeyID: pseudonymKeyID)
     }
 
     /// Without a database, the trends cover the window of this run.
@@ -88,7 +99,8 @@ enum Outputs {
     }
 
     static func pageInput(
-        _ c: Runner.Computation, config: PipelineConfig, history: [ReportPageInput.HistoryPoint], definitions: [MetricDefinition]
+        _ c: Runner.Computation, config: PipelineConfig, history: [ReportPageInput.HistoryPoint], definitions: [MetricDefinition],
+        notes: [String]
     ) -> ReportPageInput {
         let s = c.summary
         var quality: [(String, String)] = [
@@ -116,7 +128,7 @@ enum Outputs {
         return ReportPageInput(
             title: config.name, runID: s.runID, asOf: s.asOf?.rfc3339 ?? "", window: window, partners: config.partnerInfos, trust: c.aggregates.trust,
             history: history, quality: quality, rejectReasons: reasons.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) },
-            notes: s.notes + s.files.compactMap { f in f.failure.map { "\(f.file): \($0)" } }, definitions: definitions,
+            notes: s.notes + notes + s.files.compactMap { f in f.failure.map { "\(f.file): \($0)" } }, definitions: definitions,
             definitionsVersion: Runner.definitionsVersion, pseudonymized: config.pseudonymize)
     }
 
@@ -135,7 +147,8 @@ enum Outputs {
 /// total, timings), and the headline table. Holds no wall-clock figure when `--run-id` is
 /// fixed, so that two runs over the same inputs are byte-identical.
 enum ReportDocument {
-    static func build(_ c: Runner.Computation, config: PipelineConfig) -> JSONValue {
+    /// `notes` are the output stage's own (a restarted database history), after the run's.
+    static func build(_ c: Runner.Computation, config: PipelineConfig, notes: [String] = []) -> JSONValue {
         let s = c.summary
         let inputs: [JSONValue] = s.files.map { f in
             .object([
@@ -197,7 +210,7 @@ enum ReportDocument {
                 ])
             ),
             ("timings", timings),
-            ("notes", .array(s.notes.map(JSONValue.string))),
+            ("notes", .array((s.notes + notes).map(JSONValue.string))),
             ("trust_report", .array(headline)),
         ])
     }

@@ -19,9 +19,10 @@ final class SQLiteDatabase {
     private var db: OpaquePointer?
     let path: String
 
-    init(path: String) throws(RapportError) {
+    init(path: String, readOnly: Bool = false) throws(RapportError) {
         self.path = path
-        if sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil) != SQLITE_OK {
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
+        if sqlite3_open_v2(path, &db, flags, nil) != SQLITE_OK {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite3_close(db)
             throw RapportError(.failed, file: path, "SQLite: \(message)")
@@ -102,16 +103,19 @@ final class SQLiteStatement {
         switch value {
         case .text(var s):
             // Native strings are contiguous UTF-8: bind their bytes with their length, no strlen.
-            s.withUTF8 { bytes in
-                if let base = bytes.baseAddress {
-                    _ = sqlite3_bind_text(statement, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count), SQLITE_TRANSIENT)
-                } else {
-                    _ = sqlite3_bind_text(statement, index, "", 0, SQLITE_TRANSIENT)
-                }
-            }
+            s.withUTF8 { bindText($0, at: position) }
         case .integer(let n): sqlite3_bind_int64(statement, index, n)
         case .real(let d): sqlite3_bind_double(statement, index, d)
         case .null: sqlite3_bind_null(statement, index)
+        }
+    }
+
+    /// Binds UTF-8 bytes as text (SQLite copies them).
+    func bindText(_ bytes: UnsafeBufferPointer<UInt8>, at position: Int) {
+        if let base = bytes.baseAddress {
+            sqlite3_bind_text(statement, Int32(position + 1), UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count), SQLITE_TRANSIENT)
+        } else {
+            sqlite3_bind_text(statement, Int32(position + 1), "", 0, SQLITE_TRANSIENT)
         }
     }
 

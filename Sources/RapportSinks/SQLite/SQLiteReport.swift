@@ -22,12 +22,16 @@ public struct RunRecord: Sendable {
     public var definitionsVersion: String
     public var toolVersion: String
     public var seconds: Double
+    /// Names the pseudonym key (a pseudonym of a fixed text), empty without pseudonyms: rows
+    /// written under another key, or under none, do not join with this run's.
+    public var pseudonymKeyID: String
 
     public init(
         runID: String, startedAt: Instant, pipeline: String, periodKind: String, windowFirst: String?, windowLast: String?, asOf: Instant?,
         inputs: [(file: String, bytes: Int64, sha256: String)], recordsRead: Int, used: Int, duplicates: Int, rejected: Int, turns: Int,
-        conversations: Int, definitionsVersion: String, toolVersion: String, seconds: Double
+        conversations: Int, definitionsVersion: String, toolVersion: String, seconds: Double, pseudonymKeyID: String
     ) {
+        self.pseudonymKeyID = pseudonymKeyID
         self.runID = runID
         self.startedAt = startedAt
         self.pipeline = pipeline
@@ -62,15 +66,19 @@ public enum SQLiteReport {
         let db = try SQLiteDatabase(path: path)
         // The file is a private copy in the staging folder, published by rename only when the run
         // succeeds, so SQLite's own journal and syncs buy nothing: a failed run abandons the copy.
-        // One fsync after closing makes it durable before the rename. secure_delete: replaced rows
-        // (possibly from a run before pseudonymisation was on) leave no bytes behind.
-        try db.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA secure_delete = ON; PRAGMA cache_size = -65536")
+        // One fsync after closing makes it durable before the rename. (A database is only ever
+        // continued under the same pseudonym key, see `continues`, so deleted rows hold nothing
+        // the kept ones do not.)
+        try db.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536")
         try db.transaction { () throws(RapportError) in
             try createSchema(db, tables: tables + [rejects])
-            // Replace the periods this run covers (and the whole-window rows), nothing else.
+            // Replace the periods this run covers (and the whole-window rows), nothing else. When
+            // no other period is stored, empty the table whole: SQLite then drops pages instead of
+            // visiting every row and index entry.
             let labels = (windowLabels + ["total"]).map { "'" + $0.replacingAll("'", with: "''") + "'" }.joined(separator: ",")
             for t in tables where periodTables.contains(t.name) {
-                try db.execute("DELETE FROM \(t.name) WHERE period IN (\(labels))")
+                let others = try db.rows("SELECT EXISTS (SELECT 1 FROM \(t.name) WHERE period NOT IN (\(labels)))")
+                try db.execute("DELETE FROM \(t.name)" + (others.first?.first == "0" ? "" : " WHERE period IN (\(labels))"))
             }
             try db.execute("DELETE FROM definitions")
             for t in tables { try insert(db, t, extra: []) }
@@ -111,7 +119,7 @@ public enum SQLiteReport {
             """
             CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY, started_at TEXT, pipeline TEXT, period_kind TEXT, window_first TEXT,
               window_last TEXT, as_of TEXT, inputs TEXT, records_read INTEGER, used INTEGER, duplicates INTEGER, rejected INTEGER,
-              turns INTEGER, conversations INTEGER, definitions_version TEXT, tool_version TEXT, seconds REAL)
+              turns INTEGER, conversations INTEGER, definitions_version TEXT, tool_version TEXT, seconds REAL, pseudonym_key TEXT)
             """)
         // Where a BI user starts: the headline figures per partner and period, and each partner's latest period.
         try db.execute(
@@ -138,7 +146,9 @@ public enum SQLiteReport {
         let placeholders = Array(repeating: "?", count: count).joined(separator: ", ")
         let statement = try db.prepare("INSERT INTO \(table.name) VALUES (\(placeholders))")
         try table.forEachRow { (cells) throws(RapportError) in
-            for (i, cell) in cells.enumerated() { statement.bind(sqlValue(cell), at: i) }
+            for (i, cell) in cells.enumerated() {
+                if case .instant(let t) = cell { t.withRFC3339 { statement.bindText($0, at: i) } } else { statement.bind(sqlValue(cell), at: i) }
+            }
             for (i, value) in extra.enumerated() { statement.bind(value, at: cells.count + i) }
             try statement.run()
         }
@@ -159,13 +169,23 @@ public enum SQLiteReport {
 
     static func insertRun(_ db: SQLiteDatabase, _ r: RunRecord) throws(RapportError) {
         let inputs = "[" + r.inputs.map { "{\"file\": \(JSONValue.escape($0.file)), \"bytes\": \($0.bytes), \"sha256\": \"\($0.sha256)\"}" }.joined(separator: ", ") + "]"
-        let s = try db.prepare("INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        let s = try db.prepare("INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         try s.run([
             .text(r.runID), .text(r.startedAt.rfc3339), .text(r.pipeline), .text(r.periodKind), .optional(r.windowFirst), .optional(r.windowLast),
             .optional(r.asOf?.rfc3339), .text(inputs), .integer(Int64(r.recordsRead)), .integer(Int64(r.used)), .integer(Int64(r.duplicates)),
             .integer(Int64(r.rejected)), .integer(Int64(r.turns)), .integer(Int64(r.conversations)), .text(r.definitionsVersion),
-            .text(r.toolVersion), .real(r.seconds),
+            .text(r.toolVersion), .real(r.seconds), .text(r.pseudonymKeyID),
         ])
+    }
+
+    /// True when the database at `path` may be continued by a run with this pseudonym key id:
+    /// its latest run used the same key (or, both, none). Otherwise history restarts, so that
+    /// real names never sit beside pseudonyms, nor pseudonyms of two keys that cannot join.
+    public static func continues(path: String, pseudonymKeyID: String) -> Bool {
+        guard let db = try? SQLiteDatabase(path: path, readOnly: true),
+            let rows = try? db.rows("SELECT pseudonym_key FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 1")
+        else { return false }
+        return rows.isEmpty || rows[0][0] == pseudonymKeyID
     }
 
     /// The trust history in a database (all periods it holds), for the HTML trend charts.

@@ -95,33 +95,7 @@ public enum CSVFormatting {
 
     /// Appends an instant as RFC 3339 UTC (`Z`), fractions only when present.
     static func appendInstant(_ t: Instant, to out: inout [UInt8]) {
-        if t.subsecondNanos != 0 {
-            out.append(contentsOf: t.rfc3339.utf8)
-            return
-        }
-        let (days, sod) = floorDivMod(t.epochSeconds, 86_400)
-        let d = LocalDate(daysSinceEpoch: days)
-        func two(_ v: Int) {
-            out.append(UInt8(48 + v / 10))
-            out.append(UInt8(48 + v % 10))
-        }
-        guard d.year >= 1000 else {
-            out.append(contentsOf: t.rfc3339.utf8)
-            return
-        }
-        two(d.year / 100)
-        two(d.year % 100)
-        out.append(UInt8(ascii: "-"))
-        two(d.month)
-        out.append(UInt8(ascii: "-"))
-        two(d.day)
-        out.append(UInt8(ascii: "T"))
-        two(Int(sod / 3600))
-        out.append(UInt8(ascii: ":"))
-        two(Int(sod / 60 % 60))
-        out.append(UInt8(ascii: ":"))
-        two(Int(sod % 60))
-        out.append(UInt8(ascii: "Z"))
+        t.withRFC3339 { out.append(contentsOf: $0) }
     }
 
     /// One line: cells joined by `,`, ended by LF.
