@@ -34,92 +34,127 @@ final class CountingSource: ByteSource {
     }
 }
 
-/// Analyses e-mail on other threads while the reader parses on: batches go round-robin to
-/// `lanes` serial queues, each with its own analyzer (its caches are used by one thread at a
-/// time), and come back in the order they were read. Two batches per lane at most wait,
-/// which bounds the memory held in flight.
-final class AnalysisLanes: @unchecked Sendable {
-    static let batchSize = 1024
-    private struct Lane: @unchecked Sendable {
-        let analyzer: MessageAnalyzer
-        let queue: DispatchQueue
-        let free = DispatchSemaphore(value: 2)
-        /// Touched only on `queue`, and read after `finish` has waited for it.
-        let results = ResultBox()
-    }
-    final class ResultBox: @unchecked Sendable { var batches: [[EmailMessage]] = [] }
-    private let lanes: [Lane]
+/// Analyses messages on other threads while the reader parses on: batches go round-robin to
+/// serial queues, each with its own analyzer (its caches are used by one thread at a time),
+/// and results are delivered on the reader's thread in the order they were read. At most two
+/// batches per lane are in flight, which bounds the text held in memory.
+final class AnalysisLanes<Output>: @unchecked Sendable {
+    static var batchSize: Int { 1024 }
+    private let lanes: [(analyzer: MessageAnalyzer, queue: DispatchQueue)]
+    private let work: (MessageAnalyzer, Interaction) -> Output
+    private let inFlight: DispatchSemaphore
     private let group = DispatchGroup()
-    private var batch: [Interaction] = []
+    /// Finished batches by sequence number, waiting for delivery; guarded by `lock`.
+    private var finished: [Int: [Output]] = [:]
+    private var lock = pthread_mutex_t()
+    private var delivered = 0
     private var submitted = 0
+    private var batch: [Interaction] = []
 
-    init(count: Int, makeAnalyzer: () -> MessageAnalyzer) {
-        lanes = (0..<max(1, count)).map { i in Lane(analyzer: makeAnalyzer(), queue: DispatchQueue(label: "rapport.analysis.\(i)")) }
-        batch.reserveCapacity(AnalysisLanes.batchSize)
+    init(count: Int, makeAnalyzer: () -> MessageAnalyzer, work: @escaping (MessageAnalyzer, Interaction) -> Output) {
+        lanes = (0..<max(1, count)).map { i in (makeAnalyzer(), DispatchQueue(label: "rapport.analysis.\(i)")) }
+        self.work = work
+        inFlight = DispatchSemaphore(value: 2 * lanes.count)
+        pthread_mutex_init(&lock, nil)
+        batch.reserveCapacity(Self.batchSize)
     }
 
-    func add(_ interaction: Interaction) {
+    deinit { pthread_mutex_destroy(&lock) }
+
+    /// Queues one interaction; hands finished batches, in order, to `deliver`.
+    func add(_ interaction: Interaction, deliver: ([Output]) -> Void) {
         batch.append(interaction)
-        if batch.count == AnalysisLanes.batchSize { flush() }
-    }
-
-    private func flush() {
-        guard !batch.isEmpty else { return }
-        let work = batch
-        batch = []
-        batch.reserveCapacity(AnalysisLanes.batchSize)
-        let lane = lanes[submitted % lanes.count]
-        submitted += 1
-        lane.free.wait()
-        lane.queue.async(group: group) {
-            lane.results.batches.append(work.map(lane.analyzer.analyze))
-            lane.free.signal()
+        if batch.count == Self.batchSize {
+            submit()
+            deliverReady(deliver)
         }
     }
 
-    /// Analyses what is left and returns every message in the order it was added.
-    func finish() -> [EmailMessage] {
-        flush()
+    /// Analyses what is left and delivers everything not yet delivered.
+    func finish(deliver: ([Output]) -> Void) {
+        submit()
         group.wait()
-        var out: [EmailMessage] = []
-        out.reserveCapacity(submitted * AnalysisLanes.batchSize)
-        for k in 0..<submitted { out += lanes[k % lanes.count].results.batches[k / lanes.count] }
-        for lane in lanes { lane.results.batches = [] }
-        submitted = 0
-        return out
+        deliverReady(deliver)
+    }
+
+    private func submit() {
+        guard !batch.isEmpty else { return }
+        let items = batch
+        batch = []
+        batch.reserveCapacity(Self.batchSize)
+        let sequence = submitted
+        let laneIndex = sequence % lanes.count
+        submitted += 1
+        inFlight.wait()
+        lanes[laneIndex].queue.async(group: group) {
+            let analyzer = self.lanes[laneIndex].analyzer
+            let results = items.map { self.work(analyzer, $0) }
+            pthread_mutex_lock(&self.lock)
+            self.finished[sequence] = results
+            pthread_mutex_unlock(&self.lock)
+            self.inFlight.signal()
+        }
+    }
+
+    private func deliverReady(_ deliver: ([Output]) -> Void) {
+        while true {
+            pthread_mutex_lock(&lock)
+            let next = finished.removeValue(forKey: delivered)
+            pthread_mutex_unlock(&lock)
+            guard let next else { return }
+            delivered += 1
+            deliver(next)
+        }
     }
 }
 
 /// Collects one file's interactions as compact facts, reading each text once.
 final class FileCollector: IngestSink {
     let analyzer: MessageAnalyzer
-    /// Set when cores would otherwise sit idle: e-mail is analysed beside the reader.
-    let lanes: AnalysisLanes?
     var messages: [EmailMessage] = []
     let tickets = TicketCollector()
     var meetings: [MeetingRecord] = []
     var rejects: [Reject] = []
     var warnings: [String] = []
-    /// `analysisThreads` above zero analyses e-mail on that many threads beside the reader.
+    /// Set when cores would otherwise sit idle: texts are analysed beside the reader.
+    private let emailLanes: AnalysisLanes<EmailMessage>?
+    private let ticketLanes: AnalysisLanes<(key: String, event: TicketEvent)>?
+
+    /// `analysisThreads` above zero analyses texts on that many threads beside the reader.
     init(analyzer: MessageAnalyzer, analysisThreads: Int, makeAnalyzer: () -> MessageAnalyzer) {
         self.analyzer = analyzer
-        self.lanes = analysisThreads > 0 ? AnalysisLanes(count: analysisThreads, makeAnalyzer: makeAnalyzer) : nil
+        if analysisThreads > 0 {
+            emailLanes = AnalysisLanes(count: analysisThreads, makeAnalyzer: makeAnalyzer) { $0.analyze($1) }
+            ticketLanes = AnalysisLanes(count: analysisThreads, makeAnalyzer: makeAnalyzer) { ($1.conversation, FileCollector.ticketEvent($1, analyzer: $0)) }
+        } else {
+            emailLanes = nil
+            ticketLanes = nil
+        }
     }
 
-    /// The e-mail messages, once reading has ended.
-    func finishMessages() -> [EmailMessage] {
-        if let lanes { messages = lanes.finish() }
-        return messages
+    /// A ticket event with its text read (descriptions and public comments) or only its sender checked.
+    static func ticketEvent(_ interaction: Interaction, analyzer: MessageAnalyzer) -> TicketEvent {
+        let isText = interaction.kind == .created || interaction.kind == .message
+        let (flags, stats) = isText && interaction.isPublic ? analyzer.read(interaction) : (analyzer.isAutomated(interaction) ? [.automated] : [], nil)
+        return TicketCollector.event(interaction, flags: flags, text: stats)
+    }
+
+    /// Waits for the analysis threads; call once reading has ended.
+    func finish() {
+        emailLanes?.finish { messages += $0 }
+        ticketLanes?.finish { for (key, event) in $0 { tickets.add(event, to: key) } }
     }
 
     func emit(_ interaction: Interaction) {
         switch interaction.source {
         case .email:
-            if let lanes { lanes.add(interaction) } else { messages.append(analyzer.analyze(interaction)) }
+            if let emailLanes { emailLanes.add(interaction) { messages += $0 } } else { messages.append(analyzer.analyze(interaction)) }
         case .ticket:
-            let isText = interaction.kind == .created || interaction.kind == .message
-            let (flags, stats) = isText && interaction.isPublic ? analyzer.read(interaction) : (analyzer.isAutomated(interaction) ? [.automated] : [], nil)
-            tickets.add(interaction, flags: flags, text: stats)
+            if let ticketLanes {
+                ticketLanes.add(interaction) { for (key, event) in $0 { tickets.add(event, to: key) } }
+            } else {
+                tickets.add(FileCollector.ticketEvent(interaction, analyzer: analyzer), to: interaction.conversation)
+            }
         case .meeting:
             break
         }
@@ -195,7 +230,8 @@ enum Ingestion {
                 csv: CSVReader.Options(maxRecordBytes: config.maxRecordBytes), options: file.source.options)
             context.kind = file.source.kind
             outcome.recordsRead = try file.source.format.read(source, context: context, into: collector)
-            outcome.messages = collector.finishMessages()
+            collector.finish()
+            outcome.messages = collector.messages
             outcome.tickets = collector.tickets.tickets
             outcome.meetings = collector.meetings
             outcome.rejects = collector.rejects
@@ -207,7 +243,7 @@ enum Ingestion {
                 outcome.sha256 = hasher.hexDigest()
             }
         } catch {
-            _ = collector.finishMessages()  // let the lane drain before the outcome is dropped
+            collector.finish()  // let the analysis threads drain before the outcome is dropped
             outcome.failure = error
             outcome.recordsRead = 0
             outcome.messages = []

@@ -40,10 +40,19 @@ public final class TicketCollector {
     public init() {}
 
     public func add(_ m: Interaction, flags: MessageFlags, text: TextStats?) {
-        let event = TicketEvent(
+        add(TicketCollector.event(m, flags: flags, text: text), to: m.conversation)
+    }
+
+    /// The compact event kept for an interaction (its text reduced to `text`).
+    public static func event(_ m: Interaction, flags: MessageFlags, text: TextStats?) -> TicketEvent {
+        TicketEvent(
             id: m.id, at: m.at, actor: m.actor, party: m.party, kind: m.kind, isPublic: m.isPublic, from: m.attributes.from,
             to: m.attributes.to, flags: flags, text: text, origin: m.origin, order: m.attributes.documentOrder)
-        tickets[m.conversation, default: TicketBundle(key: m.conversation)].events.append(event)
+    }
+
+    /// Appends an event to the ticket `key`, in reading order.
+    public func add(_ event: TicketEvent, to key: String) {
+        tickets[key, default: TicketBundle(key: key)].events.append(event)
     }
 
     public func add(_ state: TicketState) {
