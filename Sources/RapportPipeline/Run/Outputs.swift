@@ -7,70 +7,102 @@ import RapportTransforms
 /// Writes the outputs a pipeline asks for into the staging folder.
 enum Outputs {
     /// Writes every asked-for format; returns the seconds each took (for `RAPPORT_LOG_LEVEL=debug`).
+    /// The CSV files and the database are written at the same time, on two threads; the JSON
+    /// and the page follow (the page's trends come from the database).
     static func write(_ c: Runner.Computation, config: PipelineConfig, into dir: String) throws(RapportError) -> [(String, Double)] {
         let formats = Set(config.outputFormats)
-        var notes: [String] = []
-        var seconds: [(String, Double)] = []
-        var clock = DispatchTime.now()
-        func lap(_ name: String) {
-            let now = DispatchTime.now()
-            seconds.append((name, Double(now.uptimeNanoseconds - clock.uptimeNanoseconds) / 1e9))
-            clock = now
-        }
         let definitions = MetricRegistry.definitions + [QualityMetrics.rejected] + TrustSettings.definitions
         let tables: [any ReportTable] = [
             TrustTable(c.aggregates.trust, context: c.context), MetricsTable(c.aggregates.metrics, context: c.context),
             ResponsesTable(c.facts.turns, context: c.context), ConversationsTable(c.facts.conversations, context: c.context),
             DefinitionsTable(definitions, version: Runner.definitionsVersion),
         ]
-        let rejects = RejectsTable(c.rejects, context: c.context)
-        if formats.contains(.csv) {
-            for t in tables { try t.writeCSV(into: dir) }
-            // rejects.csv keeps raw rows, which may hold personal data: owner-only.
-            try rejects.writeCSV(into: dir, privateFile: true)
-            lap("csv")
-        }
-        var history: [ReportPageInput.HistoryPoint] = []
-        if formats.contains(.sqlite) {
-            // Continue the published database: copy it into the staging folder, then replace this run's periods.
-            let database = dir + "/rapport.sqlite"
-            let previous = c.target + "/rapport.sqlite"
-            let keyID = c.context.pseudonymized ? c.context.identifier("\u{0}rapport pseudonym key") : ""
-            if FileManager.default.fileExists(atPath: previous) {
-                if SQLiteReport.continues(path: previous, pseudonymKeyID: keyID) {
-                    _ = try SQLiteReport.copy(from: previous, to: database)
-                } else {
-                    notes.append(
-                        "rapport.sqlite: history restarted with this run: pseudonymisation was turned on or off, or its key changed, since the database was written (the previous file was not carried over)")
+        let work = ParallelWrites()
+        let csv = formats.contains(.csv)
+        let sqlite = formats.contains(.sqlite)
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            do throws(RapportError) {
+                let started = DispatchTime.now()
+                if i == 0 && csv {
+                    for t in tables { try t.writeCSV(into: dir) }
+                    // rejects.csv keeps raw rows, which may hold personal data: owner-only.
+                    try RejectsTable(c.rejects, context: c.context).writeCSV(into: dir, privateFile: true)
+                    work.csvSeconds = seconds(since: started)
+                } else if i == 1 && sqlite {
+                    (work.history, work.notes) = try writeDatabase(c, config: config, tables: tables, into: dir)
+                    work.sqliteSeconds = seconds(since: started)
                 }
+            } catch {
+                work.fail(error)
             }
-            try SQLiteReport.write(
-                path: database, tables: tables + [InteractionsTable(c.facts.interactions, conversations: c.facts.conversations, context: c.context)],
-                rejects: RejectsTable(c.rejects, context: c.context, keepsRawText: false),
-                run: runRecord(c, config: config, pseudonymKeyID: keyID), windowLabels: c.context.window.map(\.label))
-            for row in try SQLiteReport.trustHistory(path: database) {
-                history.append(
-                    ReportPageInput.HistoryPoint(
-                        period: row[0] ?? "", partner: row[2] ?? "", trustIndex: row[3].flatMap(Double.init), latencyP50: row[4].flatMap(Double.init),
-                        latencyP90: row[5].flatMap(Double.init), escalationRate: row[6].flatMap(Double.init)))
-            }
-            lap("sqlite")
-        } else {
-            history = currentHistory(c)
         }
+        if let error = work.error { throw error }
+        var timings: [(String, Double)] = []
+        if let s = work.csvSeconds { timings.append(("csv", s)) }
+        if let s = work.sqliteSeconds { timings.append(("sqlite", s)) }
+        let history = formats.contains(.sqlite) ? work.history : currentHistory(c)
         if formats.contains(.json) {
+            let started = DispatchTime.now()
             let out = try OutputFile(path: dir + "/report.json")
-            try out.write(ReportDocument.build(c, config: config, notes: notes).serialized())
+            try out.write(ReportDocument.build(c, config: config, notes: work.notes).serialized())
             try out.close()
-            lap("json")
+            timings.append(("json", seconds(since: started)))
         }
         if formats.contains(.html) {
+            let started = DispatchTime.now()
             let out = try OutputFile(path: dir + "/report.html")
-            try out.write(ReportPage.html(pageInput(c, config: config, history: history, definitions: definitions, notes: notes)))
+            try out.write(ReportPage.html(pageInput(c, config: config, history: history, definitions: definitions, notes: work.notes)))
             try out.close()
-            lap("html")
+            timings.append(("html", seconds(since: started)))
         }
-        return seconds
+        return timings
+    }
+
+    /// What the two writing threads hand back; each field is set by one thread only, and read
+    /// after both have finished.
+    private final class ParallelWrites: @unchecked Sendable {
+        var history: [ReportPageInput.HistoryPoint] = []
+        var notes: [String] = []
+        var csvSeconds: Double?
+        var sqliteSeconds: Double?
+        private(set) var error: RapportError?
+        private let lock = NSLock()
+        func fail(_ e: RapportError) {
+            lock.lock()
+            if error == nil { error = e }
+            lock.unlock()
+        }
+    }
+
+    static func seconds(since start: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
+
+    /// Continues the published database (a copy in the staging folder, this run's periods
+    /// replaced) and reads the trust history back for the page; returns notes for the report.
+    static func writeDatabase(
+        _ c: Runner.Computation, config: PipelineConfig, tables: [any ReportTable], into dir: String
+    ) throws(RapportError) -> ([ReportPageInput.HistoryPoint], [String]) {
+        var notes: [String] = []
+        let database = dir + "/rapport.sqlite"
+        let previous = c.target + "/rapport.sqlite"
+        let keyID = c.context.pseudonymized ? c.context.identifier("\u{0}rapport pseudonym key") : ""
+        if FileManager.default.fileExists(atPath: previous) {
+            if SQLiteReport.continues(path: previous, pseudonymKeyID: keyID) {
+                _ = try SQLiteReport.copy(from: previous, to: database)
+            } else {
+                notes.append(
+                    "rapport.sqlite: history restarted with this run: pseudonymisation was turned on or off, or its key changed, since the database was written (the previous file was not carried over)")
+            }
+        }
+        try SQLiteReport.write(
+            path: database, tables: tables + [InteractionsTable(c.facts.interactions, conversations: c.facts.conversations, context: c.context)],
+            rejects: RejectsTable(c.rejects, context: c.context, keepsRawText: false),
+            run: runRecord(c, config: config, pseudonymKeyID: keyID), windowLabels: c.context.window.map(\.label))
+        let history = try SQLiteReport.trustHistory(path: database).map { row in
+            ReportPageInput.HistoryPoint(
+                period: row[0] ?? "", partner: row[2] ?? "", trustIndex: row[3].flatMap(Double.init), latencyP50: row[4].flatMap(Double.init),
+                latencyP90: row[5].flatMap(Double.init), escalationRate: row[6].flatMap(Double.init))
+        }
+        return (history, notes)
     }
 
     static func runRecord(_ c: Runner.Computation, config: PipelineConfig, pseudonymKeyID: String) -> RunRecord {

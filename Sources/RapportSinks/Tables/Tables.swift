@@ -3,7 +3,7 @@ import RapportCore
 /// One output table: its columns (OUTPUTS.md, names exactly) and its rows in their
 /// published order (period, partner, then the natural key), produced one at a time so
 /// that the CSV and SQLite writers share the same rows without holding them all.
-public protocol ReportTable {
+public protocol ReportTable: Sendable {
     /// The CSV file name and SQLite table name.
     var name: String { get }
     var columns: [String] { get }
