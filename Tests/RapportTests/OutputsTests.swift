@@ -63,6 +63,12 @@ import Testing
         #expect(query(db, "SELECT COUNT(DISTINCT period) FROM trust_report")[0][0] == "9")
         // The page's trends come from the database: every week, not only this run's.
         #expect(readText(out + "/report.html").contains("W36"))
+        // A run over every stored week starts a new file (nothing to keep) but keeps the record of runs.
+        let all = query(db, "SELECT * FROM metrics ORDER BY period, partner, metric")
+        _ = try runPipeline(repositoryRoot + "/pipelines/weekly.yaml", runID: "again", out: out)
+        #expect(query(db, "SELECT run_id FROM runs ORDER BY run_id") == [["again"], ["all-weeks"], ["one-week"]])
+        #expect(query(db, "SELECT * FROM metrics WHERE period <> 'total' ORDER BY period, partner, metric") == all.filter { $0[0] != "total" })
+        #expect(query(db, "SELECT period_start, period_end FROM metrics WHERE period = 'total'") == [["2026-08-31", "2026-11-02"]])
     }
 
     @Test func formulaLikeTextIsNeutralisedInCSVAndKeptRawInSQLite() throws {

@@ -85,18 +85,23 @@ enum Outputs {
         let database = dir + "/rapport.sqlite"
         let previous = c.target + "/rapport.sqlite"
         let keyID = c.context.pseudonymized ? c.context.identifier("\u{0}rapport pseudonym key") : ""
+        var carryRuns = false
         if FileManager.default.fileExists(atPath: previous) {
-            if SQLiteReport.continues(path: previous, pseudonymKeyID: keyID) {
-                _ = try SQLiteReport.copy(from: previous, to: database)
-            } else {
+            if !SQLiteReport.continues(path: previous, pseudonymKeyID: keyID) {
                 notes.append(
                     "rapport.sqlite: history restarted with this run: pseudonymisation was turned on or off, or its key changed, since the database was written (the previous file was not carried over)")
+            } else if SQLiteReport.isCoveredEntirely(path: previous, windowLabels: c.context.window.map(\.label)) {
+                // This run replaces every stored period: start afresh, keeping the record of runs.
+                carryRuns = true
+            } else {
+                _ = try SQLiteReport.copy(from: previous, to: database)
             }
         }
         try SQLiteReport.write(
             path: database, tables: tables + [InteractionsTable(c.facts.interactions, conversations: c.facts.conversations, context: c.context)],
             rejects: RejectsTable(c.rejects, context: c.context, keepsRawText: false),
-            run: runRecord(c, config: config, pseudonymKeyID: keyID), windowLabels: c.context.window.map(\.label))
+            run: runRecord(c, config: config, pseudonymKeyID: keyID), windowLabels: c.context.window.map(\.label),
+            carryingRunsFrom: carryRuns ? previous : nil)
         let history = try SQLiteReport.trustHistory(path: database).map { row in
             ReportPageInput.HistoryPoint(
                 period: row[0] ?? "", partner: row[2] ?? "", trustIndex: row[3].flatMap(Double.init), latencyP50: row[4].flatMap(Double.init),

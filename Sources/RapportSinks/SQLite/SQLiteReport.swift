@@ -59,11 +59,14 @@ public enum SQLiteReport {
     /// Tables replaced period by period (they have a `period` column).
     static let periodTables = ["trust_report", "metrics", "responses", "conversations", "interactions"]
 
-    /// Updates (or creates) the database at `path` with this run's tables.
+    /// Updates (or creates) the database at `path` with this run's tables; `carryingRunsFrom`
+    /// names a database whose `runs` rows a new file keeps.
     public static func write(
-        path: String, tables: [any ReportTable], rejects: RejectsTable, run: RunRecord, windowLabels: [String]
+        path: String, tables: [any ReportTable], rejects: RejectsTable, run: RunRecord, windowLabels: [String],
+        carryingRunsFrom previous: String? = nil
     ) throws(RapportError) {
         let db = try SQLiteDatabase(path: path)
+        if let previous { try db.execute("ATTACH DATABASE '\(previous.replacingAll("'", with: "''"))' AS previous") }
         // The file is a private copy in the staging folder, published by rename only when the run
         // succeeds, so SQLite's own journal and syncs buy nothing: a failed run abandons the copy.
         // One fsync after closing makes it durable before the rename. (A database is only ever
@@ -72,6 +75,7 @@ public enum SQLiteReport {
         try db.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536")
         try db.transaction { () throws(RapportError) in
             try createSchema(db, tables: tables + [rejects])
+            if previous != nil { try db.execute("INSERT OR IGNORE INTO runs SELECT * FROM previous.runs") }
             // Replace the periods this run covers (and the whole-window rows), nothing else. When
             // no other period is stored, empty the table whole: SQLite then drops pages instead of
             // visiting every row and index entry.
@@ -85,6 +89,7 @@ public enum SQLiteReport {
             try insert(db, rejects, extra: [.text(run.runID)])
             try insertRun(db, run)
         }
+        if previous != nil { try db.execute("DETACH DATABASE previous") }
         try db.close()
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         defer { if fd >= 0 { close(fd) } }
@@ -186,6 +191,20 @@ public enum SQLiteReport {
             let rows = try? db.rows("SELECT pseudonym_key FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 1")
         else { return false }
         return rows.isEmpty || rows[0][0] == pseudonymKeyID
+    }
+
+    /// True when every period row of the database at `path` belongs to `windowLabels` (or
+    /// `total`): a run over that window replaces all of it, so it starts a new file and carries
+    /// only the `runs` table over instead of copying and emptying the whole database.
+    public static func isCoveredEntirely(path: String, windowLabels: [String]) -> Bool {
+        guard let db = try? SQLiteDatabase(path: path, readOnly: true) else { return false }
+        let labels = (windowLabels + ["total"]).map { "'" + $0.replacingAll("'", with: "''") + "'" }.joined(separator: ",")
+        for table in periodTables {
+            guard let rows = try? db.rows("SELECT EXISTS (SELECT 1 FROM \(table) WHERE period NOT IN (\(labels)))"), rows.first?.first == "0" else {
+                return false
+            }
+        }
+        return true
     }
 
     /// The trust history in a database (all periods it holds), for the HTML trend charts.
