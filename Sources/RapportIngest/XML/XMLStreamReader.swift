@@ -251,6 +251,8 @@ public final class XMLElement {
 struct ReadContext {
     let source: any ByteSource
     var failure: InputError?
+    /// Bytes handed to libxml2 so far (an empty file gets its own message).
+    var bytesRead = 0
 }
 
 /// libxml2 pulls bytes through this; a damaged stream (truncated gzip…) is kept as the failure.
@@ -259,6 +261,7 @@ private func xmlReadCallback(_ context: UnsafeMutableRawPointer?, _ buffer: Unsa
     let ctx = context.assumingMemoryBound(to: ReadContext.self)
     do {
         let n = try ctx.pointee.source.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: Int(length)))
+        ctx.pointee.bytesRead += n
         return Int32(n)
     } catch {
         if ctx.pointee.failure == nil { ctx.pointee.failure = error }
@@ -273,7 +276,17 @@ private func xmlErrorCallback(_ context: UnsafeMutableRawPointer?, _ error: xmlE
     guard error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue, ctx.pointee.failure == nil else { return }
     var message = error.pointee.message.map { String(cString: $0) } ?? "XML error"
     while message.hasSuffix("\n") { message.removeLast() }
-    let reason: RejectReason = error.pointee.code == Int32(XML_ERR_DOCUMENT_END.rawValue) || message.contains("Premature end") ? .truncated : .corrupt
+    if ctx.pointee.bytesRead == 0 {
+        ctx.pointee.failure = InputError(.truncated, "the file is empty: there is no XML document in it; export it again")
+        return
+    }
+    let documentEnd = error.pointee.code == Int32(XML_ERR_DOCUMENT_END.rawValue)
+    if documentEnd {
+        // libxml2's reader says "Extra content at the end of the document" both for a document
+        // cut off with elements still open and for content after the root: name both.
+        message = "the document stops before its elements are closed, or goes on after its root element (a cut-off export?); libxml2: \(message)"
+    }
+    let reason: RejectReason = documentEnd || message.contains("Premature end") ? .truncated : .corrupt
     ctx.pointee.failure = InputError(reason, "XML error at line \(error.pointee.line): \(message)")
 }
 

@@ -16,7 +16,8 @@ enum InputFiles {
     /// A plain path that does not exist, or a glob that matches nothing, is an error naming it.
     static func expand(_ config: PipelineConfig) throws(RapportError) -> [InputFile] {
         var files: [InputFile] = []
-        var seen = Set<String>()
+        // By bytes: Swift's String equality would merge NFC and NFD spellings, two different files.
+        var seen = Set<[UInt8]>()
         for source in config.sources {
             let pattern = normalisePath(source.pattern)
             let matches: [String]
@@ -33,8 +34,7 @@ enum InputFiles {
                 matches = [pattern]
             }
             let prefix = normalisePath(config.directory) + "/"
-            for path in matches.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) where !seen.contains(path) {
-                seen.insert(path)
+            for path in matches.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) where seen.insert(Array(path.utf8)).inserted {
                 let display = path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : relativeDisplay(path, from: config.directory)
                 files.append(InputFile(index: Int32(files.count), path: path, display: display, source: source))
             }
