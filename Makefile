@@ -9,7 +9,11 @@ REPORT_DIR ?= out/weekly
 DEBIAN_PACKAGES := zlib1g-dev libxml2-dev libsqlite3-dev pkg-config
 BENCH_DATA ?= Benchmarks/.data
 
-.PHONY: report test build release deps bench screenshot clean
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := csv timestamp address xml gzip
+FUZZ_DIR ?= .build-fuzz
+
+.PHONY: report test build release deps bench screenshot fuzz asan clean
 
 ## Installs the system libraries when they are missing (fresh machine), as root or through sudo.
 deps:
@@ -48,6 +52,25 @@ screenshot: report
 	@chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1200,1500 \
 		--screenshot=docs/report.png "file://$(CURDIR)/$(REPORT_DIR)/report.html" 2>/dev/null
 	@echo "rapport: screenshot in docs/report.png"
+
+## libFuzzer with AddressSanitizer on each parser for FUZZ_SECONDS seconds, seeded from the hostile
+## corpus (Tests/RapportTests/HostileCorpus.swift). Findings are written to $(FUZZ_DIR)/crash-*;
+## the target fails on the first one.
+fuzz: deps
+	$(SWIFT) build --package-path Tests/Fuzz -Xswiftc -sanitize=fuzzer,address
+	@rm -rf $(FUZZ_DIR)/seeds && RAPPORT_WRITE_CORPUS=$(CURDIR)/$(FUZZ_DIR)/seeds $(SWIFT) test --filter writeTheCorpus > /dev/null
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_DIR)/corpus-$$t; \
+		echo "rapport: fuzzing $$t for $(FUZZ_SECONDS) s"; \
+		Tests/Fuzz/.build/debug/rapport-fuzz $$t -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=20 \
+			-artifact_prefix=$(FUZZ_DIR)/crash-$$t- -print_final_stats=1 $(FUZZ_DIR)/corpus-$$t $(FUZZ_DIR)/seeds/$$t 2>&1 \
+			| grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==|SUMMARY|artifact_prefix|Test unit written)' ; \
+		test $${PIPESTATUS[0]} -eq 0 || exit 1; \
+	done
+
+## The unit tests under AddressSanitizer.
+asan: deps
+	$(SWIFT) test --sanitize=address --scratch-path .build-asan
 
 clean:
 	rm -rf .build out

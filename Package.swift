@@ -9,6 +9,8 @@ let package = Package(
     products: [
         .executable(name: "rapport", targets: ["rapport"]),
         .library(name: "RapportPipeline", targets: ["RapportPipeline"]),
+        // For the fuzz targets (Tests/Fuzz), which drive the readers directly.
+        .library(name: "RapportIngest", targets: ["RapportIngest"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

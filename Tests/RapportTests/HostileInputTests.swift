@@ -208,12 +208,26 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: "pwned"))
     }
 
-    /// Writes the small cases to `RAPPORT_WRITE_CORPUS` (seeds for `make fuzz`); a no-op otherwise.
+    /// Writes the fuzzers' seeds to `RAPPORT_WRITE_CORPUS` (one folder per `rapport-fuzz`
+    /// target: the corpus's small cases, plus timestamps and addresses); a no-op otherwise.
     @Test func writeTheCorpus() throws {
         guard let dir = ProcessInfo.processInfo.environment["RAPPORT_WRITE_CORPUS"] else { return }
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        for c in HostileCorpus.all where !["bomb", "field-of-50-mb", "reply-chain-100000-long", "nesting-100000-deep"].contains(c.name) {
-            try c.write(dir + "/" + c.file, 9, "/nonexistent/secret")
+        for target in ["csv", "xml", "gzip", "timestamp", "address"] {
+            try FileManager.default.createDirectory(atPath: dir + "/" + target, withIntermediateDirectories: true)
         }
+        for c in HostileCorpus.all where !["bomb", "field-of-50-mb", "reply-chain-100000-long", "nesting-100000-deep"].contains(c.name) {
+            let target = c.file.hasSuffix(".gz") ? "gzip" : c.file.hasSuffix(".xml") ? "xml" : "csv"
+            try c.write(dir + "/" + target + "/" + c.file, 9, "/nonexistent/secret")
+        }
+        let timestamps = [
+            "2026-03-02T09:00:00Z", "2026-03-02T09:00:00.123456789+05:30", "Mon, 2 Mar 2026 09:00:00 +0100", "2 Mar 2026 09:00 GMT",
+            "2026-02-30T09:00:00Z", "2026-03-03T24:00:00Z", "2026-03-03T09:00:00+25:00", "１９70-01-01T00:00:00Z", "02.03.2026 09:00:00",
+        ]
+        let addresses = [
+            "jane@acme.example", "Jane Roe <jane@acme.example>", "\"Roe, Jane\" <jane@acme.example>; ana@globex.example",
+            "=?UTF-8?B?SsOkbmU=?= <jane@acme.example>", "<>", "\"unterminated <a@b>", "a@b, , c@d",
+        ]
+        for (i, t) in timestamps.enumerated() { try t.write(toFile: dir + "/timestamp/seed-\(i)", atomically: true, encoding: .utf8) }
+        for (i, a) in addresses.enumerated() { try a.write(toFile: dir + "/address/seed-\(i)", atomically: true, encoding: .utf8) }
     }
 }

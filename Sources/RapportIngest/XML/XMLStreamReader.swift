@@ -170,7 +170,10 @@ public final class XMLStreamReader {
 
     /// A DOCTYPE may name an external DTD (never fetched) but may not declare anything itself.
     private func checkDoctype() throws(InputError) {
-        guard let doc = xmlTextReaderCurrentDoc(reader), let subset = doc.pointee.intSubset else { return }
+        // The DOCTYPE node is the document's internal subset (an xmlDtd). Not through
+        // xmlTextReaderCurrentDoc: that call makes the reader keep the document, which then leaks.
+        guard let node = xmlTextReaderCurrentNode(reader), node.pointee.type == XML_DTD_NODE else { return }
+        let subset = UnsafeMutableRawPointer(node).assumingMemoryBound(to: xmlDtd.self)
         if subset.pointee.children != nil || subset.pointee.entities != nil || subset.pointee.elements != nil {
             throw InputError(
                 .corrupt, "the DOCTYPE at line \(line) declares entities or elements; such files are refused (entity expansion attacks); re-export without an inline DTD")

@@ -1,0 +1,2 @@
+// Only the declaration in include/CFuzzDriver.h matters; libFuzzer provides the function.
+#include "CFuzzDriver.h"

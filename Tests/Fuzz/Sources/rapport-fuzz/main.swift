@@ -1,0 +1,105 @@
+import CFuzzDriver
+import Foundation
+import RapportCore
+import RapportIngest
+
+/// `rapport-fuzz TARGET [libFuzzer options and corpus folders]`: feeds libFuzzer's inputs to
+/// one of Rapport's parsers. A parser may refuse any input (that is its job); it must never
+/// crash, hang, read out of bounds or leak. Targets:
+///   csv        the RFC 4180 record reader, over several chunk sizes (results must agree)
+///   timestamp  the RFC 3339 / RFC 2822 parser and a strftime-layout parser
+///   address    the address-list parser
+///   xml        the ticket XML formats (Jira, Bugzilla, Rapport's) through the libxml2 reader
+///   gzip       the strict gzip reader
+enum Target: String, CaseIterable {
+    case csv, timestamp, address, xml, gzip
+}
+
+nonisolated(unsafe) var target = Target.csv
+
+let parties = PartyDirectory(
+    client: PartyRules(domains: ["acme.example"]),
+    partners: [(PartnerInfo(id: "globex", name: "Globex"), PartyRules(domains: ["globex.example"]))])
+let now = Instant(seconds: 1_790_000_000)!
+let berlin = ZoneRules(identifier: "Europe/Berlin")!
+let pattern = try! PatternTimestampParser(format: "%d.%m.%Y %H:%M:%S", zone: .utc)
+
+/// Discards what a reader produces.
+final class NullSink: IngestSink {
+    func emit(_ interaction: Interaction) {}
+    func reject(_ reject: Reject) {}
+    func ticket(_ state: TicketState) {}
+    func meeting(_ record: MeetingRecord) {}
+    func warn(_ message: String) {}
+}
+
+/// The records the CSV reader frames, as comparable text.
+func frames(_ bytes: [UInt8], chunk: Int) -> [String] {
+    let reader = CSVReader(source: MemoryByteSource(bytes, chunkSize: chunk), options: CSVReader.Options(chunkSize: 64, maxRecordBytes: 1 << 16))
+    var out: [String] = []
+    do {
+        while let event = try reader.next() {
+            switch event {
+            case .record: out.append("\(reader.line):" + (0..<reader.fieldCount).map { reader.string($0) ?? "<invalid>" }.joined(separator: "|"))
+            case .malformed(let reason, _): out.append("\(reader.line):!\(reason.rawValue)")
+            }
+        }
+    } catch {
+        out.append("error \(error.reason.rawValue)")
+    }
+    return out
+}
+
+func runOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
+    switch target {
+    case .csv:
+        // Chunk boundaries must never change what is read.
+        let whole = frames(bytes, chunk: 1 << 16)
+        for chunk in [1, 7] where frames(bytes, chunk: chunk) != whole { fatalError("CSV framing depends on the chunk size") }
+    case .timestamp:
+        let text = String(decoding: bytes, as: UTF8.self)
+        _ = TimestampParser(zone: .utc).parse(text)
+        bytes.withUnsafeBytes { _ = TimestampParser(zone: berlin).parse($0) }
+        _ = pattern.parse(text)
+    case .address:
+        bytes.withUnsafeBytes { _ = AddressParser.parseList($0) }
+    case .xml:
+        let context = FormatContext(fileIndex: 0, displayPath: "fuzz.xml", zone: .utc, parties: parties, now: now)
+        for format in [RapportTicketsXML.self, JiraXML.self, BugzillaXML.self] as [any InputFormat.Type] {
+            _ = try? format.read(MemoryByteSource(bytes, chunkSize: 4096), context: context, into: NullSink())
+        }
+    case .gzip:
+        do {
+            let source = try GzipByteSource(MemoryByteSource(bytes, chunkSize: 512), inputChunk: 512)
+            var buffer = [UInt8](repeating: 0, count: 1 << 16)
+            var total = 0
+            while true {
+                let n = try buffer.withUnsafeMutableBytes { try source.read(into: $0) }
+                if n == 0 { break }
+                total += n
+            }
+        } catch {}
+    }
+    return 0
+}
+
+/// libFuzzer's runtime references this symbol even when the driver is given a callback.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 { runOne(data, size) }
+
+var arguments = CommandLine.arguments
+guard arguments.count >= 2, let chosen = Target(rawValue: arguments[1]) else {
+    FileHandle.standardError.write(Data("usage: rapport-fuzz \(Target.allCases.map(\.rawValue).joined(separator: "|")) [libFuzzer options] [corpus...]\n".utf8))
+    exit(2)
+}
+target = chosen
+arguments.remove(at: 1)
+var argc = Int32(arguments.count)
+var cStrings = arguments.map { strdup($0) }
+cStrings.append(nil)
+let status = cStrings.withUnsafeMutableBufferPointer { buffer -> Int32 in
+    var argv = buffer.baseAddress
+    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in runOne(data, size) }
+}
+exit(status)
