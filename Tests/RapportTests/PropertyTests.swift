@@ -1,7 +1,10 @@
 import Foundation
+import Logging
 import PropertyBased
+import RapportAggregates
 import RapportCore
 import RapportIngest
+@testable import RapportPipeline
 import RapportSynthetic
 import Testing
 
@@ -68,6 +71,111 @@ import Testing
             let assignment = rows.map { _ in rng.int(0...(files - 1)) }
             let got = try Self.metrics(rows: rows, fileOf: { assignment[$0] }, files: files)
             #expect(got == baseline)
+        }
+    }
+}
+
+/// Chunk boundaries never change what a reader reads: every format, on a real or hand-made
+/// file, read from sources that hand out 1 to 4,099 bytes at a time.
+@Suite struct ChunkBoundaryProperties {
+    static let parties = PartyDirectory(
+        client: PartyRules(domains: ["acme.example"], people: ["jane"]),
+        partners: [(PartnerInfo(id: "globex", name: "Globex"), PartyRules(domains: ["globex.example"], people: ["gx-*"]))])
+
+    /// Everything a reader produced, as comparable text.
+    static func read(_ format: any InputFormat.Type, _ bytes: [UInt8], chunk: Int) -> [String] {
+        let sink = CollectingSink()
+        let context = FormatContext(fileIndex: 0, displayPath: "in", zone: .utc, parties: parties, now: instant("2026-11-29T00:00:00Z"))
+        var out: [String] = []
+        do {
+            out.append("records \(try format.read(MemoryByteSource(bytes, chunkSize: chunk), context: context, into: sink))")
+        } catch {
+            out.append("failed \(error.reason.rawValue): \(error.message)")
+        }
+        out += sink.interactions.map { "\($0.conversation) \($0.id) \($0.at) \($0.actor) \($0.kind) \($0.isPublic) \($0.text.count)" }
+        out += sink.rejects.map { "reject \($0.record ?? -1) \($0.reason.rawValue) \($0.message)" }
+        out += sink.tickets.map { "ticket \($0.key) \($0.status ?? "")" }
+        for m in sink.meetings {
+            out.append("meeting \(m.id) \(m.scheduledStart) \(m.status)")
+            out += m.invitees.map { "  invitee \($0)" } + m.utterances.map { "  utterance \($0)" } + m.actionItems.map { "  action \($0)" }
+        }
+        return out + sink.warnings
+    }
+
+    static func bytes(_ path: String) throws -> [UInt8] {
+        var source: any ByteSource = try FileByteSource(path: repositoryRoot + "/" + path)
+        if path.hasSuffix(".gz") { source = try GzipByteSource(source) }
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = try buffer.withUnsafeMutableBytes { try source.read(into: $0) }
+            if n == 0 { return out }
+            out += buffer[..<n]
+        }
+    }
+
+    static let cases: [(String, any InputFormat.Type)] = [
+        ("fixtures/edge/bad.csv", RapportEmailCSV.self),
+        ("fixtures/edge/a.csv", RapportEmailCSV.self),
+        ("fixtures/realdata/enron-email-csv/emails_sample.csv", EmailRawCSV.self),
+        ("fixtures/edge-tickets-meetings/tickets.xml", RapportTicketsXML.self),
+        ("fixtures/edge-tickets-meetings/jira.xml", JiraXML.self),
+        ("fixtures/realdata/jira-amat-luval/sample.xml", JiraXML.self),
+        ("fixtures/realdata/bugzilla-xml-bicho/issues_evince_100.xml", BugzillaXML.self),
+        ("fixtures/edge-tickets-meetings/meetings.csv", RapportMeetingsCSV.self),
+        ("fixtures/edge-tickets-meetings/minutes.xml", RapportMeetingsXML.self),
+        ("fixtures/realdata/meeting-attendance-teams/meetingAttendanceReport_fr-FR_utf16.csv", TeamsAttendanceCSV.self),
+        ("fixtures/realdata/meeting-attendance-teams/meetingAttendanceReport_id-ID_semicolon.csv", TeamsAttendanceCSV.self),
+    ]
+
+    @Test(arguments: cases.indices) func everyReaderReadsTheSameWhateverTheChunks(_ i: Int) async throws {
+        let (path, format) = Self.cases[i]
+        let bytes = try Self.bytes(path)
+        let whole = Self.read(format, bytes, chunk: 1 << 18)
+        #expect(whole.count > 3, "\(path): \(whole)")
+        #expect(!whole[0].hasPrefix("failed"), "\(path): \(whole[0])")
+        #expect(Self.read(format, bytes, chunk: 1) == whole, "\(path) one byte at a time")
+        await propertyCheck(count: 8, input: Gen.int(in: 2...4099)) { chunk in
+            #expect(Self.read(format, bytes, chunk: chunk) == whole, "\(path) in chunks of \(chunk)")
+        }
+    }
+}
+
+/// Aggregates are mergeable: the facts split into two shards at random, each shard observed
+/// on its own and the cells merged, give exactly the figures of the whole (what running on
+/// several machines later rests on).
+@Suite struct MergeProperties {
+    @Test func twoShardsMergedEqualTheWhole() async throws {
+        let config = try PipelineConfig.load(path: repositoryRoot + "/pipelines/weekly.yaml")
+        var options = RunOptions()
+        options.now = instant("2026-11-29T12:00:00Z")
+        let c = try Runner.compute(config, options: options, logger: Logger(label: "test"))
+        let aggregator = Aggregator(
+            sources: config.sourceKinds, trust: config.trust, context: AggregationContext(cutter: PeriodCutter(kind: config.period, zone: config.zone)))
+        let window = c.summary.window
+        let whole = aggregator.report(aggregator.observe(c.facts, sources: config.sourceKinds), window: window, rejected: c.summary.rejected)
+        #expect(whole.metrics.count > 1000 && whole.trust.count == 36)
+
+        func split<T>(_ items: [T], _ rng: inout SeededRandom) -> ([T], [T]) {
+            var a: [T] = []
+            var b: [T] = []
+            for item in items { if rng.int(0...1) == 0 { a.append(item) } else { b.append(item) } }
+            return (a, b)
+        }
+        await propertyCheck(count: 10, input: Gen.int(in: 0...1_000_000)) { seed in
+            var rng = SeededRandom(seed: UInt64(seed))
+            var first = Facts()
+            var second = Facts()
+            (first.turns, second.turns) = split(c.facts.turns, &rng)
+            (first.conversations, second.conversations) = split(c.facts.conversations, &rng)
+            (first.events, second.events) = split(c.facts.events, &rng)
+            (first.meetings, second.meetings) = split(c.facts.meetings, &rng)
+            (first.texts, second.texts) = split(c.facts.texts, &rng)
+            var cells = aggregator.observe(first, sources: config.sourceKinds)
+            cells.merge(aggregator.observe(second, sources: config.sourceKinds))
+            let merged = aggregator.report(cells, window: window, rejected: c.summary.rejected)
+            #expect(Set(merged.metrics) == Set(whole.metrics))
+            #expect(merged.trust == whole.trust)
         }
     }
 }
