@@ -279,6 +279,13 @@ private func xmlErrorCallback(_ context: UnsafeMutableRawPointer?, _ error: xmlE
     guard error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue, ctx.pointee.failure == nil else { return }
     var message = error.pointee.message.map { String(cString: $0) } ?? "XML error"
     while message.hasSuffix("\n") { message.removeLast() }
+    // One line per error: libxml2 puts the offending bytes on a line of their own.
+    message = message.split(whereSeparator: \.isNewline).joined(separator: "; ")
+    if message.contains("not proper UTF-8") {
+        message += " (the file is not UTF-8 and declares no other encoding: re-export it as UTF-8, or add an encoding declaration)"
+    } else if message.contains("entity") || message.contains("Entity") {
+        message += " (entities are never expanded: files with an inline DTD are refused; re-export without one)"
+    }
     if ctx.pointee.bytesRead == 0 {
         ctx.pointee.failure = InputError(.truncated, "the file is empty: there is no XML document in it; export it again")
         return

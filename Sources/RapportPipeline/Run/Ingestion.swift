@@ -192,11 +192,18 @@ enum Ingestion {
     }
 
     /// Refuses files that are clearly a format Rapport does not read, whatever the pipeline says.
-    static func refuseUnsupported(_ source: PeekableByteSource) throws(InputError) {
+    static func refuseUnsupported(_ source: PeekableByteSource, file: InputFile) throws(InputError) {
         var head = try source.peek(512)
         if head.starts(with: [0xEF, 0xBB, 0xBF]) { head.removeFirst(3) }
         let text = String(decoding: head, as: UTF8.self)
         let supported = "supported formats: \(FormatRegistry.names.joined(separator: ", "))"
+        // Compressed bytes under a plain name: say so rather than report a parse error.
+        if !file.path.hasSuffix(".gz") && head.starts(with: [0x1F, 0x8B]) {
+            throw InputError(.unsupportedFormat, "this file is gzip-compressed but its name does not end in `.gz`; rename it (e.g. `\(file.display).gz`) so that Rapport inflates it")
+        }
+        if head.starts(with: [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) || head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x42, 0x5A, 0x68]) {
+            throw InputError(.unsupportedFormat, "this file is an xz, zip or bzip2 archive, which Rapport does not read; unpack it, or recompress it with gzip and name it `.gz`")
+        }
         if text.hasPrefix("From ") {
             throw InputError(.unsupportedFormat, "this is an mbox mail archive, which Rapport does not read yet; \(supported)")
         }
@@ -224,7 +231,7 @@ enum Ingestion {
             let peekable = PeekableByteSource(try open(file) { hasher = $0 })
             let source = CountingSource(peekable)
             counter = source
-            try refuseUnsupported(peekable)
+            try refuseUnsupported(peekable, file: file)
             var context = FormatContext(
                 fileIndex: file.index, displayPath: file.display, zone: file.source.zone, parties: parties, now: now,
                 csv: CSVReader.Options(maxRecordBytes: config.maxRecordBytes), options: file.source.options)
