@@ -51,13 +51,16 @@ public final class PhraseMatcher: @unchecked Sendable {
         return copy.withUTF8 { matches(bytes: $0) }
     }
 
-    /// True when any pattern matches somewhere in the UTF-8 bytes (no NUL terminator needed:
-    /// glibc's REG_STARTEND bounds the match by `pmatch[0]`).
+    /// True when any pattern matches somewhere in the UTF-8 bytes. The bytes are copied with a
+    /// NUL after them: glibc's REG_STARTEND would bound the match without one, but regexec's
+    /// contract (and AddressSanitizer's interceptor) reads a C string.
     public func matches(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         if compiled.isEmpty || bytes.isEmpty { return false }
-        var bounds = regmatch_t(rm_so: 0, rm_eo: regoff_t(bytes.count))
-        return bytes.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) { cs in
-            compiled.contains { regexec($0, cs, 1, &bounds, REG_STARTEND) == 0 }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: bytes.count + 1) { buffer in
+            bytes.withMemoryRebound(to: CChar.self) { _ = buffer.initialize(fromContentsOf: $0) }
+            buffer[bytes.count] = 0
+            var bounds = regmatch_t(rm_so: 0, rm_eo: regoff_t(bytes.count))
+            return compiled.contains { regexec($0, buffer.baseAddress!, 1, &bounds, REG_STARTEND) == 0 }
         }
     }
 
