@@ -68,9 +68,10 @@ fuzz: deps
 		test $${PIPESTATUS[0]} -eq 0 || exit 1; \
 	done
 
-## The unit tests under AddressSanitizer.
+## The unit tests under AddressSanitizer (and LeakSanitizer; XCTest's runner's own leaks suppressed).
 asan: deps
-	$(SWIFT) test --sanitize=address --scratch-path .build-asan
+	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan-suppressions.txt RAPPORT_MEMORY_BOUND_MIB=2048 \
+		$(SWIFT) test --sanitize=address --scratch-path .build-asan
 
 clean:
 	rm -rf .build out
