@@ -240,7 +240,7 @@ public struct PipelineConfig: Sendable {
                 let pm = try p.mapping(allowed: ["column", "values"])
                 guard let column = pm["column"], let values = pm["values"] else { throw p.error("`parties` needs `column` and `values`") }
                 options.partyColumn = try column.nonEmptyString()
-                for (value, party) in try values.mapping(allowed: (try values.node.mapping?.keys.compactMap { $0.scalar?.string }) ?? []) {
+                for (value, party) in try values.mapping(allowed: (values.node.mapping?.keys.compactMap { $0.scalar?.string }) ?? []) {
                     let name = try party.string()
                     guard name == "client" || name == "unknown" || partners.contains(where: { $0.id == name }) else {
                         throw party.error("`\(name)` is not `client`, `unknown` or a partner id")

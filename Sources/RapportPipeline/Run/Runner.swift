@@ -128,6 +128,7 @@ public enum Runner {
             }
             computation.summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
             for (stage, seconds) in computation.summary.timings { logger.debug("\(stage): \(String(format: "%.2f", seconds)) s") }
+            if let peak = PeakMemory.residentBytes() { logger.debug("peak memory: \(peak / 1_048_576) MiB") }
             return computation.summary
         } catch {
             publisher?.abandon()
