@@ -29,13 +29,15 @@ let package = Package(
 
         // Small C helpers for system calls Swift's Glibc module does not expose.
         .target(name: "CSupport"),
+        // ISA-L's inflate, loaded at run time when installed (zlib otherwise).
+        .target(name: "CInflate", linkerSettings: [.linkedLibrary("dl")]),
 
         // Vocabulary shared by every stage. No I/O.
         .target(name: "RapportCore"),
         // bytes -> Interaction (one reader per format).
         .target(
             name: "RapportIngest",
-            dependencies: ["RapportCore", "CZlib", "CLibXML2", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["RapportCore", "CZlib", "CInflate", "CLibXML2", .product(name: "Crypto", package: "swift-crypto")]),
         // Interaction -> facts (threads, turns, escalation, text rules).
         .target(name: "RapportTransforms", dependencies: ["RapportCore"]),
         // facts -> per (period, partner) metrics and the trust index.
@@ -73,7 +75,7 @@ let package = Package(
     ]
 )
 
-for target in package.targets where target.type != .system && target.name != "CSupport" {
+for target in package.targets where target.type != .system && !target.name.hasPrefix("C") {
     target.swiftSettings = (target.swiftSettings ?? []) + [
         .enableUpcomingFeature("ExistentialAny"),
         .enableUpcomingFeature("MemberImportVisibility"),

@@ -58,7 +58,7 @@ import Testing
             #expect(!bytes.contains(0x0D) || name == "rejects.csv", "\(name) has CR line ends")
             #expect(bytes.last == 0x0A, "\(name) does not end with LF")
         }
-        let header = readText(run.dir + "/trust_report.csv").split(separator: "\n")[0]
+        let header = readText(run.dir + "/trust_report.csv").split(separator: "\n").first.map(String.init)
         #expect(header == "period,period_start,period_end,partner,trust_index,trust_index_delta,band,coverage,responsiveness,escalation,reliability,clarity,engagement,conversations,turns,messages")
         // rejects.csv keeps raw rows: owner-only.
         let attributes = try FileManager.default.attributesOfItem(atPath: run.dir + "/rejects.csv")

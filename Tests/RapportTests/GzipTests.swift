@@ -12,9 +12,10 @@ func readChunk(_ source: any ByteSource, _ buffer: inout [UInt8]) throws(InputEr
     return try result.get()
 }
 
+/// Every test runs on both inflaters (ISA-L and zlib): same bytes, same verdicts.
 @Suite struct GzipTests {
-    func inflate(_ bytes: [UInt8], chunk: Int = 1 << 16, outChunk: Int = 1 << 16) throws(InputError) -> [UInt8] {
-        let source = try GzipByteSource(MemoryByteSource(bytes, chunkSize: chunk), inputChunk: max(16, chunk))
+    static func inflate(_ bytes: [UInt8], chunk: Int = 1 << 16, outChunk: Int = 1 << 16, with inflater: GzipByteSource.Inflater) throws(InputError) -> [UInt8] {
+        let source = try GzipByteSource(MemoryByteSource(bytes, chunkSize: chunk), inputChunk: max(16, chunk), inflater: inflater)
         var out: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: outChunk)
         while true {
@@ -25,34 +26,79 @@ func readChunk(_ source: any ByteSource, _ buffer: inout [UInt8]) throws(InputEr
         return out
     }
 
-    func failure(_ bytes: [UInt8]) -> InputError? {
+    static func failure(_ bytes: [UInt8], with inflater: GzipByteSource.Inflater) -> InputError? {
         do {
-            _ = try inflate(bytes)
+            _ = try inflate(bytes, with: inflater)
             return nil
         } catch {
             return error
         }
     }
 
+    /// The inflaters this machine has: zlib always, ISA-L where `make` installed libisal.
+    static let inflaters = GzipByteSource.Inflater.allCases.filter(\.isAvailable)
+
     let text = Array(String(repeating: "message_id,body\n<1@x>,hello world\n", count: 500).utf8)
 
-    @Test func inflatesWholeAndInAnyChunking() throws {
-        let gz = GzipWriter.gzip(text)
-        #expect(try inflate(gz) == text)
-        for chunk in [1, 2, 3, 17, 4096] {
-            #expect(try inflate(gz, chunk: chunk, outChunk: chunk) == text)
+    @Test func isaLIsUsedWhereItIsInstalled() throws {
+        let installed = FileManager.default.fileExists(atPath: "/usr/lib/x86_64-linux-gnu/libisal.so.2")
+            || FileManager.default.fileExists(atPath: "/usr/lib/aarch64-linux-gnu/libisal.so.2")
+        #expect(GzipByteSource.Inflater.isal.isAvailable == installed)
+        if installed {
+            let source = try GzipByteSource(MemoryByteSource(GzipWriter.gzip(text)))
+            #expect(source.inflater == (ProcessInfo.processInfo.environment["RAPPORT_INFLATE"] == "zlib" ? .zlib : .isal))
         }
     }
 
-    @Test func readsEveryMemberOfAMultiMemberFile() throws {
+    @Test(arguments: inflaters) func inflatesWholeAndInAnyChunking(_ inflater: GzipByteSource.Inflater) throws {
+        let gz = GzipWriter.gzip(text)
+        #expect(try Self.inflate(gz, with: inflater) == text)
+        for chunk in [1, 2, 3, 17, 4096] {
+            #expect(try Self.inflate(gz, chunk: chunk, outChunk: chunk, with: inflater) == text)
+        }
+    }
+
+    @Test(arguments: inflaters) func readsEveryMemberOfAMultiMemberFile(_ inflater: GzipByteSource.Inflater) throws {
         let a = Array("first part\n".utf8)
         let b = Array("second part\n".utf8)
         let gz = GzipWriter.gzip(a) + GzipWriter.gzip(b) + GzipWriter.gzip([])
-        #expect(try inflate(gz) == a + b)
-        #expect(try inflate(gz, chunk: 1, outChunk: 1) == a + b)
+        #expect(try Self.inflate(gz, with: inflater) == a + b)
+        for chunk in [1, 2, 3, 7, 8, 9] {
+            #expect(try Self.inflate(gz, chunk: chunk, outChunk: chunk, with: inflater) == a + b)
+        }
+        // Members written by gzip(1) itself, with a file name in the header.
+        let fixture = try [UInt8](Data(contentsOf: URL(fileURLWithPath: repositoryRoot + "/fixtures/edge/c.csv.gz")))
+        #expect(try Self.inflate(fixture + fixture, chunk: 5, with: inflater) == Self.inflate(fixture, with: .zlib) + Self.inflate(fixture, with: .zlib))
     }
 
-    @Test func detectsDamage() {
+    /// The same damage gets the same reason from either inflater: one bit flipped at each of
+    /// many places of a real file, and cuts at many lengths.
+    @Test func bothInflatersGiveTheSameVerdicts() throws {
+        try #require(GzipByteSource.Inflater.isal.isAvailable, "ISA-L is not installed (Debian libisal-dev; make installs it)")
+        let gz = GzipWriter.gzip(text, level: 6)
+        var cases: [[UInt8]] = []
+        for position in stride(from: 0, to: gz.count, by: max(1, gz.count / 97)) {
+            for bit in [0, 3, 7] {
+                var damaged = gz
+                damaged[position] ^= UInt8(1 << bit)
+                cases.append(damaged)
+            }
+            cases.append(Array(gz.prefix(position)))
+        }
+        for damaged in cases {
+            let viaZlib = Result { () throws(InputError) in try Self.inflate(damaged, with: .zlib) }
+            let viaISAL = Result { () throws(InputError) in try Self.inflate(damaged, with: .isal) }
+            switch (viaZlib, viaISAL) {
+            case (.success(let a), .success(let b)): #expect(a == b)
+            case (.failure(let a), .failure(let b)): #expect(a.reason == b.reason, "zlib: \(a.message); ISA-L: \(b.message)")
+            case (.success(let a), .failure(let b)): Issue.record("zlib read \(a.count) bytes, ISA-L refused: \(b.message)")
+            case (.failure(let a), .success(let b)): Issue.record("ISA-L read \(b.count) bytes, zlib refused: \(a.message)")
+            }
+        }
+    }
+
+    @Test(arguments: inflaters) func detectsDamage(_ inflater: GzipByteSource.Inflater) {
+        func failure(_ bytes: [UInt8]) -> InputError? { Self.failure(bytes, with: inflater) }
         let gz = GzipWriter.gzip(text)
         #expect(failure(Array(gz.prefix(gz.count / 2)))?.reason == .truncated)
         #expect(failure(Array(gz.dropLast(4)))?.reason == .truncated)  // cut inside the trailer
@@ -70,21 +116,23 @@ func readChunk(_ source: any ByteSource, _ buffer: inout [UInt8]) throws(InputEr
         #expect(failure([])?.reason == .notGzip)
     }
 
-    @Test func stopsACompressionBombInBoundedMemory() {
+    static let bomb: [UInt8] = {
         // 200 MB of zeros compress to about 200 KB: past 64 MiB the 100:1 cap stops it.
-        let zeros = [UInt8](repeating: 0, count: 200 << 20)
-        let gz = GzipWriter.gzip(zeros, level: 9)
-        let source = try! GzipByteSource(MemoryByteSource(gz))
+        GzipWriter.gzip([UInt8](repeating: 0, count: 200 << 20), level: 9)
+    }()
+
+    @Test(arguments: inflaters) func stopsACompressionBombInBoundedMemory(_ inflater: GzipByteSource.Inflater) {
+        let source = try! GzipByteSource(MemoryByteSource(Self.bomb), inflater: inflater)
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var total = 0
         var stopped: InputError?
-        do {
+        do throws(InputError) {
             while true {
                 let n = try readChunk(source, &buffer)
                 if n == 0 { break }
                 total += n
             }
-        } catch let e as InputError { stopped = e } catch {}
+        } catch { stopped = error }
         #expect(stopped?.reason == .compressionBomb)
         #expect(total < 70 << 20)
     }

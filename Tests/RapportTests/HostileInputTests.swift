@@ -79,7 +79,7 @@ import Testing
         process.arguments = ["run", dir + "/pipeline.yaml", "--as-of", "2026-03-16", "--run-id", "hostile", "--quiet"]
         process.environment = ProcessInfo.processInfo.environment.merging(["RAPPORT_LOG_LEVEL": "debug"]) { $1 }
         process.standardOutput = FileHandle.nullDevice
-        FileManager.default.createFile(atPath: dir + "/stderr.txt", contents: nil)
+        _ = FileManager.default.createFile(atPath: dir + "/stderr.txt", contents: nil)
         let stderrFile = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/stderr.txt"))
         defer { try? stderrFile.close() }
         process.standardError = stderrFile
