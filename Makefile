@@ -44,7 +44,7 @@ test: build
 ## Throughput on generated exports (1 GB of e-mail, 500 MB of ticket XML; cached in Benchmarks/.data):
 ## wall time, MB/s and peak memory, beside gzip -dc and xmllint --stream on the same files.
 bench: release
-	@$(MAKE) --no-print-directory deps DEBIAN_PACKAGES="$(DEBIAN_PACKAGES) libxml2-utils"
+	@$(MAKE) --no-print-directory deps DEBIAN_PACKAGES="$(DEBIAN_PACKAGES) libxml2-utils isal python3-venv"
 	@Benchmarks/run.sh $(BENCH_DATA)
 
 ## Renders out/weekly/report.html with headless Chromium (Debian package) to docs/report.png.

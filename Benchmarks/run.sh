@@ -10,18 +10,38 @@ size="${BENCH_SIZE:-1GB}"
 xml_size="${BENCH_XML_SIZE:-500MB}"
 runs="${BENCH_RUNS:-3}"
 only="${BENCH_ONLY:-}"
+DUCKDB_VERSION="${DUCKDB_VERSION:-2.0.1}"
 bin=.build/release/rapport
 mkdir -p "$data"
 
-# time_run LABEL BYTES CMD...: median-free, one line per run: wall, MB/s, peak RSS.
+# time_run LABEL BYTES CMD...: one line per run (wall, MB/s, peak RSS), then the median wall
+# time in $median (for the ratios) and the largest peak RSS in $peak_mib.
 time_run() {
   local label="$1" bytes="$2"; shift 2
+  local walls=()
+  peak_mib=0
   for i in $(seq 1 "$runs"); do
     /usr/bin/time -f "%e %M" -o "$data/time.txt" "$@" > /dev/null
     read -r wall rss < "$data/time.txt"
+    walls+=("$wall")
+    peak_mib=$(( rss / 1024 > peak_mib ? rss / 1024 : peak_mib ))
     awk -v l="$label" -v w="$wall" -v r="$rss" -v u="$bytes" -v i="$i" \
-      'BEGIN { printf "bench: %-28s run %d: %6.2f s wall, %5.0f MB/s, peak RSS %5.0f MiB\n", l, i, w, u / 1e6 / w, r / 1024 }'
+      'BEGIN { printf "bench: %-34s run %d: %6.2f s wall, %5.0f MB/s, peak RSS %5.0f MiB\n", l, i, w, u / 1e6 / w, r / 1024 }'
   done
+  median=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
+}
+
+# ratio NAME A B: prints A / B.
+ratio() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "bench: %-48s %5.2f\n", n, a / b }'; }
+
+# The DuckDB comparison runs in a virtual environment of its own (created once, cached).
+duckdb_python() {
+  local venv="$data/venv"
+  if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import duckdb" 2> /dev/null; then
+    echo "bench: creating $venv with duckdb $DUCKDB_VERSION ..." >&2
+    python3 -m venv "$venv" && "$venv/bin/pip" install -q "duckdb==$DUCKDB_VERSION" >&2
+  fi
+  echo "$venv/bin/python"
 }
 
 # stages CMD...: one more run at debug level, printing the seconds per stage and per output
@@ -41,8 +61,31 @@ if [ -z "$only" ] || [ "$only" = email ]; then
   compressed=$(du -cb "$dir"/email/*.csv.gz | tail -1 | cut -f1)
   uncompressed=$(for f in "$dir"/email/*.csv.gz; do gzip -dc "$f"; done | wc -c)
   echo "bench: e-mail input $(( compressed / 1000000 )) MB gzip, $(( uncompressed / 1000000 )) MB uncompressed"
-  time_run "rapport run (e-mail)" "$uncompressed" "$bin" run "$dir/pipeline.yaml" --out "$data/out-email" --quiet
+  # The comparison is to metrics.csv: the same pipeline with CSV outputs only.
+  sed 's/^  formats: .*/  formats: [csv]/' "$dir/pipeline.yaml" > "$dir/pipeline-csv.yaml"
+  time_run "rapport run, CSV outputs" "$uncompressed" "$bin" run "$dir/pipeline-csv.yaml" --out "$data/out-email-csv" --quiet
+  rapport_csv=$median rapport_csv_mib=$peak_mib
+  time_run "rapport run, CSV outputs, zlib" "$uncompressed" env RAPPORT_INFLATE=zlib "$bin" run "$dir/pipeline-csv.yaml" --out "$data/out-email-zlib" --quiet
+  if cmp -s "$data/out-email-csv/metrics.csv" "$data/out-email-zlib/metrics.csv"; then
+    echo "bench: metrics.csv identical with ISA-L and with zlib"
+  else
+    echo "bench: metrics.csv DIFFERS between ISA-L and zlib"
+  fi
+  time_run "rapport run, all outputs" "$uncompressed" "$bin" run "$dir/pipeline.yaml" --out "$data/out-email" --quiet
+  python=$(duckdb_python)
+  "$python" Benchmarks/duckdb/latency.py "$dir/email/*.csv.gz" Europe/Berlin "$data/out-email-csv/metrics.csv" | sed 's/^/bench: /'
+  time_run "duckdb, latency.sql" "$uncompressed" "$python" Benchmarks/duckdb/latency.py "$dir/email/*.csv.gz" Europe/Berlin "$data/out-email-csv/metrics.csv"
+  duckdb=$median duckdb_mib=$peak_mib
   time_run "gzip -dc" "$uncompressed" gzip -dc "$dir"/email/export-001.csv.gz
+  if command -v igzip > /dev/null; then
+    time_run "igzip -dc" "$uncompressed" igzip -dc "$dir"/email/export-001.csv.gz
+    igzip=$median
+    ratio "rapport (CSV) / igzip -dc   (target <= 1.5)" "$rapport_csv" "$igzip"
+  else
+    echo "bench: igzip not found (Debian package isal); make bench installs it"
+  fi
+  ratio "duckdb / rapport (CSV)      (target >= 3)" "$duckdb" "$rapport_csv"
+  echo "bench: peak RSS rapport (CSV) ${rapport_csv_mib} MiB (target <= 256), duckdb ${duckdb_mib} MiB"
   stages "$bin" run "$dir/pipeline.yaml" --out "$data/out-email" --quiet
 fi
 
@@ -58,7 +101,9 @@ if [ -z "$only" ] || [ "$only" = xml ]; then
   time_run "rapport run (ticket XML)" "$bytes" "$bin" run "$dir/pipeline.yaml" --out "$data/out-xml" --quiet
   stages "$bin" run "$dir/pipeline.yaml" --out "$data/out-xml" --quiet
   if command -v xmllint > /dev/null; then
+    rapport_xml=$median
     time_run "xmllint --stream --noout" "$bytes" xmllint --stream --noout "$file"
+    ratio "rapport (XML) / xmllint --stream   (target <= 1.3)" "$rapport_xml" "$median"
   else
     echo "bench: xmllint not found (Debian package libxml2-utils); make bench installs it"
   fi

@@ -10,7 +10,7 @@ import RapportIngest
 ///   timestamp  the RFC 3339 / RFC 2822 parser and a strftime-layout parser
 ///   address    the address-list parser
 ///   xml        the ticket XML formats (Jira, Bugzilla, Rapport's) through the libxml2 reader
-///   gzip       the strict gzip reader
+///   gzip       the strict gzip reader, on zlib and on ISA-L (which must agree)
 enum Target: String, CaseIterable {
     case csv, timestamp, address, xml, gzip
 }
@@ -50,6 +50,27 @@ func frames(_ bytes: [UInt8], chunk: Int) -> [String] {
     return out
 }
 
+/// What the gzip reader makes of `bytes`: a digest of the output, or the reason it refused.
+func inflate(_ bytes: [UInt8], with inflater: GzipByteSource.Inflater) -> String {
+    do {
+        let source = try GzipByteSource(MemoryByteSource(bytes, chunkSize: 512), inputChunk: 512, inflater: inflater)
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var total = 0
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        while true {
+            let n = try buffer.withUnsafeMutableBytes { try source.read(into: $0) }
+            if n == 0 { break }
+            for byte in buffer[..<n] { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            total += n
+        }
+        return "\(total) bytes, FNV-1a \(hash)"
+    } catch let error as InputError {
+        return "refused: \(error.reason.rawValue)"
+    } catch {
+        return "failed: \(error)"
+    }
+}
+
 func runOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
     switch target {
@@ -70,16 +91,11 @@ func runOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
             _ = try? format.read(MemoryByteSource(bytes, chunkSize: 4096), context: context, into: NullSink())
         }
     case .gzip:
-        do {
-            let source = try GzipByteSource(MemoryByteSource(bytes, chunkSize: 512), inputChunk: 512)
-            var buffer = [UInt8](repeating: 0, count: 1 << 16)
-            var total = 0
-            while true {
-                let n = try buffer.withUnsafeMutableBytes { try source.read(into: $0) }
-                if n == 0 { break }
-                total += n
-            }
-        } catch {}
+        // Both inflaters (where ISA-L is installed) must give the same bytes or the same verdict.
+        let results = GzipByteSource.Inflater.allCases.filter(\.isAvailable).map { inflate(bytes, with: $0) }
+        if let first = results.first, results.contains(where: { $0 != first }) {
+            fatalError("the inflaters disagree: \(results.map { $0.count > 80 ? String($0.prefix(80)) + "…" : $0 })")
+        }
     }
     return 0
 }
