@@ -13,7 +13,9 @@ import RapportCore
 ///
 /// The inflating itself is ISA-L's igzip when its library is installed (about 4× zlib's
 /// speed) and zlib otherwise; `RAPPORT_INFLATE=zlib` forces zlib. Both give the same bytes
-/// and the same verdicts (the tests run both).
+/// and the same verdicts (the tests and the fuzzer run both), with one exception: damaged
+/// deflate data that zlib calls corrupt can read as truncated through ISA-L, which validates
+/// code lengths lazily. Either way the file is refused.
 public final class GzipByteSource: ByteSource {
     /// Which library inflates.
     public enum Inflater: String, Sendable, CaseIterable {
@@ -216,7 +218,10 @@ public final class GzipByteSource: ByteSource {
                 memberEnded = true
             case .progress:
                 if !hasInput && produced == 0 {
-                    throw InputError(.truncated, "truncated: the gzip stream ends early after \(totalOut) bytes; the export or the copy was cut short")
+                    // ISA-L checks a block's code lengths only as it decodes them, so damaged
+                    // data can also end here (where zlib says "corrupt"); the file is refused either way.
+                    let cause = inflater == .isal ? "the export or the copy was cut short, or the data is damaged" : "the export or the copy was cut short"
+                    throw InputError(.truncated, "truncated: the gzip stream ends early after \(totalOut) bytes; \(cause)")
                 }
             case .corrupt(let detail):
                 throw InputError(.corrupt, "corrupt gzip data (\(detail)) after \(totalOut) bytes")
