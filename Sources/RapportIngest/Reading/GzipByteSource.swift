@@ -13,9 +13,10 @@ import RapportCore
 ///
 /// The inflating itself is ISA-L's igzip when its library is installed (about 4× zlib's
 /// speed) and zlib otherwise; `RAPPORT_INFLATE=zlib` forces zlib. Both give the same bytes
-/// and the same verdicts (the tests and the fuzzer run both), with one exception: damaged
-/// deflate data that zlib calls corrupt can read as truncated through ISA-L, which validates
-/// code lengths lazily. Either way the file is refused.
+/// and the same verdicts (the tests and the fuzzer run both), with one exception: where a
+/// stream is damaged or cut inside a block, "truncated" and "corrupt" can swap (ISA-L checks
+/// code lengths lazily and decodes ahead on zero bits at the end of input). Either way the
+/// file is refused, and ISA-L's messages name both causes.
 public final class GzipByteSource: ByteSource {
     /// Which library inflates.
     public enum Inflater: String, Sendable, CaseIterable {
@@ -224,7 +225,10 @@ public final class GzipByteSource: ByteSource {
                     throw InputError(.truncated, "truncated: the gzip stream ends early after \(totalOut) bytes; \(cause)")
                 }
             case .corrupt(let detail):
-                throw InputError(.corrupt, "corrupt gzip data (\(detail)) after \(totalOut) bytes")
+                // ISA-L reads up to 8 bytes ahead and decodes zero bits past the end of input.
+                let nearTheEnd = inflater == .isal && ((try? ensureInput(16)) ?? 16) < 16
+                let cause = nearTheEnd ? " (or the file was cut short)" : ""
+                throw InputError(.corrupt, "corrupt gzip data (\(detail)) after \(totalOut) bytes\(cause)")
             }
             if totalOut > GzipByteSource.bombFloor && totalOut > GzipByteSource.bombRatio * max(1, inner.bytesFromDisk) {
                 throw InputError(.compressionBomb, "stopped: \(totalOut) bytes out of \(inner.bytesFromDisk) compressed (over 100:1), likely a compression bomb")
