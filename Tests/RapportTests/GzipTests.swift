@@ -119,6 +119,17 @@ func readChunk(_ source: any ByteSource, _ buffer: inout [UInt8]) throws(InputEr
         }
     }
 
+    /// Found by `make fuzz` (gzip): a member whose literal/length code set is incomplete, then
+    /// zeros. zlib refuses the code set; ISA-L decodes an empty member whose zero CRC and length
+    /// check out, then finds the bytes after it.
+    @Test func anIncompleteCodeSetIsRefusedByZlibAndCheckedByISAL() throws {
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: repositoryRoot + "/fixtures/regressions/gzip-incomplete-code-set.gz")))
+        #expect(Self.failure(bytes, with: .zlib)?.reason == .corrupt)
+        if GzipByteSource.Inflater.isal.isAvailable {
+            #expect(Self.failure(bytes, with: .isal)?.reason == .trailingGarbage)
+        }
+    }
+
     @Test(arguments: inflaters) func detectsDamage(_ inflater: GzipByteSource.Inflater) {
         func failure(_ bytes: [UInt8]) -> InputError? { Self.failure(bytes, with: inflater) }
         let gz = GzipWriter.gzip(text)

@@ -13,10 +13,11 @@ import RapportCore
 ///
 /// The inflating itself is ISA-L's igzip when its library is installed (about 4× zlib's
 /// speed) and zlib otherwise; `RAPPORT_INFLATE=zlib` forces zlib. Both give the same bytes
-/// and the same verdicts (the tests and the fuzzer run both), with one exception: where a
-/// stream is damaged or cut inside a block, "truncated" and "corrupt" can swap (ISA-L checks
-/// code lengths lazily and decodes ahead on zero bits at the end of input). Either way the
-/// file is refused, and ISA-L's messages name both causes.
+/// for every file zlib reads (the tests and the fuzzer compare them). On damaged deflate data
+/// they can differ: "truncated" and "corrupt" can swap where a stream is damaged or cut inside
+/// a block (ISA-L checks code lengths lazily and decodes ahead on zero bits at the end of
+/// input), and ISA-L accepts a Huffman code set that zlib calls incomplete when the member it
+/// decodes then passes its CRC and length check.
 public final class GzipByteSource: ByteSource {
     /// Which library inflates.
     public enum Inflater: String, Sendable, CaseIterable {
