@@ -73,6 +73,21 @@ public enum LanguageGuess {
         "into", "than", "then", "i", "my", "me", "he", "she", "his", "her", "them", "an", "at", "by", "on", "as", "do", "does", "did",
     ]
 
+    /// The function words packed as `asciiKey` does, sorted: a binary search per word instead
+    /// of building and hashing a String (this runs on every message).
+    static let functionWordKeys: [UInt64] = functionWords.map { asciiKey(Array($0.unicodeScalars)[...])! }.sorted()
+
+    /// A word of at most 8 ASCII scalars, lowercased, as the bytes of an integer; nil otherwise.
+    static func asciiKey(_ word: ArraySlice<Unicode.Scalar>) -> UInt64? {
+        guard word.count <= 8 else { return nil }
+        var key: UInt64 = 0
+        for s in word {
+            guard s.value < 0x80, s.value != 0 else { return nil }  // (a NUL would vanish from the key)
+            key = key << 8 | UInt64(s.value >= 0x41 && s.value <= 0x5A ? s.value | 0x20 : s.value)
+        }
+        return key
+    }
+
     public static func isEnglish(_ text: String) -> Bool { isEnglish(Array(text.unicodeScalars)) }
 
     public static func isEnglish(_ scalars: [Unicode.Scalar]) -> Bool {
@@ -80,15 +95,14 @@ public enum LanguageGuess {
         if words.count < 5 { return true }
         var hits = 0
         for r in words where r.count <= 6 {
-            var lowered = ""
-            for s in scalars[r] {
-                guard s.value < 0x80 else {
-                    lowered = ""
-                    break
-                }
-                lowered.unicodeScalars.append(s.value >= 0x41 && s.value <= 0x5A ? Unicode.Scalar(s.value | 0x20)! : s)
+            guard let key = asciiKey(scalars[r]) else { continue }
+            var low = 0
+            var high = functionWordKeys.count
+            while low < high {
+                let middle = (low + high) / 2
+                if functionWordKeys[middle] < key { low = middle + 1 } else { high = middle }
             }
-            if functionWords.contains(lowered) { hits += 1 }
+            if low < functionWordKeys.count && functionWordKeys[low] == key { hits += 1 }
         }
         return Double(hits) / Double(words.count) >= 0.10
     }
