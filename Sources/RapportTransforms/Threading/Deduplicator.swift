@@ -21,11 +21,13 @@ public struct Deduplicator {
         var first: [String: Int] = [:]
         first.reserveCapacity(messages.count)
         var groups: [Int: [Int]] = [:]  // first index -> all indexes (only for repeated ids)
-        for (i, m) in messages.enumerated() {
-            if let f = first[m.id] {
+        // By index and field, not `for m in messages`: binding a whole message retains every field.
+        for i in messages.indices {
+            let id = messages[i].id
+            if let f = first[id] {
                 groups[f, default: [f]].append(i)
             } else {
-                first[m.id] = i
+                first[id] = i
             }
         }
         var isRepeated = [Bool](repeating: false, count: messages.count)

@@ -24,10 +24,11 @@ public struct EmailThreads: Sendable {
         let n = messages.count
         var byID: [MessageIDKey: Int32] = [:]
         byID.reserveCapacity(n)
-        for (i, m) in messages.enumerated() { byID[MessageIDKey(m.id)] = Int32(i) }
+        // By index and field, not `for m in messages`: binding a whole message retains every field.
+        for i in messages.indices { byID[MessageIDKey(messages[i].id)] = Int32(i) }
         var parent = [Int32](repeating: -1, count: n)
-        for (i, m) in messages.enumerated() where !m.parentID.isEmpty {
-            if let p = byID[MessageIDKey(m.parentID)], p != Int32(i) { parent[i] = p }
+        for i in messages.indices where !messages[i].parentID.isEmpty {
+            if let p = byID[MessageIDKey(messages[i].parentID)], p != Int32(i) { parent[i] = p }
         }
 
         var state = [UInt8](repeating: 0, count: n)  // 0 new, 1 on the current path, 2 resolved
@@ -84,15 +85,14 @@ public struct EmailThreads: Sendable {
             }
             for p in path.reversed() {
                 let i = Int(p)
-                let m = messages[i]
                 let up = parent[i]
                 hops[i] = up >= 0 ? hops[Int(up)] + 1 : 0
-                if !m.threadID.isEmpty {
-                    key[i] = intern(threadID: m.threadID)
+                if !messages[i].threadID.isEmpty {
+                    key[i] = intern(threadID: messages[i].threadID)
                 } else if up >= 0 {
                     key[i] = key[Int(up)]
                 } else {
-                    key[i] = intern(subject: m.subjectKey)
+                    key[i] = intern(subject: messages[i].subjectKey)
                 }
                 state[i] = 2
                 pathPosition[i] = -1

@@ -28,14 +28,15 @@ public enum EmailConversations {
         }
 
         for (c, var group) in members.enumerated() where !group.isEmpty {
+            // Fields by index, not whole messages: a copy per comparison retains every field.
             group.sort { a, b in
-                let x = messages[Int(a)]
-                let y = messages[Int(b)]
-                if x.at != y.at { return x.at < y.at }
+                let atA = messages[Int(a)].at
+                let atB = messages[Int(b)].at
+                if atA != atB { return atA < atB }
                 let hx = threads.hops[Int(a)]
                 let hy = threads.hops[Int(b)]
                 if hx != hy { return hx < hy }
-                return x.id.utf8.lexicographicallyPrecedes(y.id.utf8)
+                return messages[Int(a)].id.utf8.lexicographicallyPrecedes(messages[Int(b)].id.utf8)
             }
             // A subject thread is named by its first message's id.
             let label = threads.threadIDs[c].isEmpty ? messages[Int(group[0])].id : threads.threadIDs[c]
