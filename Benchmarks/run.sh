@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Throughput benchmarks (release build). Data is generated with fixed seeds and cached in
-# the folder given (default Benchmarks/.data). Prints wall time, MB/s and peak memory;
-# nothing here is a pass/fail test.
+# the folder given (default Benchmarks/.data). Rapport runs beside igzip -dc, gzip -dc,
+# xmllint --stream and a DuckDB script computing the same latency figures (Benchmarks/duckdb,
+# in a venv created here; its figures are checked against metrics.csv). Prints wall time,
+# MB/s, peak memory, medians and the speed issue's ratios; nothing here is a pass/fail test.
 #   BENCH_SIZE   e-mail export size (default 1GB)      BENCH_XML_SIZE  ticket XML size (default 500MB)
 #   BENCH_RUNS   runs per measurement (default 3)      BENCH_ONLY      email | xml (default both)
+#   DUCKDB_VERSION  the duckdb wheel (default 2.0.1)
 set -euo pipefail
 data="${1:-Benchmarks/.data}"
 size="${BENCH_SIZE:-1GB}"

@@ -92,9 +92,9 @@ func runOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         }
     case .gzip:
         // Where ISA-L is installed: what zlib reads, ISA-L must read to the same bytes; what
-        // Rapport's own checks refuse (not gzip, a bomb) both refuse alike. Where zlib finds the deflate data
-        // damaged, ISA-L may name it differently (it checks code lengths lazily) or even read a
-        // member whose CRC and length then check out (it accepts incomplete code sets).
+        // Rapport's own checks refuse (not gzip, a bomb) both refuse alike. Where zlib finds the
+        // deflate data damaged, ISA-L may name it differently (it checks code lengths lazily) or
+        // even read a member whose CRC and length then check out (it accepts incomplete code sets).
         if GzipByteSource.Inflater.isal.isAvailable {
             let viaZlib = inflate(bytes, with: .zlib)
             let viaISAL = inflate(bytes, with: .isal)
