@@ -89,6 +89,17 @@ if [ -z "$only" ] || [ "$only" = email ]; then
   fi
   ratio "duckdb / rapport (CSV)      (target >= 3)" "$duckdb" "$rapport_csv"
   echo "bench: peak RSS rapport (CSV) ${rapport_csv_mib} MiB (target <= 256), duckdb ${duckdb_mib} MiB"
+  # The same generator run split into two files (one per core).
+  split="$data/email-$size-2files"
+  if [ ! -f "$split/pipeline.yaml" ]; then
+    echo "bench: generating $size of e-mail in two files (seed 42) into $split ..."
+    "$bin" generate --out "$split" --kinds email --size "$size" --seed 42 --files 2 --weeks 52
+  fi
+  sed 's/^  formats: .*/  formats: [csv]/' "$split/pipeline.yaml" > "$split/pipeline-csv.yaml"
+  split_bytes=$(for f in "$split"/email/*.csv.gz; do gzip -dc "$f"; done | wc -c)
+  time_run "rapport run, CSV outputs, 2 files" "$split_bytes" "$bin" run "$split/pipeline-csv.yaml" --out "$data/out-email-2files" --quiet
+  awk -v one="$rapport_csv" -v b1="$uncompressed" -v two="$median" -v b2="$split_bytes" \
+    'BEGIN { printf "bench: %-48s %5.2f\n", "throughput 2 files / 1 file (target >= 1.7)", (b2 / two) / (b1 / one) }'
   stages "$bin" run "$dir/pipeline.yaml" --out "$data/out-email" --quiet
 fi
 
