@@ -57,7 +57,11 @@ public final class GzipByteSource: ByteSource {
     private var started = false
     private var totalOut: Int64 = 0
     public var bytesFromDisk: Int64 { inner.bytesFromDisk }
-    public let inflater: Inflater
+    /// The library this file is inflated with (zlib when ISA-L was asked for but cannot load).
+    public var inflater: Inflater {
+        if case .isal = engine { return .isal }
+        return .zlib
+    }
 
     public static let bombFloor: Int64 = 64 << 20
     public static let bombRatio: Int64 = 100
@@ -68,14 +72,12 @@ public final class GzipByteSource: ByteSource {
         self.nextIn = UnsafeRawPointer(input.baseAddress!)
         if inflater == .isal, let stream = rapport_isal_open() {
             self.engine = .isal(stream)
-            self.inflater = .isal
         } else {
             let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
             stream.initialize(to: z_stream())
             // windowBits 15 + 16: gzip wrapper only (no zlib or raw streams).
             let rc = inflateInit2_(stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
             self.engine = .zlib(stream)
-            self.inflater = .zlib
             if rc != Z_OK { throw InputError(.corrupt, "zlib could not start (code \(rc))") }
         }
     }

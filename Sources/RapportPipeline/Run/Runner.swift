@@ -128,7 +128,8 @@ public enum Runner {
             }
             computation.summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
             for (stage, seconds) in computation.summary.timings { logger.debug("\(stage): \(String(format: "%.2f", seconds)) s") }
-            if let peak = PeakMemory.residentBytes() { logger.debug("peak memory: \(peak / 1_048_576) MiB") }
+            // Inside the message, so /proc is read only at debug level.
+            logger.debug("peak memory: \(PeakMemory.residentBytes().map { "\($0 / 1_048_576) MiB" } ?? "unknown")")
             return computation.summary
         } catch {
             publisher?.abandon()

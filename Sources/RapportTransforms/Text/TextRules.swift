@@ -66,7 +66,7 @@ enum Tokens {
 /// first 200 words. Texts of 5 or more words with less than 10 % of them are not English;
 /// shorter texts are taken as English (too short to tell).
 public enum LanguageGuess {
-    static let functionWords: Set<String> = [
+    static let functionWords: [String] = [
         "the", "and", "of", "to", "is", "are", "was", "were", "be", "been", "have", "has", "had", "that", "this", "these", "those",
         "with", "for", "from", "you", "your", "we", "our", "they", "their", "it", "its", "not", "but", "or", "if", "will", "would",
         "can", "could", "should", "there", "what", "which", "who", "when", "where", "how", "please", "thanks", "thank", "about",
