@@ -18,19 +18,31 @@ import Testing
         var stderr: String
     }
 
-    func rapport(_ arguments: [String]) throws -> Outcome {
+    func rapport(_ arguments: [String]) throws -> Outcome { try Self.run(arguments) }
+
+    /// Runs the binary with `environment` added to this process's. Output goes through files,
+    /// not pipes, so a chatty stderr can never block the child; a crash shows as 128 + the
+    /// signal number, as a shell would.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
+        let dir = temporaryDirectory("rapport-output")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.binary)
+        p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
+        if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
+        for name in ["stdout", "stderr"] { _ = FileManager.default.createFile(atPath: "\(dir)/\(name)", contents: nil) }
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/stdout"))
+        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/stderr"))
+        defer {
+            try? out.close()
+            try? err.close()
+        }
         p.standardOutput = out
         p.standardError = err
         try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return Outcome(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        let status = p.terminationReason == .uncaughtSignal ? 128 + p.terminationStatus : p.terminationStatus
+        return Outcome(status: status, stdout: readText(dir + "/stdout"), stderr: readText(dir + "/stderr"))
     }
 
     @Test func theBinaryIsBuilt() {

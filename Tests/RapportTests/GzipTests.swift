@@ -12,7 +12,7 @@ func readChunk(_ source: any ByteSource, _ buffer: inout [UInt8]) throws(InputEr
     return try result.get()
 }
 
-/// Every test runs on both inflaters (ISA-L and zlib): same bytes, same verdicts.
+/// The strict gzip reader on both inflaters (ISA-L and zlib), and the two compared.
 @Suite struct GzipTests {
     static func inflate(_ bytes: [UInt8], chunk: Int = 1 << 16, outChunk: Int = 1 << 16, with inflater: GzipByteSource.Inflater) throws(InputError) -> [UInt8] {
         let source = try GzipByteSource(MemoryByteSource(bytes, chunkSize: chunk), inputChunk: max(16, chunk), inflater: inflater)
@@ -33,6 +33,11 @@ func readChunk(_ source: any ByteSource, _ buffer: inout [UInt8]) throws(InputEr
         } catch {
             return error
         }
+    }
+
+    /// A file the fuzzer found, kept in fixtures/regressions.
+    static func regression(_ name: String) throws -> [UInt8] {
+        try [UInt8](Data(contentsOf: URL(fileURLWithPath: repositoryRoot + "/fixtures/regressions/" + name)))
     }
 
     /// The inflaters this machine has: zlib always, ISA-L where `make` installed libisal.
@@ -110,7 +115,7 @@ func readChunk(_ source: any ByteSource, _ buffer: inout [UInt8]) throws(InputEr
     /// past the end). Both refuse both files, and ISA-L's message names either cause.
     @Test(arguments: [("gzip-invalid-distances-set.gz", RejectReason.corrupt), ("gzip-cut-inside-a-block.gz", .truncated)])
     func damageNearTheEndIsRefusedByBoth(_ file: String, _ zlibReason: RejectReason) throws {
-        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: repositoryRoot + "/fixtures/regressions/" + file)))
+        let bytes = try Self.regression(file)
         #expect(Self.failure(bytes, with: .zlib)?.reason == zlibReason)
         if GzipByteSource.Inflater.isal.isAvailable {
             let viaISAL = try #require(Self.failure(bytes, with: .isal))
@@ -123,7 +128,7 @@ func readChunk(_ source: any ByteSource, _ buffer: inout [UInt8]) throws(InputEr
     /// zeros. zlib refuses the code set; ISA-L decodes an empty member whose zero CRC and length
     /// check out, then finds the bytes after it.
     @Test func anIncompleteCodeSetIsRefusedByZlibAndCheckedByISAL() throws {
-        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: repositoryRoot + "/fixtures/regressions/gzip-incomplete-code-set.gz")))
+        let bytes = try Self.regression("gzip-incomplete-code-set.gz")
         #expect(Self.failure(bytes, with: .zlib)?.reason == .corrupt)
         if GzipByteSource.Inflater.isal.isAvailable {
             #expect(Self.failure(bytes, with: .isal)?.reason == .trailingGarbage)

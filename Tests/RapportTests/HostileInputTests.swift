@@ -74,29 +74,17 @@ import Testing
             """.write(toFile: dir + "/pipeline.yaml", atomically: true, encoding: .utf8)
         // The child logs its own peak memory at debug level. Not wait4's ru_maxrss: Linux carries
         // the spawning process's high-water mark (this test process's) into a posix_spawned child.
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLineTests.binary)
-        process.arguments = ["run", dir + "/pipeline.yaml", "--as-of", "2026-03-16", "--run-id", "hostile", "--quiet"]
-        process.environment = ProcessInfo.processInfo.environment.merging(["RAPPORT_LOG_LEVEL": "debug"]) { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        _ = FileManager.default.createFile(atPath: dir + "/stderr.txt", contents: nil)
-        let stderrFile = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/stderr.txt"))
-        defer { try? stderrFile.close() }
-        process.standardError = stderrFile
         let started = Date()
-        try process.run()
-        process.waitUntilExit()
+        let outcome = try CommandLineTests.run(
+            ["run", dir + "/pipeline.yaml", "--as-of", "2026-03-16", "--run-id", "hostile", "--quiet"], environment: ["RAPPORT_LOG_LEVEL": "debug"])
         let seconds = Date().timeIntervalSince(started)
-        // A signal (a crash) shows as 128 + the signal number, as a shell would.
-        let exit = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
-        let log = readText(dir + "/stderr.txt")
-        let peak = log.split(separator: "\n").compactMap { line -> Int? in
+        let peak = outcome.stderr.split(separator: "\n").compactMap { line -> Int? in
             guard line.hasPrefix("rapport: debug: peak memory: ") else { return nil }
             return Int(line.dropFirst("rapport: debug: peak memory: ".count).prefix { $0.isNumber })
         }.last
         // Only what a user would see: the debug lines are the test's instrument.
-        let stderr = log.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("rapport: debug: ") }.joined(separator: "\n")
-        return Run(status: exit, stderr: stderr, seconds: seconds, peakMiB: peak, dir: dir)
+        let stderr = outcome.stderr.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("rapport: debug: ") }.joined(separator: "\n")
+        return Run(status: outcome.status, stderr: stderr, seconds: seconds, peakMiB: peak, dir: dir)
     }
 
     /// The valid partner's response and clarity rows, which no hostile file may change (other
