@@ -34,6 +34,13 @@ time_run() {
   median=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
 }
 
+# csv_only DIR: DIR/pipeline-csv.yaml, the generated pipeline with CSV outputs only (the
+# speed issue compares the run to metrics.csv).
+csv_only() { sed 's/^  formats: .*/  formats: [csv]/' "$1/pipeline.yaml" > "$1/pipeline-csv.yaml"; }
+
+# uncompressed_bytes DIR: the size of DIR's e-mail export once inflated.
+uncompressed_bytes() { for f in "$1"/email/*.csv.gz; do gzip -dc "$f"; done | wc -c; }
+
 # ratio NAME A B: prints A / B.
 ratio() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "bench: %-48s %5.2f\n", n, a / b }'; }
 
@@ -62,10 +69,9 @@ if [ -z "$only" ] || [ "$only" = email ]; then
     "$bin" generate --out "$dir" --kinds email --size "$size" --seed 42 --files 1 --weeks 52
   fi
   compressed=$(du -cb "$dir"/email/*.csv.gz | tail -1 | cut -f1)
-  uncompressed=$(for f in "$dir"/email/*.csv.gz; do gzip -dc "$f"; done | wc -c)
+  uncompressed=$(uncompressed_bytes "$dir")
   echo "bench: e-mail input $(( compressed / 1000000 )) MB gzip, $(( uncompressed / 1000000 )) MB uncompressed"
-  # The issue's comparison is to metrics.csv: the same pipeline with CSV outputs only.
-  sed 's/^  formats: .*/  formats: [csv]/' "$dir/pipeline.yaml" > "$dir/pipeline-csv.yaml"
+  csv_only "$dir"
   time_run "rapport run, CSV outputs" "$uncompressed" "$bin" run "$dir/pipeline-csv.yaml" --out "$data/out-email-csv" --quiet
   rapport_csv=$median rapport_csv_mib=$peak_mib
   time_run "rapport run, CSV outputs, zlib" "$uncompressed" env RAPPORT_INFLATE=zlib "$bin" run "$dir/pipeline-csv.yaml" --out "$data/out-email-zlib" --quiet
@@ -95,11 +101,11 @@ if [ -z "$only" ] || [ "$only" = email ]; then
     echo "bench: generating $size of e-mail in two files (seed 42) into $split ..."
     "$bin" generate --out "$split" --kinds email --size "$size" --seed 42 --files 2 --weeks 52
   fi
-  sed 's/^  formats: .*/  formats: [csv]/' "$split/pipeline.yaml" > "$split/pipeline-csv.yaml"
-  split_bytes=$(for f in "$split"/email/*.csv.gz; do gzip -dc "$f"; done | wc -c)
+  csv_only "$split"
+  split_bytes=$(uncompressed_bytes "$split")
   time_run "rapport run, CSV outputs, 2 files" "$split_bytes" "$bin" run "$split/pipeline-csv.yaml" --out "$data/out-email-2files" --quiet
-  awk -v one="$rapport_csv" -v b1="$uncompressed" -v two="$median" -v b2="$split_bytes" \
-    'BEGIN { printf "bench: %-48s %5.2f\n", "throughput 2 files / 1 file (target >= 1.7)", (b2 / two) / (b1 / one) }'
+  ratio "throughput 2 files / 1 file (target >= 1.7)" "$(awk -v b="$split_bytes" -v t="$median" 'BEGIN { print b / t }')" \
+    "$(awk -v b="$uncompressed" -v t="$rapport_csv" 'BEGIN { print b / t }')"
   stages "$bin" run "$dir/pipeline.yaml" --out "$data/out-email" --quiet
 fi
 

@@ -20,10 +20,7 @@ def main() -> int:
     con = duckdb.connect()
     con.execute("SET VARIABLE files = ?", [files])
     con.execute("SET VARIABLE zone = ?", [zone])
-    statements = [s for s in sql.split(";\n") if s.strip() and not all(l.strip().startswith("--") or not l.strip() for l in s.splitlines())]
-    for statement in statements[:-1]:
-        con.execute(statement)
-    rows = con.execute(statements[-1]).fetchall()
+    rows = con.execute(sql).fetchall()  # every statement in turn; the last one's rows
     seconds = time.monotonic() - started
     print(f"duckdb: {len(rows)} (week, partner) rows in {seconds:.2f} s")
 
