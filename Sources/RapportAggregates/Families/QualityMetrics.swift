@@ -18,18 +18,22 @@ public enum QualityMetrics: MetricFamily {
     public static let rejected = MetricDefinition("quality.rejected", unit: "count", "Records that could not be used (see rejects.csv), for the whole run; whole files refused count as one each.")
 
     public static func observe(_ facts: Facts, context: AggregationContext, into cells: inout Cells) {
+        // One event per message at least: counted per cell first, then added to `cells`.
+        var tallies = CellTallies(["messages", "unknown_messages", "automated", "clock_skew", "duplicates"])
         for e in facts.events {
+            let stat: Int
             switch e.kind {
-            case .message:
-                cells.tally("messages", context.key(e.at, partner: nil))
-                if e.partner >= 0 { cells.tally("messages", context.key(e.at, partner: Int(e.partner))) }
-            case .unknownPartyMessage: cells.tally("unknown_messages", context.key(e.at, partner: nil))
-            case .automatedMessage: cells.tally("automated", context.key(e.at, partner: nil))
-            case .clockSkew: cells.tally("clock_skew", context.key(e.at, partner: nil))
-            case .duplicate: cells.tally("duplicates", context.key(e.at, partner: nil))
-            default: break
+            case .message: stat = 0
+            case .unknownPartyMessage: stat = 1
+            case .automatedMessage: stat = 2
+            case .clockSkew: stat = 3
+            case .duplicate: stat = 4
+            default: continue
             }
+            tallies.update(context.key(e.at, partner: nil)) { $0.tally(stat) }
+            if stat == 0 && e.partner >= 0 { tallies.update(context.key(e.at, partner: Int(e.partner))) { $0.tally(stat) } }
         }
+        tallies.add(to: &cells)
         for c in facts.conversations where c.isInternal {
             cells.tally("internal_conversations", context.key(c.openedAt, partner: nil))
         }

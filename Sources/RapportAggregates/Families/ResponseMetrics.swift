@@ -22,22 +22,24 @@ public enum ResponseMetrics: MetricFamily {
     ]
 
     public static func observe(_ facts: Facts, context: AggregationContext, into cells: inout Cells) {
+        var tallies = CellTallies(["turns", "answered", "unanswered", "sla_due", "sla_met"])
         for t in facts.turns {
             let key = context.key(t.openedAt, partner: t.partner)
-            cells.tally("turns", key)
             if let latency = t.latencySeconds {
-                cells.tally("answered", key)
                 cells.sample("latency", key, latency)
                 if t.isFirstResponse { cells.sample("first_latency", key, latency) }
                 if let b = t.businessLatencySeconds { cells.sample("business_latency", key, b) }
-            } else {
-                cells.tally("unanswered", key)
             }
-            if let breached = t.breached {
-                if t.isAnswered || breached { cells.tally("sla_due", key) }
-                if t.isAnswered && !breached { cells.tally("sla_met", key) }
+            tallies.update(key) { row in
+                row.tally(0)
+                row.tally(t.isAnswered ? 1 : 2)
+                if let breached = t.breached {
+                    if t.isAnswered || breached { row.tally(3) }
+                    if t.isAnswered && !breached { row.tally(4) }
+                }
             }
         }
+        tallies.add(to: &cells)
         for e in facts.events {
             switch e.kind {
             case .acknowledgement: cells.tally("acknowledgements", context.key(e.at, partner: Int(e.partner)))

@@ -46,3 +46,33 @@ public struct Cells: Sendable {
         keys.formUnion(other.keys)
     }
 }
+
+/// Counts of a fixed list of stats gathered per cell and then added to ``Cells`` in one pass:
+/// one dictionary lookup per observation instead of one per stat (text facts alone number
+/// one per message). The result in `Cells` is the same as tallying each observation there.
+public struct CellTallies {
+    /// The stat names; `Row.tally` takes an index into this list.
+    public let stats: [String]
+    private var rows: [CellKey: Row] = [:]
+
+    /// One cell's counts, indexed like `stats`; -1 marks a stat never tallied (a tally of 0
+    /// still creates the count, as ``Cells/tally(_:_:by:)`` does).
+    public struct Row {
+        fileprivate var counts: [Int]
+        public mutating func tally(_ stat: Int, by n: Int = 1) { counts[stat] = max(counts[stat], 0) + n }
+    }
+
+    public init(_ stats: [String]) { self.stats = stats }
+
+    /// Lets `body` tally into the row of `key`.
+    public mutating func update(_ key: CellKey, _ body: (inout Row) -> Void) {
+        body(&rows[key, default: Row(counts: Array(repeating: -1, count: stats.count))])
+    }
+
+    /// Adds every tallied count to `cells`.
+    public func add(to cells: inout Cells) {
+        for (key, row) in rows {
+            for (i, n) in row.counts.enumerated() where n >= 0 { cells.tally(stats[i], key, by: n) }
+        }
+    }
+}

@@ -142,6 +142,8 @@ public enum Runner {
         func lap() -> Double {
             let now = DispatchTime.now()
             defer { clock = now }
+            // Inside the message, so /proc is read only at debug level.
+            logger.debug("memory: \(PeakMemory.currentBytes().map { "\($0 / 1_048_576) MiB" } ?? "unknown") resident, peak \(PeakMemory.residentBytes().map { "\($0 / 1_048_576) MiB" } ?? "unknown")")
             return Double(now.uptimeNanoseconds - clock.uptimeNanoseconds) / 1e9
         }
         let pseudonymizer = config.pseudonymize ? try Pseudonymizer() : nil
@@ -169,8 +171,10 @@ public enum Runner {
         summary.deterministic = options.runID != nil
         summary.timings.append(("ingest", lap()))
         var rejects: [Reject] = []
-        var allMessages: [EmailMessage] = []
-        allMessages.reserveCapacity(outcomes.reduce(0) { $0 + $1.messages.count })
+        // The first file's messages become the list without a copy (with one file a copy would
+        // hold every message twice at the run's peak); the others are appended in file order.
+        var allMessages: [EmailMessage] = outcomes.isEmpty ? [] : consume(&outcomes[0].messages)
+        allMessages.reserveCapacity(allMessages.count + outcomes.reduce(0) { $0 + $1.messages.count })
         var ticketFiles: [[String: TicketBundle]] = []
         var meetings: [MeetingRecord] = []
         for i in outcomes.indices {
@@ -241,8 +245,9 @@ public enum Runner {
         instants = []
 
         // Transform: threads and tickets to turns and conversations, meetings to meeting facts; then SLA targets.
-        let built = EmailConversations.build(consume(&allMessages), asOf: asOf, collectInteractions: collectInteractions)
+        var built = EmailConversations.build(consume(&allMessages), asOf: asOf, collectInteractions: collectInteractions)
         var facts = built.facts
+        built.facts = Facts()  // held once: appending below would otherwise copy what is shared
         summary.notes += built.notes
         for m in settled.duplicates where m.at <= asOf { facts.events.append(EventFact(kind: .duplicate, at: m.at, partner: nil)) }
         facts.append(

@@ -20,14 +20,32 @@ public enum EmailConversations {
         var result = Result()
         result.notes = threads.brokenCycles.map { "reply cycle broken at its smallest id: \($0)" }
 
-        var members = [[Int32]](repeating: [], count: threads.count)
-        for (i, c) in threads.conversation.enumerated() { members[Int(c)].append(Int32(i)) }
+        // Each conversation's messages as a run of one flat list (`start[c]..<start[c + 1]`):
+        // one allocation instead of one array per conversation.
+        var start = [Int32](repeating: 0, count: threads.count + 1)
+        for c in threads.conversation { start[Int(c) + 1] += 1 }
+        for c in 0..<threads.count { start[c + 1] += start[c] }
+        var members = [Int32](repeating: 0, count: messages.count)
+        var fill = start
+        for (i, c) in threads.conversation.enumerated() {
+            members[Int(fill[Int(c)])] = Int32(i)
+            fill[Int(c)] += 1
+        }
+        fill = []
+        // Reserved once (upper bounds, and a generous guess for events): a reserved page costs
+        // memory only when written, while growing by doubling holds the old and the new copy.
+        result.facts.turns.reserveCapacity(messages.count)
+        result.facts.texts.reserveCapacity(messages.count)
+        result.facts.conversations.reserveCapacity(threads.count)
+        result.facts.events.reserveCapacity(4 * messages.count)
+        if collectInteractions { result.facts.interactions.reserveCapacity(messages.count) }
 
         for (i, p) in threads.parent.enumerated() where p >= 0 && messages[Int(p)].at > messages[i].at {
             result.facts.events.append(EventFact(kind: .clockSkew, at: messages[i].at, partner: nil))
         }
 
-        for (c, var group) in members.enumerated() where !group.isEmpty {
+        for c in 0..<threads.count where start[c] < start[c + 1] {
+            var group = Array(members[Int(start[c])..<Int(start[c + 1])])
             // Fields by index, not whole messages: a copy per comparison retains every field.
             group.sort { a, b in
                 let atA = messages[Int(a)].at
