@@ -18,17 +18,18 @@ public struct Deduplicator {
 
     /// Indexes into `messages`: which to keep, which are plain duplicates, which ids conflict.
     public init(messages: [EmailMessage]) {
-        var first: [String: Int] = [:]
-        first.reserveCapacity(messages.count)
+        var first = IDIndex(expectedCount: messages.count)
         var groups: [Int: [Int]] = [:]  // first index -> all indexes (only for repeated ids)
         // By index and field, not `for m in messages`: binding a whole message retains every field.
         for i in messages.indices {
-            let id = messages[i].id
-            if let f = first[id] {
-                groups[f, default: [f]].append(i)
-            } else {
-                first[id] = i
+            var id = messages[i].id
+            let repeated = id.withUTF8 { bytes in
+                first.firstOrInsert(hash: IDIndex.hash(bytes), position: Int32(i)) { p in
+                    var other = messages[Int(p)].id
+                    return other.withUTF8 { $0.elementsEqual(bytes) }
+                }
             }
+            if let f = repeated { groups[Int(f), default: [Int(f)]].append(i) }
         }
         var isRepeated = [Bool](repeating: false, count: messages.count)
         for (_, members) in groups { for i in members { isRepeated[i] = true } }

@@ -22,13 +22,28 @@ public struct EmailThreads: Sendable {
 
     public init(messages: [EmailMessage]) {
         let n = messages.count
-        var byID: [MessageIDKey: Int32] = [:]
-        byID.reserveCapacity(n)
+        // Ids compared without their angle brackets; with one id twice (de-duplication lets
+        // none through), the later message is the one found, as a dictionary's last write was.
+        var byID = IDIndex(expectedCount: n)
+        func sameID(_ core: UnsafeBufferPointer<UInt8>) -> (Int32) -> Bool {
+            { p in withIDCore(messages[Int(p)].id) { $0.elementsEqual(core) } }
+        }
+        var latest: [Int32: Int32] = [:]  // first position of an id -> its last (only for repeats)
         // By index and field, not `for m in messages`: binding a whole message retains every field.
-        for i in messages.indices { byID[MessageIDKey(messages[i].id)] = Int32(i) }
+        for i in messages.indices {
+            withIDCore(messages[i].id) { core in
+                if let first = byID.firstOrInsert(hash: IDIndex.hash(core), position: Int32(i), isEqual: sameID(core)) {
+                    latest[first] = Int32(i)
+                }
+            }
+        }
         var parent = [Int32](repeating: -1, count: n)
         for i in messages.indices where !messages[i].parentID.isEmpty {
-            if let p = byID[MessageIDKey(messages[i].parentID)], p != Int32(i) { parent[i] = p }
+            let found = withIDCore(messages[i].parentID) { core in byID.find(hash: IDIndex.hash(core), isEqual: sameID(core)) }
+            if let first = found {
+                let p = latest[first] ?? first
+                if p != Int32(i) { parent[i] = p }
+            }
         }
 
         var state = [UInt8](repeating: 0, count: n)  // 0 new, 1 on the current path, 2 resolved
@@ -103,31 +118,5 @@ public struct EmailThreads: Sendable {
         self.parent = parent
         self.threadIDs = threadIDs
         self.brokenCycles = cycles
-    }
-}
-
-/// A message id as a dictionary key that ignores one pair of surrounding angle brackets,
-/// so `<a@x>` finds `a@x` without building a new string per lookup.
-struct MessageIDKey: Hashable {
-    let id: String
-
-    init(_ id: String) { self.id = id }
-
-    private func withCore<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        var copy = id
-        return copy.withUTF8 { b in
-            if b.count >= 2, b[0] == UInt8(ascii: "<"), b[b.count - 1] == UInt8(ascii: ">") {
-                return body(UnsafeBufferPointer(rebasing: b[1..<(b.count - 1)]))
-            }
-            return body(b)
-        }
-    }
-
-    func hash(into hasher: inout Hasher) {
-        withCore { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-    }
-
-    static func == (a: MessageIDKey, b: MessageIDKey) -> Bool {
-        a.withCore { x in b.withCore { y in x.elementsEqual(y) } }
     }
 }

@@ -17,6 +17,13 @@ public enum EmailConversations {
         var messages = consume all
         messages.removeAll { $0.at > asOf }
         let threads = EmailThreads(messages: messages)
+        // Threading was the last reader of parents and subjects: their strings go, and their
+        // pages back to the system, before the facts grow (about 100 MB of 1,236 at the 1 GB peak).
+        for i in messages.indices {
+            messages[i].parentID = ""
+            messages[i].subjectKey = ""
+        }
+        FreedMemory.returnToSystem()
         var result = Result()
         result.notes = threads.brokenCycles.map { "reply cycle broken at its smallest id: \($0)" }
 
