@@ -28,6 +28,30 @@ import Testing
         #expect(t.count == 1)
     }
 
+    @Test func withAndWithoutBracketsTheLaterMessageIsTheParent() {
+        // `<a@x>` and `a@x` are two messages to de-duplication but one id to a reply.
+        let t = EmailThreads(messages: [message("<a@x>", thread: "T1"), message("a@x", thread: "T2"), message("r", parent: "<a@x>", subject: "y")])
+        #expect(t.parent == [-1, -1, 1])
+        #expect(t.conversation[2] == t.conversation[1])
+    }
+
+    @Test func twoHundredThousandIdsEachFindTheirParent() {
+        // Enough ids to fill the table's slots many times over its first size and probe past collisions.
+        var messages = [message("<root@x>", thread: "T")]
+        for i in 1..<200_000 { messages.append(message("<m\(i)@x>", parent: i % 2 == 0 || i == 1 ? "<root@x>" : "m\(i - 1)@x", subject: "k\(i)")) }
+        let t = EmailThreads(messages: messages)
+        #expect(t.count == 1)
+        #expect(t.parent[1] == 0 && t.parent[2] == 0 && t.parent[3] == 2 && t.parent[199_999] == 199_998)
+        #expect(t.hops[199_999] == 2)
+    }
+
+    @Test func duplicateIdsAreTheSameBytesNotTheSameCharacters() {
+        // é precomposed and decomposed are equal Swift strings but different message ids.
+        let d = Deduplicator(messages: [message("<caf\u{E9}@x>"), message("<cafe\u{301}@x>"), message("<caf\u{E9}@x>")])
+        #expect(d.kept == [1, 0])
+        #expect(d.duplicates == [2])
+    }
+
     @Test func aReplyCycleIsBrokenAtTheSmallestIDAndReported() {
         let messages = [message("m2", parent: "m1", subject: "k"), message("m1", parent: "m3", subject: "k"), message("m3", parent: "m2", subject: "k")]
         let t = EmailThreads(messages: messages)
