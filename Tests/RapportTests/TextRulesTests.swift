@@ -1,4 +1,5 @@
-import RapportTransforms
+import RapportSynthetic
+@testable import RapportTransforms
 import Testing
 
 @Suite struct TextCleaningTests {
@@ -78,6 +79,40 @@ import Testing
         #expect(!m.matches("the escalator is broken"))
         #expect(!m.matches("de-escalations"))
         #expect(!m.matches("ticket #x"))
+    }
+
+    @Test func theRequiredLiteralIsTheLongestPlainRunOutsideGroups() {
+        func literal(_ p: String) -> String? { PhraseMatcher.requiredLiteral(p).map { String(decoding: $0, as: UTF8.self) } }
+        #expect(literal("\\bescalat(e|ed|ing|ion)\\b") == "escalat")
+        #expect(literal("speak (to|with) (a|your) (manager|supervisor)") == "speak ")
+        #expect(literal("ticket #\\d+") == "ticket #")
+        #expect(literal("not sure (I|we) understand") == " understand")
+        #expect(literal("ESCALATE") == "escalate")
+        #expect(literal("colou?r") == "colo")
+        #expect(literal("[Ee]scalate") == "scalate")
+        #expect(literal("[]x]yzw") == "yzw")
+        #expect(literal("urgent.*now") == "urgent")
+        #expect(literal("re{2,3}port") == "port")
+        #expect(literal("escalate|urgent") == nil)  // an alternative at the top: no literal is required
+        #expect(literal("ab") == nil)
+    }
+
+    @Test func thePrefilterNeverChangesAnAnswer() throws {
+        let patterns = TextRules.defaultClarificationPatterns + ["\\bescalat(e|ed|ing|ion)\\b", "speak (to|with) (a|your) (manager|supervisor)", "ticket #\\d+", "urgent|asap"]
+        let fast = try PhraseMatcher(patterns: patterns)
+        let plain = try PhraseMatcher(patterns: patterns, prefilter: false)
+        let words = [
+            "escalate", "ESCALATED", "escalator", "Speak", "with", "your", "manager", "what", "do", "you", "mean", "Not", "sure", "we",
+            "understand", "ticket", "#12", "#", "unclear", "clarify", "please", "could", "URGENT", "the", ".", "\n", "é", "ſ", "",
+        ]
+        var rng = SeededRandom(seed: 7)
+        var matched = 0
+        for _ in 0..<3_000 {
+            let text = (0..<rng.int(0...12)).map { _ in rng.pick(words) }.joined(separator: rng.pick([" ", " ", "  "]))
+            #expect(fast.matches(text) == plain.matches(text), "\(text)")
+            if plain.matches(text) { matched += 1 }
+        }
+        #expect(matched > 300 && matched < 2_700)  // both answers occur often
     }
 
     @Test func badPatternsAreReportedWithTheirIndex() {

@@ -8,6 +8,9 @@ public final class PhraseMatcher: @unchecked Sendable {
     // regexec on a compiled pattern is thread-safe in glibc; the patterns never change after init.
     private var compiled: [UnsafeMutablePointer<regex_t>] = []
     public let patterns: [String]
+    /// Per pattern, lower-case ASCII bytes every match must contain, or nil when none could be
+    /// read off the pattern: texts without them skip that regexec (most texts match nothing).
+    let requiredLiterals: [[UInt8]?]
 
     /// Why a pattern was refused, with its position in the list.
     public struct PatternError: Error, CustomStringConvertible {
@@ -17,8 +20,10 @@ public final class PhraseMatcher: @unchecked Sendable {
         public var description: String { "pattern \(index + 1) `\(pattern)`: \(message)" }
     }
 
-    public init(patterns: [String]) throws(PatternError) {
+    /// `prefilter` false runs every regexec (to check the prefilter against).
+    public init(patterns: [String], prefilter: Bool = true) throws(PatternError) {
         self.patterns = patterns
+        requiredLiterals = patterns.map { prefilter ? PhraseMatcher.requiredLiteral($0) : nil }
         for (i, p) in patterns.enumerated() {
             let rx = UnsafeMutablePointer<regex_t>.allocate(capacity: 1)
             let translated = PhraseMatcher.translate(p)
@@ -56,12 +61,98 @@ public final class PhraseMatcher: @unchecked Sendable {
     /// contract (and AddressSanitizer's interceptor) reads a C string.
     public func matches(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         if compiled.isEmpty || bytes.isEmpty { return false }
-        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: bytes.count + 1) { buffer in
-            bytes.withMemoryRebound(to: CChar.self) { _ = buffer.initialize(fromContentsOf: $0) }
-            buffer[bytes.count] = 0
-            var bounds = regmatch_t(rm_so: 0, rm_eo: regoff_t(bytes.count))
-            return compiled.contains { regexec($0, buffer.baseAddress!, 1, &bounds, REG_STARTEND) == 0 }
+        // Two copies: lower-cased for the literal checks, and as given with a NUL for regexec
+        // (made only when some pattern's literal is there).
+        let n = bytes.count
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * n + 1) { buffer in
+            for (i, b) in bytes.enumerated() { buffer[i] = b &- 0x41 < 26 ? b | 0x20 : b }
+            let lowered = UnsafeBufferPointer(rebasing: buffer[..<n])
+            var copied = false
+            for (i, rx) in compiled.enumerated() {
+                if let literal = requiredLiterals[i], !PhraseMatcher.contains(lowered, literal) { continue }
+                if !copied {
+                    _ = UnsafeMutableBufferPointer(rebasing: buffer[n..<(2 * n)]).update(fromContentsOf: bytes)
+                    buffer[2 * n] = 0
+                    copied = true
+                }
+                var bounds = regmatch_t(rm_so: 0, rm_eo: regoff_t(n))
+                let matched = buffer.withMemoryRebound(to: CChar.self) { regexec(rx, $0.baseAddress! + n, 1, &bounds, REG_STARTEND) == 0 }
+                if matched { return true }
+            }
+            return false
         }
+    }
+
+    /// Whether `needle` (not empty) occurs in `haystack`: memchr to each candidate first byte,
+    /// then memcmp (memmem is a GNU extension Swift's Glibc does not declare).
+    static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard let base = haystack.baseAddress, needle.count <= haystack.count else { return false }
+        return needle.withUnsafeBufferPointer { n in
+            let last = haystack.count - n.count  // last start position that fits
+            var start = 0
+            while start <= last {
+                guard let hit = memchr(base + start, Int32(n[0]), last - start + 1) else { return false }
+                let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if memcmp(base + at, n.baseAddress!, n.count) == 0 { return true }
+                start = at + 1
+            }
+            return false
+        }
+    }
+
+    /// The longest run of plain ASCII characters (at least 3) that every match of `pattern`
+    /// must contain, lower-cased; nil when the pattern has an alternative at its top level or
+    /// no such run. Conservative: groups, brackets, escapes, `.` and anchors end a run, and a
+    /// character made optional by `?`, `*` or `{` is dropped from it.
+    static func requiredLiteral(_ pattern: String) -> [UInt8]? {
+        let p = Array(pattern.utf8)
+        var runs: [[UInt8]] = []
+        var run: [UInt8] = []
+        var depth = 0
+        var i = 0
+        func endRun() {
+            if run.count >= 3 { runs.append(run) }
+            run = []
+        }
+        while i < p.count {
+            let c = p[i]
+            switch c {
+            case UInt8(ascii: "\\"):
+                endRun()
+                i += 2
+                continue
+            case UInt8(ascii: "["):
+                endRun()
+                // Skip the bracket expression: `]` first (or after `^`) is a member, not its end.
+                i += 1
+                if i < p.count, p[i] == UInt8(ascii: "^") { i += 1 }
+                if i < p.count, p[i] == UInt8(ascii: "]") { i += 1 }
+                while i < p.count, p[i] != UInt8(ascii: "]") { i += 1 }
+            case UInt8(ascii: "("):
+                endRun()
+                depth += 1
+            case UInt8(ascii: ")"):
+                endRun()
+                depth = max(0, depth - 1)
+            case UInt8(ascii: "|"):
+                if depth == 0 { return nil }
+                endRun()
+            case UInt8(ascii: "?"), UInt8(ascii: "*"), UInt8(ascii: "{"):
+                // The character before is optional (or repeated any number of times).
+                if !run.isEmpty { run.removeLast() }
+                endRun()
+                if c == UInt8(ascii: "{") { while i < p.count, p[i] != UInt8(ascii: "}") { i += 1 } }
+            case UInt8(ascii: "+"):
+                endRun()
+            case UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "$"):
+                endRun()
+            default:
+                if depth == 0 && c < 0x80 { run.append(c &- 0x41 < 26 ? c | 0x20 : c) } else { endRun() }
+            }
+            i += 1
+        }
+        endRun()
+        return runs.max { $0.count < $1.count }
     }
 
     /// `\d` becomes `[0-9]` (glibc has no `\d`); everything else is passed through.
