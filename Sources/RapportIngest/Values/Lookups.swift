@@ -12,7 +12,26 @@ final class Lookups {
     /// Memo sizes are capped so that a file of all-distinct values cannot grow them without bound.
     private static let cap = 200_000
 
+    /// Recent message ids (and the parents replies name) and thread ids: equal strings share
+    /// one storage, so a message kept for the run does not hold its own copy of its parent's
+    /// id or of its thread's (about 140 of some 420 bytes a message). Capped like the memos;
+    /// replies usually follow their parents closely.
+    private var recentIDs: Set<String> = []
+    private var recentThreads: Set<String> = []
+
     init(parties: PartyDirectory) { self.parties = parties }
+
+    /// `id` itself, or an equal string already held.
+    func sharedID(_ id: String) -> String { Lookups.intern(id, in: &recentIDs) }
+
+    /// `thread` itself, or an equal string already held.
+    func sharedThread(_ thread: String) -> String { Lookups.intern(thread, in: &recentThreads) }
+
+    private static func intern(_ s: String, in set: inout Set<String>) -> String {
+        if s.utf8.count <= 15 { return s }  // short strings are stored inline: nothing to share
+        if set.count >= Lookups.cap { set.removeAll(keepingCapacity: true) }
+        return set.insert(s).memberAfterInsert
+    }
 
     func party(of actor: String, at: Instant) -> Party {
         if let p = partyOf[actor] { return p }

@@ -61,16 +61,16 @@ final class EmailEmitter {
                 return
             }
         }
-        var id = v.id.trimmingASCIIWhitespace()
+        var id = lookups.sharedID(v.id.trimmingASCIIWhitespace())
         if id.isEmpty { id = "\(context.displayPath):\(record)" }
         var attributes = Attributes()
-        attributes.inReplyTo = v.inReplyTo.trimmingASCIIWhitespace()
+        attributes.inReplyTo = lookups.sharedID(v.inReplyTo.trimmingASCIIWhitespace())
         attributes.subject = v.subject
         attributes.recipients = recipients
         attributes.autoSubmitted = v.autoSubmitted
         sink.emit(
             Interaction(
-                source: .email, conversation: v.thread.trimmingASCIIWhitespace(), id: id, at: at, actor: from,
+                source: .email, conversation: lookups.sharedThread(v.thread.trimmingASCIIWhitespace()), id: id, at: at, actor: from,
                 party: v.party ?? lookups.party(of: from, at: at), kind: .message, text: v.body, attributes: attributes,
                 origin: Origin(file: context.fileIndex, record: record), fingerprint: fingerprint))
     }
