@@ -22,8 +22,19 @@ public enum Readability {
     /// The text as rules v1 read it: one leading U+FEFF dropped, NFC once (ASCII is already NFC), scalars.
     public static func scalars(_ raw: String) -> [Unicode.Scalar] {
         var text = raw
+        // Most texts are ASCII: one pass over the bytes makes the scalars (and finds out).
+        let ascii = text.withUTF8 { bytes -> [Unicode.Scalar]? in
+            var out: [Unicode.Scalar] = []
+            out.reserveCapacity(bytes.count)
+            for b in bytes {
+                guard b < 0x80 else { return nil }
+                out.append(Unicode.Scalar(b))
+            }
+            return out
+        }
+        if let ascii { return ascii }
         if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
-        if !text.utf8.allSatisfy({ $0 < 0x80 }) { text = text.precomposedStringWithCanonicalMapping }
+        text = text.precomposedStringWithCanonicalMapping
         return Array(text.unicodeScalars)
     }
 

@@ -19,8 +19,9 @@ public struct TextRules: Sendable {
     public func stats(cleaned: String, isClient: Bool) -> TextStats {
         let scalars = Readability.scalars(cleaned)
         let counts = Readability.counts(scalars)
+        let words = Tokens.trimmedWords(scalars)  // read once for both rules
         return TextStats(
-            counts: counts, acronyms: acronyms(scalars), isEnglish: LanguageGuess.isEnglish(scalars),
+            counts: counts, acronyms: acronyms(scalars, words: words), isEnglish: LanguageGuess.isEnglish(scalars, words: words),
             asksClarification: isClient && (clarification?.matches(cleaned) ?? false))
     }
 
@@ -28,9 +29,11 @@ public struct TextRules: Sendable {
 
     /// Tokens of 2–6 ASCII capital letters, optionally followed by `s`, once their leading and
     /// trailing punctuation is removed, and not in `acronyms_known`.
-    public func acronyms(_ scalars: [Unicode.Scalar]) -> Int {
+    public func acronyms(_ scalars: [Unicode.Scalar]) -> Int { acronyms(scalars, words: Tokens.trimmedWords(scalars)) }
+
+    func acronyms(_ scalars: [Unicode.Scalar], words: [Range<Int>]) -> Int {
         var n = 0
-        for r in Tokens.trimmedWords(scalars) {
+        for r in words {
             var end = r.upperBound
             if scalars[end - 1] == "s" { end -= 1 }
             let count = end - r.lowerBound
@@ -90,8 +93,10 @@ public enum LanguageGuess {
 
     public static func isEnglish(_ text: String) -> Bool { isEnglish(Array(text.unicodeScalars)) }
 
-    public static func isEnglish(_ scalars: [Unicode.Scalar]) -> Bool {
-        let words = Tokens.trimmedWords(scalars).prefix(200)
+    public static func isEnglish(_ scalars: [Unicode.Scalar]) -> Bool { isEnglish(scalars, words: Tokens.trimmedWords(scalars)) }
+
+    static func isEnglish(_ scalars: [Unicode.Scalar], words all: [Range<Int>]) -> Bool {
+        let words = all.prefix(200)
         if words.count < 5 { return true }
         var hits = 0
         for r in words where r.count <= 6 {
