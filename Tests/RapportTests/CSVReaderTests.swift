@@ -1,9 +1,30 @@
 import Foundation
 import RapportCore
 import RapportIngest
+import RapportSynthetic
 import Testing
 
 @Suite struct CSVReaderTests {
+    @Test func validatedStringsAgreeWithTheStandardLibrary() {
+        // ASCII runs across the eight-byte steps, multi-byte characters, and broken sequences
+        // (lone continuation, truncated lead, overlong, surrogate, above U+10FFFF).
+        let pieces: [[UInt8]] = [
+            Array("abcdefgh".utf8), Array("x".utf8), Array("é".utf8), Array("€".utf8), Array("😀".utf8), [0x80], [0xC3], [0xE2, 0x82],
+            [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xFF], [0x00],
+        ]
+        var rng = SeededRandom(seed: 11)
+        var invalid = 0
+        for _ in 0..<5_000 {
+            let bytes = (0..<rng.int(0...9)).flatMap { _ in rng.pick(pieces) }
+            bytes.withUnsafeBytes { raw in
+                let ours = String(validUTF8: raw)
+                #expect(ours == String(validating: raw, as: UTF8.self), "\(bytes)")
+                if ours == nil { invalid += 1 }
+            }
+        }
+        #expect(invalid > 1_000 && invalid < 4_500)  // both answers occur often
+    }
+
     static let sample =
         "\u{FEFF}id,text,n\r\n"
         + "1,plain,10\r\n"

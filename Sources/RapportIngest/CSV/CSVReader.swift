@@ -110,9 +110,7 @@ public final class CSVReader {
 
     /// Field `i` as a String when it is valid UTF-8, else nil.
     public func string(_ i: Int) -> String? {
-        let bytes = field(i)
-        if bytes.isEmpty { return "" }
-        return String(validating: bytes, as: UTF8.self)
+        String(validUTF8: field(i))
     }
 
     /// A short excerpt of the current (or malformed) raw record for rejects (invalid UTF-8 shown as U+FFFD).

@@ -46,7 +46,7 @@ public enum RapportEmailCSV: InputFormat {
                 let bytes = reader.field(column)
                 fingerprint.addNormalisingLineEnds(bytes)
                 if k == 3 { continue }  // sent_at is parsed from its bytes (ASCII only)
-                guard let s = String(validating: bytes, as: UTF8.self) else {
+                guard let s = String(validUTF8: bytes) else {
                     invalid = columns[k]
                     break
                 }
