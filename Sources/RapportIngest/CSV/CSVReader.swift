@@ -199,9 +199,23 @@ public final class CSVReader {
 
     /// Frames one record starting at `start` (a non-blank line). Fills the field arrays on success.
     private func scanRecord(from start: Int) -> Scan {
+        // The field lists and the buffer bounds are worked on as locals (the lists moved out
+        // and back, keeping their capacity): every access to a class's stored property is
+        // checked for exclusivity at run time, which was 1.5 % of a run here.
+        var fieldStarts = Self.take(&self.fieldStarts)
+        var fieldEnds = Self.take(&self.fieldEnds)
+        var fieldNeedsUnescape = Self.take(&self.fieldNeedsUnescape)
+        defer {
+            self.fieldStarts = fieldStarts
+            self.fieldEnds = fieldEnds
+            self.fieldNeedsUnescape = fieldNeedsUnescape
+        }
         fieldStarts.removeAll(keepingCapacity: true)
         fieldEnds.removeAll(keepingCapacity: true)
         fieldNeedsUnescape.removeAll(keepingCapacity: true)
+        let buffer = self.buffer
+        let end = self.end
+        let sourceEnded = self.sourceEnded
         let delimiter = options.delimiter
         let quote = UInt8(ascii: "\"")
         var i = start
@@ -283,6 +297,12 @@ public final class CSVReader {
             // CRLF (a lone CR never gets here).
             return .complete(next: i + 2, lines: lines + 1)
         }
+    }
+
+    private static func take<T>(_ array: inout [T]) -> [T] {
+        var taken: [T] = []
+        swap(&taken, &array)
+        return taken
     }
 
     private func countNewlines(_ from: Int, _ to: Int) -> Int64 {
