@@ -51,6 +51,7 @@ enum Tokens {
         var out: [Range<Int>] = []
         var i = 0
         let n = s.count
+        out.reserveCapacity(n / 4 + 1)  // words average more than four scalars with their space: one allocation
         while i < n {
             while i < n, UnicodeRules.isWhiteSpace(s[i]) { i += 1 }
             let start = i

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Byte-level helpers for the text rules: the same classes as ``UnicodeRules`` (White_Space,
 /// L*/Nd) decided on UTF-8 bytes, with an ASCII fast path. Text rules run on every client
 /// message, so they avoid building `String`s scalar by scalar.
@@ -60,16 +62,25 @@ public enum UTF8Text {
 
     /// Line ranges split at LF (a CR before it stays with its line).
     public static func lines(_ b: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
-        var out: [Range<Int>] = []
-        var start = 0
-        var i = 0
+        // Counted first (memchr), so that the list is allocated once rather than grown.
         let n = b.count
-        while i < n {
-            if b[i] == 0x0A {
-                out.append(start..<i)
-                start = i + 1
-            }
-            i += 1
+        guard let base = b.baseAddress else { return [0..<0] }
+        func nextBreak(from p: Int) -> Int? {
+            guard p < n, let hit = memchr(base + p, 0x0A, n - p) else { return nil }
+            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }
+        var count = 1
+        var p = 0
+        while let i = nextBreak(from: p) {
+            count += 1
+            p = i + 1
+        }
+        var out: [Range<Int>] = []
+        out.reserveCapacity(count)
+        var start = 0
+        while let i = nextBreak(from: start) {
+            out.append(start..<i)
+            start = i + 1
         }
         out.append(start..<n)
         return out
