@@ -1,5 +1,6 @@
 import RapportCore
-import RapportTransforms
+import RapportSynthetic
+@testable import RapportTransforms
 import Testing
 
 @Suite struct ThreadingTests {
@@ -68,6 +69,16 @@ import Testing
         let t = EmailThreads(messages: messages)
         #expect(t.count == 1)
         #expect(t.hops[0] == 99_999)
+    }
+
+    @Test func asciiSubjectsNormaliseAsTheCharacterRuleDoes() {
+        let pieces = ["Re:", "RE :", " re: ", "fw:", "Fwd:", "AW:", "wg:", "SV:", "re re:", "x:", ":", " ", "\t", "\r\n", "\u{0B}", "Hello", "World", "42", "re", "Q3"]
+        var rng = SeededRandom(seed: 5)
+        for _ in 0..<5_000 {
+            let subject = (0..<rng.int(0...7)).map { _ in rng.pick(pieces) }.joined()
+            #expect(MessageAnalyzer.asciiNormalisedSubject(subject) == MessageAnalyzer.normalisedSubjectByCharacters(subject), "\(subject.debugDescription)")
+        }
+        #expect(MessageAnalyzer.asciiNormalisedSubject("Re: caf\u{E9}") == nil)  // not ASCII: the Character rule decides
     }
 
     @Test func subjectsNormaliseReplyPrefixesSpaceAndCase() {

@@ -114,6 +114,50 @@ public final class MessageAnalyzer {
     /// Strips any number of leading `Re:`, `Fw:`, `Fwd:`, `AW:`, `WG:`, `SV:` (case-insensitive),
     /// collapses white space and case-folds (FORMATS.md, threading).
     public static func normalisedSubject(_ subject: String) -> String {
+        asciiNormalisedSubject(subject) ?? normalisedSubjectByCharacters(subject)
+    }
+
+    /// The same rule on the bytes of an ASCII subject (most are): walking Characters costs
+    /// grapheme breaking, 8 % of a run whose messages lack thread ids. Nil for other subjects.
+    static func asciiNormalisedSubject(_ subject: String) -> String? {
+        var copy = subject
+        return copy.withUTF8 { b -> String? in
+            @inline(__always) func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
+            var lower = [UInt8](repeating: 0, count: b.count)
+            for (i, c) in b.enumerated() {
+                guard c < 0x80 else { return nil }
+                lower[i] = c &- 0x41 < 26 ? c | 0x20 : c
+            }
+            var start = 0
+            while true {
+                while start < lower.count, isSpace(lower[start]) { start += 1 }
+                guard let colon = lower[start...].firstIndex(of: UInt8(ascii: ":")) else { break }
+                var headEnd = colon
+                while headEnd > start, isSpace(lower[headEnd - 1]) { headEnd -= 1 }
+                let head = lower[start..<headEnd]
+                guard replyPrefixBytes.contains(where: { $0.elementsEqual(head) }) else { break }
+                start = colon + 1
+            }
+            var out: [UInt8] = []
+            out.reserveCapacity(lower.count - start)
+            var i = start
+            while i < lower.count {
+                while i < lower.count, isSpace(lower[i]) { i += 1 }
+                guard i < lower.count else { break }
+                if !out.isEmpty { out.append(0x20) }
+                while i < lower.count, !isSpace(lower[i]) {
+                    out.append(lower[i])
+                    i += 1
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    static let replyPrefixBytes = replyPrefixes.map { Array($0.utf8) }
+
+    /// The rule on Characters, for any subject.
+    static func normalisedSubjectByCharacters(_ subject: String) -> String {
         var s = Substring(subject.lowercased())
         while true {
             s = s.drop { $0.unicodeScalars.allSatisfy(UnicodeRules.isWhiteSpace) }
