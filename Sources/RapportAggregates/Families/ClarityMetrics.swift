@@ -23,37 +23,26 @@ public enum ClarityMetrics: MetricFamily {
         MetricSpec("clarity.non_english_share", unit: "ratio", .rate(numerator: "p_non_english", denominator: "p_all_messages"), "Share of the partner's messages the language guess takes as not English."),
     ]
 
-    /// The stats tallied per text fact, in `CellTallies` order: the partner's and the client's
-    /// counts side by side (`c_` at `clientOffset` past `p_`).
-    static let textStats = [
-        "p_messages", "p_sentences", "p_words", "p_syllables", "p_letters", "p_polysyllables", "p_acronyms",
-        "c_messages", "c_sentences", "c_words", "c_syllables", "c_letters", "c_polysyllables", "c_acronyms",
-        "p_all_messages", "p_non_english", "p_short",
-    ]
-    static let clientOffset = 7
-    static let partnerAllMessages = 14, partnerNonEnglish = 15, partnerShort = 16
-
     public static func observe(_ facts: Facts, context: AggregationContext, into cells: inout Cells) {
-        var tallies = CellTallies(textStats)
-        for t in facts.texts where t.partner >= 0 {
-            tallies.update(context.key(t.at, partner: Int(t.partner))) { row in
-                let base = t.isClient ? clientOffset : 0
-                if !t.isClient {
-                    row.tally(partnerAllMessages)
-                    if !t.stats.isEnglish { row.tally(partnerNonEnglish) }
-                }
-                guard t.stats.isEnglish else { return }
-                row.tally(base)  // messages, then sentences … acronyms
-                row.tally(base + 1, by: Int(t.stats.sentences))
-                row.tally(base + 2, by: Int(t.stats.words))
-                row.tally(base + 3, by: Int(t.stats.syllables))
-                row.tally(base + 4, by: Int(t.stats.letters))
-                row.tally(base + 5, by: Int(t.stats.polysyllables))
-                row.tally(base + 6, by: Int(t.stats.acronyms))
-                if !t.isClient && t.stats.words < 100 { row.tally(partnerShort) }
+        // The totals are already summed per day: a count is created where its messages exist,
+        // as tallying message by message would.
+        for (key, t) in facts.texts where key.partner >= 0 {
+            let cell = context.key(key.day, partner: Int(key.partner))
+            let prefix = key.isClient ? "c_" : "p_"
+            if !key.isClient {
+                cells.tally("p_all_messages", cell, by: t.messages)
+                if t.nonEnglish > 0 { cells.tally("p_non_english", cell, by: t.nonEnglish) }
+                if t.shortEnglish > 0 { cells.tally("p_short", cell, by: t.shortEnglish) }
             }
+            guard t.english > 0 else { continue }
+            cells.tally(prefix + "messages", cell, by: t.english)
+            cells.tally(prefix + "sentences", cell, by: t.sentences)
+            cells.tally(prefix + "words", cell, by: t.words)
+            cells.tally(prefix + "syllables", cell, by: t.syllables)
+            cells.tally(prefix + "letters", cell, by: t.letters)
+            cells.tally(prefix + "polysyllables", cell, by: t.polysyllables)
+            cells.tally(prefix + "acronyms", cell, by: t.acronyms)
         }
-        tallies.add(to: &cells)
         for e in facts.events where e.partner >= 0 {
             switch e.kind {
             case .clientReply: cells.tally("client_replies", context.key(e.at, partner: Int(e.partner)))

@@ -177,6 +177,68 @@ public struct TextFact: Sendable, Hashable {
     }
 }
 
+/// Where text totals are summed: a local day (in the pipeline's zone; every period is whole
+/// days), a partner, and whose messages (the partner's own or the client's to it).
+public struct TextKey: Sendable, Hashable {
+    public var day: LocalDate
+    public var partner: Int32
+    public var isClient: Bool
+
+    public init(day: LocalDate, partner: Int32, isClient: Bool) {
+        self.day = day
+        self.partner = partner
+        self.isClient = isClient
+    }
+}
+
+/// The clarity rules' counts summed over messages: the pooled formulas need only sums and
+/// message counts, so a run keeps one of these per day and partner instead of a fact per message.
+public struct TextTotals: Sendable, Hashable {
+    /// Every message read, and those the language guess took as not English.
+    public var messages = 0
+    public var nonEnglish = 0
+    /// English messages, and those under 100 words; the sums below are over English messages.
+    public var english = 0
+    public var shortEnglish = 0
+    public var sentences = 0
+    public var words = 0
+    public var syllables = 0
+    public var letters = 0
+    public var polysyllables = 0
+    public var acronyms = 0
+
+    public init() {}
+
+    public mutating func add(_ stats: TextStats) {
+        messages += 1
+        guard stats.isEnglish else {
+            nonEnglish += 1
+            return
+        }
+        english += 1
+        if stats.words < 100 { shortEnglish += 1 }
+        sentences += Int(stats.sentences)
+        words += Int(stats.words)
+        syllables += Int(stats.syllables)
+        letters += Int(stats.letters)
+        polysyllables += Int(stats.polysyllables)
+        acronyms += Int(stats.acronyms)
+    }
+
+    public mutating func add(_ other: TextTotals) {
+        messages += other.messages
+        nonEnglish += other.nonEnglish
+        english += other.english
+        shortEnglish += other.shortEnglish
+        sentences += other.sentences
+        words += other.words
+        syllables += other.syllables
+        letters += other.letters
+        polysyllables += other.polysyllables
+        acronyms += other.acronyms
+    }
+}
+
 /// One message, event or attendance as the normalised fact table (`interactions`) lists it.
 public struct InteractionFact: Sendable, Hashable {
     public var source: SourceKind
@@ -206,17 +268,25 @@ public struct Facts: Sendable {
     public var conversations: [ConversationFact] = []
     public var events: [EventFact] = []
     public var meetings: [MeetingFact] = []
-    public var texts: [TextFact] = []
+    /// Text totals per day and partner (``TextFact``s summed as they are made).
+    public var texts: [TextKey: TextTotals] = [:]
     /// Filled only when an output needs the fact table (SQLite).
     public var interactions: [InteractionFact] = []
     public init() {}
+
+    /// Adds each text to the totals of its day in `zone` (the pipeline's).
+    public mutating func addTexts(_ facts: [TextFact], zone: ZoneRules) {
+        for t in facts {
+            texts[TextKey(day: zone.localDate(of: t.at), partner: t.partner, isClient: t.isClient), default: TextTotals()].add(t.stats)
+        }
+    }
 
     public mutating func append(contentsOf other: Facts) {
         turns += other.turns
         conversations += other.conversations
         events += other.events
         meetings += other.meetings
-        texts += other.texts
+        for (key, totals) in other.texts { texts[key, default: TextTotals()].add(totals) }
         interactions += other.interactions
     }
 }

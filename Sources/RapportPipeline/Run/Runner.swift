@@ -245,14 +245,15 @@ public enum Runner {
         instants = []
 
         // Transform: threads and tickets to turns and conversations, meetings to meeting facts; then SLA targets.
-        var built = EmailConversations.build(consume(&allMessages), asOf: asOf, collectInteractions: collectInteractions)
+        var built = EmailConversations.build(consume(&allMessages), asOf: asOf, zone: config.zone, collectInteractions: collectInteractions)
         var facts = built.facts
         built.facts = Facts()  // held once: appending below would otherwise copy what is shared
         summary.notes += built.notes
         for m in settled.duplicates where m.at <= asOf { facts.events.append(EventFact(kind: .duplicate, at: m.at, partner: nil)) }
         facts.append(
             contentsOf: TicketConversations.build(
-                mergedTickets.tickets, rules: config.ticketRules, parties: parties, asOf: asOf, collectInteractions: collectInteractions))
+                mergedTickets.tickets, rules: config.ticketRules, parties: parties, asOf: asOf, zone: config.zone,
+                collectInteractions: collectInteractions))
         for e in mergedTickets.duplicates where e.at <= asOf { facts.events.append(EventFact(kind: .duplicate, at: e.at, partner: nil)) }
         let meetingResult = Meetings.build(meetings, asOf: asOf, collectInteractions: collectInteractions)
         facts.append(contentsOf: meetingResult.facts)

@@ -34,11 +34,11 @@ public struct TicketRules: Sendable {
 public enum TicketConversations {
     /// With `collectInteractions`, every event also becomes a row of the fact table.
     public static func build(
-        _ tickets: [TicketBundle], rules: TicketRules, parties: PartyDirectory, asOf: Instant, collectInteractions: Bool = false
+        _ tickets: [TicketBundle], rules: TicketRules, parties: PartyDirectory, asOf: Instant, zone: ZoneRules, collectInteractions: Bool = false
     ) -> Facts {
         var facts = Facts()
         for ticket in tickets {
-            buildOne(ticket, rules: rules, parties: parties, asOf: asOf, into: &facts)
+            buildOne(ticket, rules: rules, parties: parties, asOf: asOf, zone: zone, into: &facts)
             if collectInteractions {
                 for e in ticket.events where e.at <= asOf {
                     facts.interactions.append(
@@ -49,7 +49,9 @@ public enum TicketConversations {
         return facts
     }
 
-    private static func buildOne(_ ticket: TicketBundle, rules: TicketRules, parties: PartyDirectory, asOf: Instant, into facts: inout Facts) {
+    private static func buildOne(
+        _ ticket: TicketBundle, rules: TicketRules, parties: PartyDirectory, asOf: Instant, zone: ZoneRules, into facts: inout Facts
+    ) {
         let events = ticket.events.filter { $0.at <= asOf }.sorted { a, b in
             if a.at != b.at { return a.at < b.at }
             if a.origin.file != b.origin.file { return a.origin.file < b.origin.file }
@@ -102,7 +104,7 @@ public enum TicketConversations {
         facts.events += outcome.acknowledgements
         facts.events += outcome.proactiveUpdates
         facts.events += outcome.clarity
-        facts.texts += outcome.texts
+        facts.addTexts(outcome.texts, zone: zone)
         for m in messageEvents {
             facts.events.append(EventFact(kind: .message, at: m.at, partner: outcome.partner))
             if m.flags.contains(.automated) {

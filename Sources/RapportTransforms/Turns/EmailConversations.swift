@@ -13,7 +13,8 @@ public enum EmailConversations {
 
     /// `messages` must be de-duplicated. Messages after `asOf` have not happened yet and are ignored.
     /// With `collectInteractions`, every message also becomes a row of the fact table.
-    public static func build(_ all: consuming [EmailMessage], asOf: Instant, collectInteractions: Bool = false) -> Result {
+    /// Texts are summed per day in `zone` (the pipeline's).
+    public static func build(_ all: consuming [EmailMessage], asOf: Instant, zone: ZoneRules, collectInteractions: Bool = false) -> Result {
         var messages = consume all
         messages.removeAll { $0.at > asOf }
         let threads = EmailThreads(messages: messages)
@@ -42,7 +43,6 @@ public enum EmailConversations {
         // Reserved once (upper bounds, and a generous guess for events): a reserved page costs
         // memory only when written, while growing by doubling holds the old and the new copy.
         result.facts.turns.reserveCapacity(messages.count)
-        result.facts.texts.reserveCapacity(messages.count)
         result.facts.conversations.reserveCapacity(threads.count)
         result.facts.events.reserveCapacity(4 * messages.count)
         if collectInteractions { result.facts.interactions.reserveCapacity(messages.count) }
@@ -66,7 +66,7 @@ public enum EmailConversations {
             // A subject thread is named by its first message's id.
             let label = threads.threadIDs[c].isEmpty ? messages[Int(group[0])].id : threads.threadIDs[c]
             let ms = group.map { messages[Int($0)] }
-            buildOne(ms, label: label, into: &result.facts)
+            buildOne(ms, label: label, zone: zone, into: &result.facts)
             if collectInteractions {
                 for m in ms {
                     result.facts.interactions.append(
@@ -77,7 +77,7 @@ public enum EmailConversations {
         return result
     }
 
-    private static func buildOne(_ ms: [EmailMessage], label: String, into facts: inout Facts) {
+    private static func buildOne(_ ms: [EmailMessage], label: String, zone: ZoneRules, into facts: inout Facts) {
         var firstPartner: Int?
         for m in ms {
             if let p = m.party.partnerIndex { firstPartner = p; break }
@@ -109,7 +109,7 @@ public enum EmailConversations {
         facts.events += outcome.acknowledgements
         facts.events += outcome.proactiveUpdates
         facts.events += outcome.clarity
-        facts.texts += outcome.texts
+        facts.addTexts(outcome.texts, zone: zone)
         for m in ms {
             facts.events.append(EventFact(kind: .message, at: m.at, partner: outcome.partner))
             if m.flags.contains(.automated) {
