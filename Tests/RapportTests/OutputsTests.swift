@@ -3,6 +3,7 @@ import Foundation
 import RapportCore
 import RapportIngest
 import RapportPipeline
+@testable import RapportSinks
 import Testing
 
 /// SQLite, HTML, pseudonyms, atomic publishing and the lock (OUTPUTS.md, PRODUCT.md).
@@ -197,5 +198,21 @@ import Testing
         #expect(p.terminationStatus == 75)
         #expect(message.contains("another rapport run is writing this report"))
         #expect(!FileManager.default.fileExists(atPath: out))
+    }
+}
+
+/// The order of conversation names in responses.csv and conversations.csv.
+@Suite struct ConversationOrderTests {
+    @Test func ranksFollowSourceThenNameBytesWithEqualNamesEqual() {
+        // Equal first 16 bytes, a prefix, NUL and non-ASCII bytes, one name under two sources,
+        // and a name that comes back after others (not contiguous).
+        let facts: [(SourceKind, String)] = [
+            (.ticket, "thr-123456789012-b"), (.email, "thr-123456789012-b"), (.email, "thr-123456789012-a"), (.email, "thr-123456789012-a"),
+            (.email, "thr-123456789012"), (.email, "thr-123456789012\u{0}"), (.email, "Zebra"), (.email, "ärger"), (.email, "thr-123456789012-a"),
+            (.meeting, "m1"), (.email, ""),
+        ]
+        let ranks = RapportSinks.conversationRanks(facts.count, source: { facts[$0].0 }, conversation: { facts[$0].1 })
+        // By hand: email < meeting < ticket; within e-mail by bytes: "" < "Zebra" < "thr-…012" < "thr-…012\0" < "thr-…-a" < "thr-…-b" < "ärger".
+        #expect(ranks == [8, 5, 4, 4, 2, 3, 1, 6, 4, 7, 0])
     }
 }

@@ -86,19 +86,12 @@ public struct ResponsesTable: ReportTable {
 
     public init(_ turns: [TurnFact], context: ReportContext) {
         // Sort indexes on precomputed keys; the facts themselves are never moved.
-        var keys: [(period: Int, rank: Int, index: Int)] = []
+        let named = conversationRanks(turns.count, source: { turns[$0].source }, conversation: { turns[$0].conversation })
+        var keys: [(period: Int, rank: Int, named: Int32, turn: Int, index: Int)] = []
         for (i, t) in turns.enumerated() {
-            if let p = context.windowIndex(of: t.openedAt) { keys.append((p, context.partnerRank(t.partner), i)) }
+            if let p = context.windowIndex(of: t.openedAt) { keys.append((p, context.partnerRank(t.partner), named[i], t.turn, i)) }
         }
-        keys.sort { a, b in
-            if a.period != b.period { return a.period < b.period }
-            if a.rank != b.rank { return a.rank < b.rank }
-            let x = turns[a.index]
-            let y = turns[b.index]
-            if x.source != y.source { return bytesLess(x.source.rawValue, y.source.rawValue) }
-            if x.conversation != y.conversation { return bytesLess(x.conversation, y.conversation) }
-            return x.turn < y.turn
-        }
+        keys.sort { a, b in (a.period, a.rank, a.named, a.turn, a.index) < (b.period, b.rank, b.named, b.turn, b.index) }
         self.turns = turns
         self.order = keys.map { ($0.index, $0.period) }
         self.context = context
@@ -117,6 +110,56 @@ public struct ResponsesTable: ReportTable {
     }
 }
 
+/// The rank of each fact's conversation in the tables' order (source, then name, by bytes;
+/// equal names share a rank): rows then sort on integers, where comparing names copied two
+/// facts and compared two strings per comparison. Names sort on their first 16 bytes packed
+/// into two integers, the strings compared only where those agree (a million scattered
+/// strings make each string comparison a cache miss). Facts of one conversation usually come
+/// together, so a run of them is ranked once.
+func conversationRanks(_ count: Int, source: (Int) -> SourceKind, conversation: (Int) -> String) -> [Int32] {
+    var nameOf = [Int32](repeating: 0, count: count)
+    var runs: [Int] = []  // the first fact of each run of facts with one conversation
+    for i in 0..<count {
+        if i > 0, source(i) == source(i - 1), bytesEqual(conversation(i), conversation(i - 1)) {
+            nameOf[i] = nameOf[i - 1]
+        } else {
+            nameOf[i] = Int32(runs.count)
+            runs.append(i)
+        }
+    }
+    let sourceOrder = SourceKind.allCases.sorted { bytesLess($0.rawValue, $1.rawValue) }
+    var keys: [(source: Int, high: UInt64, low: UInt64, run: Int32)] = runs.indices.map { r in
+        var text = conversation(runs[r])
+        let (high, low) = text.withUTF8 { b -> (UInt64, UInt64) in
+            var high: UInt64 = 0
+            var low: UInt64 = 0
+            for k in 0..<16 {
+                let byte = k < b.count ? UInt64(b[k]) : 0
+                if k < 8 { high = high << 8 | byte } else { low = low << 8 | byte }
+            }
+            return (high, low)
+        }
+        return (sourceOrder.firstIndex(of: source(runs[r]))!, high, low, Int32(r))
+    }
+    func name(_ run: Int32) -> String { conversation(runs[Int(run)]) }
+    keys.sort { a, b in
+        if (a.source, a.high, a.low) != (b.source, b.high, b.low) { return (a.source, a.high, a.low) < (b.source, b.high, b.low) }
+        return bytesLess(name(a.run), name(b.run))
+    }
+    var rank = [Int32](repeating: 0, count: runs.count)
+    var current: Int32 = -1
+    for (position, key) in keys.enumerated() {
+        let previous = position > 0 ? keys[position - 1] : nil
+        if let previous, (previous.source, previous.high, previous.low) == (key.source, key.high, key.low), bytesEqual(name(previous.run), name(key.run)) {
+            rank[Int(key.run)] = current
+        } else {
+            current += 1
+            rank[Int(key.run)] = current
+        }
+    }
+    return nameOf.map { rank[Int($0)] }
+}
+
 /// `conversations.csv`: conversations whose first message falls in the window, internal ones included.
 public struct ConversationsTable: ReportTable {
     public let name = "conversations"
@@ -129,18 +172,12 @@ public struct ConversationsTable: ReportTable {
     let context: ReportContext
 
     public init(_ conversations: [ConversationFact], context: ReportContext) {
-        var keys: [(period: Int, rank: Int, index: Int)] = []
+        let named = conversationRanks(conversations.count, source: { conversations[$0].source }, conversation: { conversations[$0].conversation })
+        var keys: [(period: Int, rank: Int, named: Int32, index: Int)] = []
         for (i, c) in conversations.enumerated() {
-            if let p = context.windowIndex(of: c.openedAt) { keys.append((p, context.partnerRank(c.partner), i)) }
+            if let p = context.windowIndex(of: c.openedAt) { keys.append((p, context.partnerRank(c.partner), named[i], i)) }
         }
-        keys.sort { a, b in
-            if a.period != b.period { return a.period < b.period }
-            if a.rank != b.rank { return a.rank < b.rank }
-            let x = conversations[a.index]
-            let y = conversations[b.index]
-            if x.source != y.source { return bytesLess(x.source.rawValue, y.source.rawValue) }
-            return bytesLess(x.conversation, y.conversation)
-        }
+        keys.sort { a, b in (a.period, a.rank, a.named, a.index) < (b.period, b.rank, b.named, b.index) }
         self.conversations = conversations
         self.order = keys.map { ($0.index, $0.period) }
         self.context = context
