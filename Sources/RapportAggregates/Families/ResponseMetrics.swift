@@ -23,19 +23,23 @@ public enum ResponseMetrics: MetricFamily {
 
     public static func observe(_ facts: Facts, context: AggregationContext, into cells: inout Cells) {
         var tallies = CellTallies(["turns", "answered", "unanswered", "sla_due", "sla_met"])
-        for t in facts.turns {
-            let key = context.key(t.openedAt, partner: t.partner)
-            if let latency = t.latencySeconds {
+        // By index and field, not `for t in`: binding a whole turn retains its three strings.
+        for i in facts.turns.indices {
+            let key = context.key(facts.turns[i].openedAt, partner: facts.turns[i].partner)
+            let latency = facts.turns[i].latencySeconds
+            if let latency {
                 cells.sample("latency", key, latency)
-                if t.isFirstResponse { cells.sample("first_latency", key, latency) }
-                if let b = t.businessLatencySeconds { cells.sample("business_latency", key, b) }
+                if facts.turns[i].isFirstResponse { cells.sample("first_latency", key, latency) }
+                if let b = facts.turns[i].businessLatencySeconds { cells.sample("business_latency", key, b) }
             }
+            let answered = latency != nil
+            let breached = facts.turns[i].breached
             tallies.update(key) { row in
                 row.tally(0)
-                row.tally(t.isAnswered ? 1 : 2)
-                if let breached = t.breached {
-                    if t.isAnswered || breached { row.tally(3) }
-                    if t.isAnswered && !breached { row.tally(4) }
+                row.tally(answered ? 1 : 2)
+                if let breached {
+                    if answered || breached { row.tally(3) }
+                    if answered && !breached { row.tally(4) }
                 }
             }
         }

@@ -18,12 +18,19 @@ enum Duplicates {
         for i in d.kept { keep[i] = true }
         settled.duplicates = d.duplicates.map { messages[$0] }
         defer {
-            var w = 0
-            for r in messages.indices where keep[r] {
-                if w != r { messages.swapAt(w, r) }
-                w += 1
+            // Moved in the buffer (a swap there moves, where Array.swapAt copied and retained
+            // every field of the two messages), and only when something goes.
+            if keep.contains(false) {
+                let w = messages.withUnsafeMutableBufferPointer { buffer in
+                    var w = 0
+                    for r in buffer.indices where keep[r] {
+                        if w != r { buffer.swapAt(w, r) }
+                        w += 1
+                    }
+                    return w
+                }
+                messages.removeSubrange(w...)
             }
-            messages.removeSubrange(w...)
         }
         if d.conflicts.isEmpty { return settled }
 

@@ -213,7 +213,8 @@ public enum Runner {
         // Duplicates settle before threading, so that a message counts once wherever it appears.
         let settled = Duplicates.settle(&allMessages, files: files, config: config)
         rejects += settled.rejects
-        for m in allMessages { summary.files[Int(m.origin.file)].used += 1 }
+        // By index and field, not `for m in`: binding a whole message retains every field.
+        for i in allMessages.indices { summary.files[Int(allMessages[i].origin.file)].used += 1 }
         for m in settled.duplicates { summary.files[Int(m.origin.file)].duplicates += 1 }
         for r in settled.rejects { summary.files[Int(r.file)].rejected += 1 }
         let mergedTickets = TicketMerge.merge(ticketFiles)
@@ -276,8 +277,8 @@ public enum Runner {
         let aggregates = aggregator.report(cells, window: window, rejected: summary.rejected)
 
         let inWindow = Set(window)
-        summary.turns = facts.turns.filter { inWindow.contains(cutter.period(of: $0.openedAt)) }.count
-        summary.conversations = facts.conversations.filter { inWindow.contains(cutter.period(of: $0.openedAt)) }.count
+        summary.turns = facts.turns.indices.count { inWindow.contains(cutter.period(of: facts.turns[$0].openedAt)) }
+        summary.conversations = facts.conversations.indices.count { inWindow.contains(cutter.period(of: facts.conversations[$0].openedAt)) }
         summary.partnersWithData = Set(aggregates.trust.map(\.partner)).count
         summary.timings.append(("aggregate", lap()))
         var pseudonym: (@Sendable (String) -> String)?
