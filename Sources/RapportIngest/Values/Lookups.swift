@@ -29,6 +29,8 @@ final class Lookups {
 
     private static func intern(_ s: String, in set: inout Set<String>) -> String {
         if s.utf8.count <= 15 { return s }  // short strings are stored inline: nothing to share
+        // Sized once for the cap: growing by doubling rehashed every id again (2 % of a run).
+        if set.capacity < Lookups.cap { set.reserveCapacity(Lookups.cap) }
         if set.count >= Lookups.cap { set.removeAll(keepingCapacity: true) }
         return set.insert(s).memberAfterInsert
     }
