@@ -95,15 +95,16 @@ import Testing
         #expect(literal("re{2,3}port") == "port")
         #expect(literal("escalate|urgent") == nil)  // an alternative at the top: no literal is required
         #expect(literal("ab") == nil)
+        #expect(literal("[[:digit:]]abc") == nil)  // the class's own `]` would otherwise be read as a literal
     }
 
     @Test func thePrefilterNeverChangesAnAnswer() throws {
-        let patterns = TextRules.defaultClarificationPatterns + ["\\bescalat(e|ed|ing|ion)\\b", "speak (to|with) (a|your) (manager|supervisor)", "ticket #\\d+", "urgent|asap"]
+        let patterns = TextRules.defaultClarificationPatterns + ["\\bescalat(e|ed|ing|ion)\\b", "speak (to|with) (a|your) (manager|supervisor)", "ticket #\\d+", "urgent|asap", "[[:digit:]]+ tickets"]
         let fast = try PhraseMatcher(patterns: patterns)
         let plain = try PhraseMatcher(patterns: patterns, prefilter: false)
         let words = [
             "escalate", "ESCALATED", "escalator", "Speak", "with", "your", "manager", "what", "do", "you", "mean", "Not", "sure", "we",
-            "understand", "ticket", "#12", "#", "unclear", "clarify", "please", "could", "URGENT", "the", ".", "\n", "é", "ſ", "",
+            "understand", "ticket", "tickets", "3", "#12", "#", "unclear", "clarify", "please", "could", "URGENT", "the", ".", "\n", "é", "ſ", "",
         ]
         var rng = SeededRandom(seed: 7)
         var matched = 0

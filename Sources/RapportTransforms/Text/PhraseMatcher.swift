@@ -106,6 +106,11 @@ public final class PhraseMatcher: @unchecked Sendable {
     /// character made optional by `?`, `*` or `{` is dropped from it.
     static func requiredLiteral(_ pattern: String) -> [UInt8]? {
         let p = Array(pattern.utf8)
+        // Classes, equivalence classes and collating elements inside brackets (`[[:digit:]]`)
+        // hold a `]` of their own: such patterns are not read, only matched.
+        for k in p.indices.dropLast() where p[k] == UInt8(ascii: "[") && [UInt8(ascii: ":"), UInt8(ascii: "="), UInt8(ascii: ".")].contains(p[k + 1]) {
+            return nil
+        }
         var runs: [[UInt8]] = []
         var run: [UInt8] = []
         var depth = 0
