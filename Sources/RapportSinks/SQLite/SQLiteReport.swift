@@ -88,12 +88,27 @@ public enum SQLiteReport {
             for t in tables { try insert(db, t, extra: []) }
             try insert(db, rejects, extra: [.text(run.runID)])
             try insertRun(db, run)
+            try createIndexes(db, tables: tables + [rejects])
         }
         if previous != nil { try db.execute("DETACH DATABASE previous") }
         try db.close()
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         defer { if fd >= 0 { close(fd) } }
         if fd < 0 || fsync(fd) != 0 { throw RapportError(.failed, file: path, "fsync failed: \(String(cString: strerror(errno)))") }
+    }
+
+    /// The period and partner indexes. Created after the rows go in: building an index over a
+    /// filled table sorts once, where keeping it during the inserts walks it per row (a database
+    /// carried over from an earlier run already has them, and keeps them up to date).
+    static func createIndexes(_ db: SQLiteDatabase, tables: [any ReportTable]) throws(RapportError) {
+        for t in tables {
+            if t.columns.contains("period") {
+                try db.execute("CREATE INDEX IF NOT EXISTS \(t.name)_period ON \(t.name) (period\(t.columns.contains("partner") ? ", partner" : ""))")
+            }
+            if t.columns.contains("partner") {
+                try db.execute("CREATE INDEX IF NOT EXISTS \(t.name)_partner ON \(t.name) (partner)")
+            }
+        }
     }
 
     static func sqlType(_ column: String, table: String) -> String {
@@ -113,12 +128,6 @@ public enum SQLiteReport {
             var columns = t.columns.map { "\"\($0)\" \(sqlType($0, table: t.name))" }
             if t.name == "rejects" { columns.append("run_id TEXT") }
             try db.execute("CREATE TABLE IF NOT EXISTS \(t.name) (\(columns.joined(separator: ", ")))")
-            if t.columns.contains("period") {
-                try db.execute("CREATE INDEX IF NOT EXISTS \(t.name)_period ON \(t.name) (period\(t.columns.contains("partner") ? ", partner" : ""))")
-            }
-            if t.columns.contains("partner") {
-                try db.execute("CREATE INDEX IF NOT EXISTS \(t.name)_partner ON \(t.name) (partner)")
-            }
         }
         try db.execute(
             """
