@@ -36,11 +36,11 @@ public enum ClarityMetrics: MetricFamily {
             }
             guard t.english > 0 else { continue }
             cells.tally(prefix + "messages", cell, by: t.english)
-            cells.tally(prefix + "sentences", cell, by: t.sentences)
-            cells.tally(prefix + "words", cell, by: t.words)
-            cells.tally(prefix + "syllables", cell, by: t.syllables)
-            cells.tally(prefix + "letters", cell, by: t.letters)
-            cells.tally(prefix + "polysyllables", cell, by: t.polysyllables)
+            cells.tally(prefix + "sentences", cell, by: t.counts.sentences)
+            cells.tally(prefix + "words", cell, by: t.counts.words)
+            cells.tally(prefix + "syllables", cell, by: t.counts.syllables)
+            cells.tally(prefix + "letters", cell, by: t.counts.letters)
+            cells.tally(prefix + "polysyllables", cell, by: t.counts.polysyllables)
             cells.tally(prefix + "acronyms", cell, by: t.acronyms)
         }
         for e in facts.events where e.partner >= 0 {

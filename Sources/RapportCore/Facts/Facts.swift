@@ -200,11 +200,7 @@ public struct TextTotals: Sendable, Hashable {
     /// English messages, and those under 100 words; the sums below are over English messages.
     public var english = 0
     public var shortEnglish = 0
-    public var sentences = 0
-    public var words = 0
-    public var syllables = 0
-    public var letters = 0
-    public var polysyllables = 0
+    public var counts = ReadabilityCounts()
     public var acronyms = 0
 
     public init() {}
@@ -217,11 +213,7 @@ public struct TextTotals: Sendable, Hashable {
         }
         english += 1
         if stats.words < 100 { shortEnglish += 1 }
-        sentences += Int(stats.sentences)
-        words += Int(stats.words)
-        syllables += Int(stats.syllables)
-        letters += Int(stats.letters)
-        polysyllables += Int(stats.polysyllables)
+        counts = counts + stats.counts
         acronyms += Int(stats.acronyms)
     }
 
@@ -230,11 +222,7 @@ public struct TextTotals: Sendable, Hashable {
         nonEnglish += other.nonEnglish
         english += other.english
         shortEnglish += other.shortEnglish
-        sentences += other.sentences
-        words += other.words
-        syllables += other.syllables
-        letters += other.letters
-        polysyllables += other.polysyllables
+        counts = counts + other.counts
         acronyms += other.acronyms
     }
 }
@@ -275,8 +263,8 @@ public struct Facts: Sendable {
     public init() {}
 
     /// Adds each text to the totals of its day in `zone` (the pipeline's).
-    public mutating func addTexts(_ facts: [TextFact], zone: ZoneRules) {
-        for t in facts {
+    public mutating func addTexts(_ new: [TextFact], zone: ZoneRules) {
+        for t in new {
             texts[TextKey(day: zone.localDate(of: t.at), partner: t.partner, isClient: t.isClient), default: TextTotals()].add(t.stats)
         }
     }

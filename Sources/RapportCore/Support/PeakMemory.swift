@@ -7,17 +7,24 @@ import Foundation
 /// `VmHWM` belongs to this process's own address space, which `exec` made new.
 public enum PeakMemory {
     /// Bytes, or nil where `/proc` is not there to say.
-    public static func residentBytes() -> Int? { statusField("VmHWM:") }
+    public static func residentBytes() -> Int? { status().peak }
 
-    /// Bytes resident now (`VmRSS`), or nil where `/proc` is not there to say.
-    public static func currentBytes() -> Int? { statusField("VmRSS:") }
-
-    private static func statusField(_ name: String) -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix(name) {
-            let digits = line.dropFirst(name.count).filter(\.isNumber)
-            return Int(digits).map { $0 * 1024 }
+    /// Bytes resident now (`VmRSS`) and at the peak (`VmHWM`), from one read of `/proc`.
+    public static func status() -> (current: Int?, peak: Int?) {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return (nil, nil) }
+        func field(_ name: String) -> Int? {
+            for line in status.split(separator: "\n") where line.hasPrefix(name) {
+                return Int(line.dropFirst(name.count).filter(\.isNumber)).map { $0 * 1024 }
+            }
+            return nil
         }
-        return nil
+        return (field("VmRSS:"), field("VmHWM:"))
+    }
+
+    /// "N MiB resident, peak M MiB" for debug lines.
+    public static var summary: String {
+        let (current, peak) = status()
+        func mib(_ bytes: Int?) -> String { bytes.map { "\($0 / 1_048_576) MiB" } ?? "unknown" }
+        return "\(mib(current)) resident, peak \(mib(peak))"
     }
 }

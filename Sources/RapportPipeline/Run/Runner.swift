@@ -143,7 +143,7 @@ public enum Runner {
             let now = DispatchTime.now()
             defer { clock = now }
             // Inside the message, so /proc is read only at debug level.
-            logger.debug("memory: \(PeakMemory.currentBytes().map { "\($0 / 1_048_576) MiB" } ?? "unknown") resident, peak \(PeakMemory.residentBytes().map { "\($0 / 1_048_576) MiB" } ?? "unknown")")
+            logger.debug("memory: \(PeakMemory.summary)")
             return Double(now.uptimeNanoseconds - clock.uptimeNanoseconds) / 1e9
         }
         let pseudonymizer = config.pseudonymize ? try Pseudonymizer() : nil
@@ -173,7 +173,7 @@ public enum Runner {
         var rejects: [Reject] = []
         // The first file's messages become the list without a copy (with one file a copy would
         // hold every message twice at the run's peak); the others are appended in file order.
-        var allMessages: [EmailMessage] = outcomes.isEmpty ? [] : consume(&outcomes[0].messages)
+        var allMessages: [EmailMessage] = outcomes.isEmpty ? [] : outcomes[0].messages.take()
         allMessages.reserveCapacity(allMessages.count + outcomes.reduce(0) { $0 + $1.messages.count })
         var ticketFiles: [[String: TicketBundle]] = []
         var meetings: [MeetingRecord] = []
@@ -246,7 +246,7 @@ public enum Runner {
         instants = []
 
         // Transform: threads and tickets to turns and conversations, meetings to meeting facts; then SLA targets.
-        var built = EmailConversations.build(consume(&allMessages), asOf: asOf, zone: config.zone, collectInteractions: collectInteractions)
+        var built = EmailConversations.build(allMessages.take(), asOf: asOf, zone: config.zone, collectInteractions: collectInteractions)
         var facts = built.facts
         built.facts = Facts()  // held once: appending below would otherwise copy what is shared
         summary.notes += built.notes
@@ -285,13 +285,6 @@ public enum Runner {
         if let pseudonymizer { pseudonym = { pseudonymizer.pseudonym($0) } }
         let context = ReportContext(partners: config.partnerInfos, cutter: cutter, window: window, files: files.map(\.display), pseudonym: pseudonym)
         return Computation(summary: summary, facts: facts, rejects: rejects, aggregates: aggregates, context: context)
-    }
-
-    /// Hands an array over and leaves an empty one, so the caller no longer holds it.
-    static func consume<T>(_ array: inout [T]) -> [T] {
-        let moved = array
-        array = []
-        return moved
     }
 
     static func defaultRunID(_ now: Instant) -> String {

@@ -141,21 +141,17 @@ func conversationRanks(_ count: Int, source: (Int) -> SourceKind, conversation: 
         }
         return (sourceOrder.firstIndex(of: source(runs[r]))!, high, low, Int32(r))
     }
-    func name(_ run: Int32) -> String { conversation(runs[Int(run)]) }
-    keys.sort { a, b in
+    func precedes(_ a: (source: Int, high: UInt64, low: UInt64, run: Int32), _ b: (source: Int, high: UInt64, low: UInt64, run: Int32)) -> Bool {
         if (a.source, a.high, a.low) != (b.source, b.high, b.low) { return (a.source, a.high, a.low) < (b.source, b.high, b.low) }
-        return bytesLess(name(a.run), name(b.run))
+        return bytesLess(conversation(runs[Int(a.run)]), conversation(runs[Int(b.run)]))
     }
+    keys.sort(by: precedes)
+    // Sorted, so a name equals the one before it unless it follows it.
     var rank = [Int32](repeating: 0, count: runs.count)
     var current: Int32 = -1
     for (position, key) in keys.enumerated() {
-        let previous = position > 0 ? keys[position - 1] : nil
-        if let previous, (previous.source, previous.high, previous.low) == (key.source, key.high, key.low), bytesEqual(name(previous.run), name(key.run)) {
-            rank[Int(key.run)] = current
-        } else {
-            current += 1
-            rank[Int(key.run)] = current
-        }
+        if position == 0 || precedes(keys[position - 1], key) { current += 1 }
+        rank[Int(key.run)] = current
     }
     return nameOf.map { rank[Int($0)] }
 }

@@ -122,11 +122,11 @@ public final class MessageAnalyzer {
     static func asciiNormalisedSubject(_ subject: String) -> String? {
         var copy = subject
         return copy.withUTF8 { b -> String? in
-            @inline(__always) func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
+            func isSpace(_ c: UInt8) -> Bool { UnicodeRules.isWhiteSpace(Unicode.Scalar(c)) }
             var lower = [UInt8](repeating: 0, count: b.count)
             for (i, c) in b.enumerated() {
                 guard c < 0x80 else { return nil }
-                lower[i] = c &- 0x41 < 26 ? c | 0x20 : c
+                lower[i] = UTF8Text.lowerASCII(c)
             }
             var start = 0
             while true {

@@ -65,11 +65,11 @@ public final class PhraseMatcher: @unchecked Sendable {
         // (made only when some pattern's literal is there).
         let n = bytes.count
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * n + 1) { buffer in
-            for (i, b) in bytes.enumerated() { buffer[i] = b &- 0x41 < 26 ? b | 0x20 : b }
+            for (i, b) in bytes.enumerated() { buffer[i] = UTF8Text.lowerASCII(b) }
             let lowered = UnsafeBufferPointer(rebasing: buffer[..<n])
             var copied = false
             for (i, rx) in compiled.enumerated() {
-                if let literal = requiredLiterals[i], !PhraseMatcher.contains(lowered, literal) { continue }
+                if let literal = requiredLiterals[i], !UTF8Text.contains(lowered, literal) { continue }
                 if !copied {
                     _ = UnsafeMutableBufferPointer(rebasing: buffer[n..<(2 * n)]).update(fromContentsOf: bytes)
                     buffer[2 * n] = 0
@@ -78,23 +78,6 @@ public final class PhraseMatcher: @unchecked Sendable {
                 var bounds = regmatch_t(rm_so: 0, rm_eo: regoff_t(n))
                 let matched = buffer.withMemoryRebound(to: CChar.self) { regexec(rx, $0.baseAddress! + n, 1, &bounds, REG_STARTEND) == 0 }
                 if matched { return true }
-            }
-            return false
-        }
-    }
-
-    /// Whether `needle` (not empty) occurs in `haystack`: memchr to each candidate first byte,
-    /// then memcmp (memmem is a GNU extension Swift's Glibc does not declare).
-    static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard let base = haystack.baseAddress, needle.count <= haystack.count else { return false }
-        return needle.withUnsafeBufferPointer { n in
-            let last = haystack.count - n.count  // last start position that fits
-            var start = 0
-            while start <= last {
-                guard let hit = memchr(base + start, Int32(n[0]), last - start + 1) else { return false }
-                let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                if memcmp(base + at, n.baseAddress!, n.count) == 0 { return true }
-                start = at + 1
             }
             return false
         }
@@ -152,7 +135,7 @@ public final class PhraseMatcher: @unchecked Sendable {
             case UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "$"):
                 endRun()
             default:
-                if depth == 0 && c < 0x80 { run.append(c &- 0x41 < 26 ? c | 0x20 : c) } else { endRun() }
+                if depth == 0 && c < 0x80 { run.append(UTF8Text.lowerASCII(c)) } else { endRun() }
             }
             i += 1
         }

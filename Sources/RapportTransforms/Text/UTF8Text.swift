@@ -111,6 +111,23 @@ public enum UTF8Text {
         range.count == literal.utf8CodeUnitCount && hasPrefix(b, range, literal)
     }
 
+    /// Whether `needle` (not empty) occurs in `haystack`: memchr to each candidate first byte,
+    /// then memcmp (memmem is a GNU extension Swift's Glibc does not declare).
+    public static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard let base = haystack.baseAddress, needle.count <= haystack.count else { return false }
+        return needle.withUnsafeBufferPointer { n in
+            let last = haystack.count - n.count  // last start position that fits
+            var start = 0
+            while start <= last {
+                guard let hit = memchr(base + start, Int32(n[0]), last - start + 1) else { return false }
+                let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if memcmp(base + at, n.baseAddress!, n.count) == 0 { return true }
+                start = at + 1
+            }
+            return false
+        }
+    }
+
     @inline(__always)
     public static func lowerASCII(_ c: UInt8) -> UInt8 { (c >= 0x41 && c <= 0x5A) ? c | 0x20 : c }
 }

@@ -24,7 +24,7 @@ public struct Deduplicator {
         for i in messages.indices {
             var id = messages[i].id
             let repeated = id.withUTF8 { bytes in
-                first.firstOrInsert(hash: IDIndex.hash(bytes), position: Int32(i)) { p in
+                first.firstOrInsert(bytes, position: Int32(i)) { p in
                     var other = messages[Int(p)].id
                     return other.withUTF8 { $0.elementsEqual(bytes) }
                 }

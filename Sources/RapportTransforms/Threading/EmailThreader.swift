@@ -32,14 +32,14 @@ public struct EmailThreads: Sendable {
         // By index and field, not `for m in messages`: binding a whole message retains every field.
         for i in messages.indices {
             withIDCore(messages[i].id) { core in
-                if let first = byID.firstOrInsert(hash: IDIndex.hash(core), position: Int32(i), isEqual: sameID(core)) {
+                if let first = byID.firstOrInsert(core, position: Int32(i), isEqual: sameID(core)) {
                     latest[first] = Int32(i)
                 }
             }
         }
         var parent = [Int32](repeating: -1, count: n)
         for i in messages.indices where !messages[i].parentID.isEmpty {
-            let found = withIDCore(messages[i].parentID) { core in byID.find(hash: IDIndex.hash(core), isEqual: sameID(core)) }
+            let found = withIDCore(messages[i].parentID) { core in byID.find(core, isEqual: sameID(core)) }
             if let first = found {
                 let p = latest[first] ?? first
                 if p != Int32(i) { parent[i] = p }

@@ -17,35 +17,34 @@ struct IDIndex {
         mask = size - 1
     }
 
-    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    /// The position already stored for an id equal to `key` (`isEqual(position)` compares
+    /// that position's bytes with `key`), or nil after storing `position` for it.
+    mutating func firstOrInsert(_ key: UnsafeBufferPointer<UInt8>, position: Int32, isEqual: (Int32) -> Bool) -> Int32? {
+        let (slot, tag, found) = probe(key, isEqual: isEqual)
+        if found == nil {
+            positions[slot] = position
+            hashes[slot] = tag
+        }
+        return found
+    }
+
+    /// The position stored for an id equal to `key`, or nil.
+    func find(_ key: UnsafeBufferPointer<UInt8>, isEqual: (Int32) -> Bool) -> Int32? {
+        probe(key, isEqual: isEqual).found
+    }
+
+    /// The slot holding an equal id, or the empty slot where it would go, with its hash tag.
+    private func probe(_ key: UnsafeBufferPointer<UInt8>, isEqual: (Int32) -> Bool) -> (slot: Int, tag: UInt32, found: Int32?) {
         var hasher = Hasher()
-        hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
-        return hasher.finalize()
-    }
-
-    /// The position already stored for an equal id (`isEqual(position)` compares the
-    /// bytes), or nil after storing `position` for it.
-    mutating func firstOrInsert(hash: Int, position: Int32, isEqual: (Int32) -> Bool) -> Int32? {
+        hasher.combine(bytes: UnsafeRawBufferPointer(key))
+        let hash = hasher.finalize()
         let tag = UInt32(truncatingIfNeeded: hash >> 32)
         var slot = hash & mask
         while positions[slot] >= 0 {
-            if hashes[slot] == tag && isEqual(positions[slot]) { return positions[slot] }
+            if hashes[slot] == tag && isEqual(positions[slot]) { return (slot, tag, positions[slot]) }
             slot = (slot + 1) & mask
         }
-        positions[slot] = position
-        hashes[slot] = tag
-        return nil
-    }
-
-    /// The position stored for an equal id, or nil.
-    func find(hash: Int, isEqual: (Int32) -> Bool) -> Int32? {
-        let tag = UInt32(truncatingIfNeeded: hash >> 32)
-        var slot = hash & mask
-        while positions[slot] >= 0 {
-            if hashes[slot] == tag && isEqual(positions[slot]) { return positions[slot] }
-            slot = (slot + 1) & mask
-        }
-        return nil
+        return (slot, tag, nil)
     }
 }
 
