@@ -8,18 +8,18 @@ import RapportTransforms
 enum Outputs {
     /// Writes every asked-for format; returns the seconds each took (for `RAPPORT_LOG_LEVEL=debug`).
     /// The CSV files and the database are written at the same time, on two threads; the JSON
-    /// and the page follow (the page's trends come from the database).
+    /// and the page follow (the page's trends come from the database). Without the database,
+    /// the second thread orders and writes responses.csv, the largest file, by itself.
     static func write(_ c: Runner.Computation, config: PipelineConfig, into dir: String) throws(RapportError) -> [(String, Double)] {
         let formats = Set(config.outputFormats)
         let definitions = MetricRegistry.definitions + [QualityMetrics.rejected] + TrustSettings.definitions
-        let tables: [any ReportTable] = [
-            TrustTable(c.aggregates.trust, context: c.context), MetricsTable(c.aggregates.metrics, context: c.context),
-            ResponsesTable(c.facts.turns, context: c.context), ConversationsTable(c.facts.conversations, context: c.context),
-            DefinitionsTable(definitions, version: Runner.definitionsVersion),
-        ]
-        let work = ParallelWrites()
         let csv = formats.contains(.csv)
         let sqlite = formats.contains(.sqlite)
+        let sharedResponses: [any ReportTable] = sqlite ? [ResponsesTable(c.facts.turns, context: c.context)] : []
+        let tables: [any ReportTable] =
+            [TrustTable(c.aggregates.trust, context: c.context), MetricsTable(c.aggregates.metrics, context: c.context)] + sharedResponses
+            + [ConversationsTable(c.facts.conversations, context: c.context), DefinitionsTable(definitions, version: Runner.definitionsVersion)]
+        let work = ParallelWrites()
         DispatchQueue.concurrentPerform(iterations: 2) { i in
             do throws(RapportError) {
                 let started = DispatchTime.now()
@@ -31,6 +31,9 @@ enum Outputs {
                 } else if i == 1 && sqlite {
                     (work.history, work.notes) = try writeDatabase(c, config: config, tables: tables, into: dir)
                     work.sqliteSeconds = seconds(since: started)
+                } else if i == 1 && csv {
+                    try ResponsesTable(c.facts.turns, context: c.context).writeCSV(into: dir)
+                    work.responsesSeconds = seconds(since: started)
                 }
             } catch {
                 work.fail(error)
@@ -38,7 +41,7 @@ enum Outputs {
         }
         if let error = work.error { throw error }
         var timings: [(String, Double)] = []
-        if let s = work.csvSeconds { timings.append(("csv", s)) }
+        if let s = work.csvSeconds { timings.append(("csv", max(s, work.responsesSeconds ?? 0))) }
         if let s = work.sqliteSeconds { timings.append(("sqlite", s)) }
         let history = formats.contains(.sqlite) ? work.history : currentHistory(c)
         if formats.contains(.json) {
@@ -64,6 +67,7 @@ enum Outputs {
         var history: [ReportPageInput.HistoryPoint] = []
         var notes: [String] = []
         var csvSeconds: Double?
+        var responsesSeconds: Double?
         var sqliteSeconds: Double?
         private(set) var error: RapportError?
         private let lock = NSLock()
