@@ -8,7 +8,8 @@ REPORT_DIR ?= out/weekly
 # Debian packages the build needs (system libraries linked by Package.swift). libisal-dev is
 # ISA-L's inflate, about 4x zlib's: optional (compiled in when its header is there, loaded at
 # run time when its library is), zlib otherwise.
-DEBIAN_PACKAGES := zlib1g-dev libxml2-dev libsqlite3-dev pkg-config libisal-dev
+# libjemalloc-dev is the release build's allocator (linked by Package.swift).
+DEBIAN_PACKAGES := zlib1g-dev libxml2-dev libsqlite3-dev pkg-config libisal-dev libjemalloc-dev
 BENCH_DATA ?= Benchmarks/.data
 
 FUZZ_SECONDS ?= 60
