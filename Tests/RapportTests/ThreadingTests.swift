@@ -88,3 +88,41 @@ import Testing
         #expect(MessageAnalyzer.normalisedSubject("Ticket: 42 broken") == "ticket: 42 broken")
     }
 }
+
+@Suite struct FingerprintTests {
+    func digest(_ text: String, normalising: Bool) -> Fingerprint {
+        var hasher = FingerprintHasher()
+        Array(text.utf8).withUnsafeBytes { normalising ? hasher.addNormalisingLineEnds($0) : hasher.add($0) }
+        return hasher.finish()
+    }
+
+    @Test func onlyACarriageReturnBeforeALineFeedIsDropped() {
+        #expect(digest("a\r\nb", normalising: true) == digest("a\nb", normalising: false))
+        #expect(digest("\r\n\r\n", normalising: true) == digest("\n\n", normalising: false))
+        #expect(digest("a\rb", normalising: true) == digest("a\rb", normalising: false))
+        #expect(digest("a\rb", normalising: true) != digest("ab", normalising: false))
+        #expect(digest("x\r", normalising: true) == digest("x\r", normalising: false))
+        #expect(digest("\r\r\n", normalising: true) == digest("\r\n", normalising: false))
+    }
+
+    @Test func normalisingAgreesWithTheByteRuleOverRandomTexts() {
+        // The rule byte by byte, as it was first written: drop a CR that an LF follows.
+        func reference(_ bytes: [UInt8]) -> [UInt8] {
+            bytes.indices.filter { !(bytes[$0] == 0x0D && $0 + 1 < bytes.count && bytes[$0 + 1] == 0x0A) }.map { bytes[$0] }
+        }
+        let pieces = ["\r", "\n", "\r\n", "abcdefghij", "x", "é"]
+        var rng = SeededRandom(seed: 5)
+        var withCR = 0
+        for _ in 0..<5_000 {
+            let text = (0..<rng.int(0...12)).map { _ in rng.pick(pieces) }.joined()
+            let bytes = Array(text.utf8)
+            if bytes.contains(0x0D) { withCR += 1 }
+            var ours = FingerprintHasher()
+            bytes.withUnsafeBytes { ours.addNormalisingLineEnds($0) }
+            var expected = FingerprintHasher()
+            reference(bytes).withUnsafeBytes { expected.add($0) }
+            #expect(ours.finish() == expected.finish(), "\(bytes)")
+        }
+        #expect(withCR > 3_000)
+    }
+}

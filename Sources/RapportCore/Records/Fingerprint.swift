@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A 128-bit non-cryptographic digest, for telling duplicate records from different
 /// records that share an id. Two lanes of a multiply-xorshift mix over 8-byte words.
 public struct Fingerprint: Hashable, Comparable, Sendable {
@@ -50,13 +54,23 @@ public struct FingerprintHasher: Sendable {
     /// Adds a field with CRLF treated as LF, so that the same mail exported with
     /// other line ends is still the same content.
     public mutating func addNormalisingLineEnds(_ bytes: UnsafeRawBufferPointer) {
-        guard bytes.contains(0x0D) else {
+        guard let base = bytes.baseAddress, var cr = memchr(base, 0x0D, bytes.count).map({ UnsafeRawPointer($0) - base }) else {
             add(bytes)
             return
         }
+        // The runs between carriage returns are copied whole (memchr finds them); a CR is
+        // dropped only before an LF.
         var copy: [UInt8] = []
         copy.reserveCapacity(bytes.count)
-        for (i, b) in bytes.enumerated() where !(b == 0x0D && i + 1 < bytes.count && bytes[i + 1] == 0x0A) { copy.append(b) }
+        var start = 0
+        while true {
+            copy.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<cr]))
+            if !(cr + 1 < bytes.count && bytes[cr + 1] == 0x0A) { copy.append(0x0D) }
+            start = cr + 1
+            guard start < bytes.count, let next = memchr(base + start, 0x0D, bytes.count - start) else { break }
+            cr = UnsafeRawPointer(next) - base
+        }
+        copy.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start...]))
         copy.withUnsafeBytes { add($0) }
     }
 
