@@ -114,6 +114,26 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".new-") }.isEmpty)
     }
 
+    @Test func theCSVFilesAreTheSameWithAndWithoutTheDatabase() throws {
+        // Without the database, responses.csv and conversations.csv are written beside the
+        // aggregation; with it, after, on the CSV thread: both ways give the same bytes.
+        let dir = temporaryDirectory()
+        try FileManager.default.copyItem(atPath: repositoryRoot + "/fixtures/edge", toPath: dir + "/edge")
+        let csvOnly = dir + "/edge/pipeline.yaml"
+        let withDatabase = dir + "/edge/database.yaml"
+        try readText(csvOnly).replacingOccurrences(of: "  formats: [csv, json]", with: "  formats: [csv, sqlite]")
+            .write(toFile: withDatabase, atomically: true, encoding: .utf8)
+        let a = try runPipeline(csvOnly, asOf: "2026-04-06")
+        let b = try runPipeline(withDatabase, asOf: "2026-04-06")
+        #expect(!FileManager.default.fileExists(atPath: a.dir + "/rapport.sqlite"))
+        #expect(FileManager.default.fileExists(atPath: b.dir + "/rapport.sqlite"))
+        for name in ["responses.csv", "conversations.csv", "metrics.csv", "trust_report.csv", "rejects.csv"] {
+            #expect(readText(a.dir + "/" + name) == readText(b.dir + "/" + name), "\(name)")
+        }
+        #expect(try readCSV(a.dir + "/responses.csv").count > 10)
+        #expect(try readCSV(a.dir + "/conversations.csv").count > 5)
+    }
+
     @Test func pseudonymisedOutputsHoldNoAddress() throws {
         let dir = temporaryDirectory()
         try FileManager.default.copyItem(atPath: repositoryRoot + "/fixtures/edge", toPath: dir + "/edge")

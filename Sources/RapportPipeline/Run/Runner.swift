@@ -114,13 +114,14 @@ public enum Runner {
         // Take the lock before reading, so that a second run stops at once.
         let target = normalisePath(options.outputDirectory.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 } ?? config.outputDirectory)
         let publisher = write ? try Publisher(target: target) : nil
+        let factTables = publisher.flatMap { Outputs.FactTablesWriter(formats: config.outputFormats, into: $0.staging) }
         do {
-            var computation = try compute(config, options: options, logger: logger)
+            var computation = try compute(config, options: options, logger: logger, factTables: factTables)
             computation.target = target
             if let publisher {
                 let writing = DispatchTime.now()
                 computation.summary.seconds = Double(writing.uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-                let written = try Outputs.write(computation, config: config, into: publisher.staging)
+                let written = try Outputs.write(computation, config: config, into: publisher.staging, factTables: factTables)
                 for (format, seconds) in written { logger.debug("wrote \(format) in \(String(format: "%.2f", seconds)) s") }
                 try publisher.publish()
                 computation.summary.published = displayPath(target)
@@ -132,12 +133,17 @@ public enum Runner {
             logger.debug("peak memory: \(PeakMemory.residentBytes().map { "\($0 / 1_048_576) MiB" } ?? "unknown")")
             return computation.summary
         } catch {
+            _ = try? factTables?.wait()  // nothing may still be writing into the folder abandoned
             publisher?.abandon()
             throw error
         }
     }
 
-    static func compute(_ config: PipelineConfig, options: RunOptions, logger: Logger) throws(RapportError) -> Computation {
+    /// `factTables`, when given, starts writing the tables that need only the facts as soon as
+    /// the transforms are done, beside the aggregation.
+    static func compute(
+        _ config: PipelineConfig, options: RunOptions, logger: Logger, factTables: Outputs.FactTablesWriter? = nil
+    ) throws(RapportError) -> Computation {
         var clock = DispatchTime.now()
         func lap() -> Double {
             let now = DispatchTime.now()
@@ -272,6 +278,10 @@ public enum Runner {
         let cutter = PeriodCutter(kind: config.period, zone: config.zone)
         let window = Window.periods(options.window, cutter: cutter, earliest: earliest, asOf: asOf)
         summary.window = window
+        var pseudonym: (@Sendable (String) -> String)?
+        if let pseudonymizer { pseudonym = { pseudonymizer.pseudonym($0) } }
+        let context = ReportContext(partners: config.partnerInfos, cutter: cutter, window: window, files: files.map(\.display), pseudonym: pseudonym)
+        factTables?.start(facts, context: context)
         let aggregator = Aggregator(sources: config.sourceKinds, trust: config.trust, context: AggregationContext(cutter: cutter))
         let cells = aggregator.observe(facts, sources: config.sourceKinds)
         let aggregates = aggregator.report(cells, window: window, rejected: summary.rejected)
@@ -281,9 +291,6 @@ public enum Runner {
         summary.conversations = facts.conversations.indices.count { inWindow.contains(cutter.period(of: facts.conversations[$0].openedAt)) }
         summary.partnersWithData = Set(aggregates.trust.map(\.partner)).count
         summary.timings.append(("aggregate", lap()))
-        var pseudonym: (@Sendable (String) -> String)?
-        if let pseudonymizer { pseudonym = { pseudonymizer.pseudonym($0) } }
-        let context = ReportContext(partners: config.partnerInfos, cutter: cutter, window: window, files: files.map(\.display), pseudonym: pseudonym)
         return Computation(summary: summary, facts: facts, rejects: rejects, aggregates: aggregates, context: context)
     }
 
