@@ -8,9 +8,8 @@ import RapportTransforms
 enum Outputs {
     /// Writes every asked-for format; returns the seconds each took (for `RAPPORT_LOG_LEVEL=debug`).
     /// The CSV files and the database are written at the same time, on two threads; the JSON
-    /// and the page follow (the page's trends come from the database). Without the database,
-    /// the second thread orders and writes responses.csv, the largest file, by itself.
-    /// `factTables`, when given, has written (or is writing) responses.csv and conversations.csv.
+    /// and the page follow (the page's trends come from the database). `factTables`, when
+    /// given, has written (or is writing) responses.csv and conversations.csv.
     static func write(
         _ c: Runner.Computation, config: PipelineConfig, into dir: String, factTables: FactTablesWriter? = nil
     ) throws(RapportError) -> [(String, Double)] {
@@ -18,11 +17,12 @@ enum Outputs {
         let definitions = MetricRegistry.definitions + [QualityMetrics.rejected] + TrustSettings.definitions
         let csv = formats.contains(.csv)
         let sqlite = formats.contains(.sqlite)
-        let sharedResponses: [any ReportTable] = sqlite ? [ResponsesTable(c.facts.turns, context: c.context)] : []
-        let factTablesHere: [any ReportTable] = factTables == nil ? [ConversationsTable(c.facts.conversations, context: c.context)] : []
+        // The database needs every table; the CSV thread those the fact-table writer has not written.
+        let factTablesHere = sqlite || factTables == nil
         let tables: [any ReportTable] =
-            [TrustTable(c.aggregates.trust, context: c.context), MetricsTable(c.aggregates.metrics, context: c.context)] + sharedResponses
-            + factTablesHere + [DefinitionsTable(definitions, version: Runner.definitionsVersion)]
+            [TrustTable(c.aggregates.trust, context: c.context), MetricsTable(c.aggregates.metrics, context: c.context)]
+            + (factTablesHere ? [ResponsesTable(c.facts.turns, context: c.context), ConversationsTable(c.facts.conversations, context: c.context)] : [])
+            + [DefinitionsTable(definitions, version: Runner.definitionsVersion)]
         let work = ParallelWrites()
         DispatchQueue.concurrentPerform(iterations: 2) { i in
             do throws(RapportError) {
@@ -35,18 +35,15 @@ enum Outputs {
                 } else if i == 1 && sqlite {
                     (work.history, work.notes) = try writeDatabase(c, config: config, tables: tables, into: dir)
                     work.sqliteSeconds = seconds(since: started)
-                } else if i == 1 && csv && factTables == nil {
-                    try ResponsesTable(c.facts.turns, context: c.context).writeCSV(into: dir)
-                    work.responsesSeconds = seconds(since: started)
                 }
             } catch {
                 work.fail(error)
             }
         }
         if let error = work.error { throw error }
-        if let factTables { work.responsesSeconds = try factTables.wait() }
+        let factTablesSeconds = try factTables?.wait()
         var timings: [(String, Double)] = []
-        if let s = work.csvSeconds { timings.append(("csv", max(s, work.responsesSeconds ?? 0))) }
+        if let s = work.csvSeconds { timings.append(("csv", max(s, factTablesSeconds ?? 0))) }
         if let s = work.sqliteSeconds { timings.append(("sqlite", s)) }
         let history = formats.contains(.sqlite) ? work.history : currentHistory(c)
         if formats.contains(.json) {
@@ -110,7 +107,6 @@ enum Outputs {
         var history: [ReportPageInput.HistoryPoint] = []
         var notes: [String] = []
         var csvSeconds: Double?
-        var responsesSeconds: Double?
         var sqliteSeconds: Double?
         private(set) var error: RapportError?
         private let lock = NSLock()
