@@ -12,19 +12,20 @@ public enum PeakMemory {
     /// Bytes resident now (`VmRSS`) and at the peak (`VmHWM`), from one read of `/proc`.
     public static func status() -> (current: Int?, peak: Int?) {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return (nil, nil) }
-        func field(_ name: String) -> Int? {
-            for line in status.split(separator: "\n") where line.hasPrefix(name) {
-                return Int(line.dropFirst(name.count).filter(\.isNumber)).map { $0 * 1024 }
-            }
-            return nil
+        var fields: [Substring: Int] = [:]
+        for line in status.split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            fields[line[..<colon]] = Int(line[colon...].filter(\.isNumber)).map { $0 * 1024 }
         }
-        return (field("VmRSS:"), field("VmHWM:"))
+        return (fields["VmRSS"], fields["VmHWM"])
     }
+
+    /// "N MiB", or "unknown" without a figure.
+    public static func mib(_ bytes: Int?) -> String { bytes.map { "\($0 / 1_048_576) MiB" } ?? "unknown" }
 
     /// "N MiB resident, peak M MiB" for debug lines.
     public static var summary: String {
         let (current, peak) = status()
-        func mib(_ bytes: Int?) -> String { bytes.map { "\($0 / 1_048_576) MiB" } ?? "unknown" }
         return "\(mib(current)) resident, peak \(mib(peak))"
     }
 }

@@ -17,11 +17,11 @@ enum Outputs {
         let definitions = MetricRegistry.definitions + [QualityMetrics.rejected] + TrustSettings.definitions
         let csv = formats.contains(.csv)
         let sqlite = formats.contains(.sqlite)
-        // The database needs every table; the CSV thread those the fact-table writer has not written.
-        let factTablesHere = sqlite || factTables == nil
+        // Without a fact-table writer (always the case with the database, which needs every
+        // table) the CSV thread writes responses and conversations too.
         let tables: [any ReportTable] =
             [TrustTable(c.aggregates.trust, context: c.context), MetricsTable(c.aggregates.metrics, context: c.context)]
-            + (factTablesHere ? [ResponsesTable(c.facts.turns, context: c.context), ConversationsTable(c.facts.conversations, context: c.context)] : [])
+            + (factTables == nil ? [ResponsesTable(c.facts.turns, context: c.context), ConversationsTable(c.facts.conversations, context: c.context)] : [])
             + [DefinitionsTable(definitions, version: Runner.definitionsVersion)]
         let work = ParallelWrites()
         DispatchQueue.concurrentPerform(iterations: 2) { i in

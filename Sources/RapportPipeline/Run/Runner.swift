@@ -130,7 +130,7 @@ public enum Runner {
             computation.summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
             for (stage, seconds) in computation.summary.timings { logger.debug("\(stage): \(String(format: "%.2f", seconds)) s") }
             // Inside the message, so /proc is read only at debug level.
-            logger.debug("peak memory: \(PeakMemory.residentBytes().map { "\($0 / 1_048_576) MiB" } ?? "unknown")")
+            logger.debug("peak memory: \(PeakMemory.mib(PeakMemory.residentBytes()))")
             return computation.summary
         } catch {
             _ = try? factTables?.wait()  // nothing may still be writing into the folder abandoned

@@ -128,7 +128,8 @@ func conversationRanks(_ count: Int, source: (Int) -> SourceKind, conversation: 
         }
     }
     let sourceOrder = SourceKind.allCases.sorted { bytesLess($0.rawValue, $1.rawValue) }
-    var keys: [(source: Int, high: UInt64, low: UInt64, run: Int32)] = runs.indices.map { r in
+    typealias Key = (source: Int, high: UInt64, low: UInt64, run: Int32)
+    var keys: [Key] = runs.indices.map { r in
         var text = conversation(runs[r])
         let (high, low) = text.withUTF8 { b -> (UInt64, UInt64) in
             var high: UInt64 = 0
@@ -141,7 +142,7 @@ func conversationRanks(_ count: Int, source: (Int) -> SourceKind, conversation: 
         }
         return (sourceOrder.firstIndex(of: source(runs[r]))!, high, low, Int32(r))
     }
-    func precedes(_ a: (source: Int, high: UInt64, low: UInt64, run: Int32), _ b: (source: Int, high: UInt64, low: UInt64, run: Int32)) -> Bool {
+    func precedes(_ a: Key, _ b: Key) -> Bool {
         if (a.source, a.high, a.low) != (b.source, b.high, b.low) { return (a.source, a.high, a.low) < (b.source, b.high, b.low) }
         return bytesLess(conversation(runs[Int(a.run)]), conversation(runs[Int(b.run)]))
     }
