@@ -9,8 +9,9 @@ let package = Package(
     products: [
         .executable(name: "rapport", targets: ["rapport"]),
         .library(name: "RapportPipeline", targets: ["RapportPipeline"]),
-        // For the fuzz targets (Tests/Fuzz), which drive the readers directly.
+        // For the fuzz targets (Tests/Fuzz), which drive the readers and text rules directly.
         .library(name: "RapportIngest", targets: ["RapportIngest"]),
+        .library(name: "RapportTransforms", targets: ["RapportTransforms"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -12,6 +12,9 @@ let package = Package(
         .target(name: "CFuzzDriver"),
         .executableTarget(
             name: "rapport-fuzz",
-            dependencies: ["CFuzzDriver", .product(name: "RapportIngest", package: "Rapport")]),
+            dependencies: [
+                "CFuzzDriver", .product(name: "RapportIngest", package: "Rapport"),
+                .product(name: "RapportTransforms", package: "Rapport"),
+            ]),
     ]
 )

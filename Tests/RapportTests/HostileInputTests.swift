@@ -216,7 +216,7 @@ import Testing
     /// target: the corpus's small cases, plus timestamps and addresses); a no-op otherwise.
     @Test func writeTheCorpus() throws {
         guard let dir = ProcessInfo.processInfo.environment["RAPPORT_WRITE_CORPUS"] else { return }
-        for target in ["csv", "xml", "gzip", "timestamp", "address"] {
+        for target in ["csv", "xml", "gzip", "timestamp", "address", "text"] {
             try FileManager.default.createDirectory(atPath: dir + "/" + target, withIntermediateDirectories: true)
         }
         for c in HostileCorpus.all where !["bomb", "field-of-50-mb", "reply-chain-100000-long", "nesting-100000-deep"].contains(c.name) {
@@ -233,5 +233,11 @@ import Testing
         ]
         for (i, t) in timestamps.enumerated() { try t.write(toFile: dir + "/timestamp/seed-\(i)", atomically: true, encoding: .utf8) }
         for (i, a) in addresses.enumerated() { try a.write(toFile: dir + "/address/seed-\(i)", atomically: true, encoding: .utf8) }
+        let texts = [
+            "Mr. Smith uses the API. Our SLAs, e.g. KPIs, are fine!\n\nWhat do you mean by \"tier 2\"?",
+            "<p>Hello&nbsp;team,<br>see https://example.com/x or mail jane@acme.example</p>",
+            "Thanks!\n\n-- \nJane\n> quoted\nOn Mon, 2 Mar 2026 Jane wrote:\nold text", "Die Anfrage wird morgen bearbeitet, danke. Größe: 5 m²",
+        ]
+        for (i, t) in texts.enumerated() { try t.write(toFile: dir + "/text/seed-\(i)", atomically: true, encoding: .utf8) }
     }
 }

@@ -1,3 +1,4 @@
+import RapportCore
 import RapportSynthetic
 @testable import RapportTransforms
 import Testing
@@ -123,5 +124,71 @@ import Testing
         } catch {
             #expect(error.index == 1)
         }
+    }
+}
+
+/// The one-pass byte rules for ASCII text (``ASCIITextRules``) against the scalar rules they
+/// stand in for.
+@Suite struct ASCIITextRulesTests {
+    let rules = TextRules(acronymsKnown: ["SLA"], clarification: try! PhraseMatcher(patterns: TextRules.defaultClarificationPatterns))
+
+    /// Worked by hand (README "Text rules"): Mr. and e.g. end no sentence; "uses" keeps its
+    /// -es after s (2 syllables), "are" loses its silent e (1), "API" has 2; API and KPIs are
+    /// acronyms, SLAs is known; the, Our and are are 3 function words of 11.
+    @Test func aWorkedExample() {
+        let text = "Mr. Smith uses the API. Our SLAs, e.g. KPIs, are fine!"
+        let stats = rules.stats(cleaned: text, isClient: true)
+        #expect([stats.sentences, stats.words, stats.syllables, stats.letters, stats.polysyllables] == [2, 11, 13, 37, 0])
+        #expect(stats.acronyms == 2)
+        #expect(stats.isEnglish)
+        #expect(!stats.asksClarification)
+        #expect(!rules.stats(cleaned: "Bitte senden Sie uns die Unterlagen bis Freitag zu", isClient: true).isEnglish)
+        #expect(rules.stats(cleaned: "Sorry, what do you mean by tier 2?", isClient: true).asksClarification)
+    }
+
+    @Test func asciiIsDecidedByEveryByte() {
+        for length in 0..<20 {
+            var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+            #expect(bytes.withUnsafeBufferPointer { ASCIITextRules.isASCII($0) })
+            for k in 0..<length {
+                bytes[k] = 0xC3
+                #expect(!bytes.withUnsafeBufferPointer { ASCIITextRules.isASCII($0) }, "byte \(k) of \(length)")
+                bytes[k] = UInt8(ascii: "a")
+            }
+        }
+    }
+
+    /// Texts made of the pieces the rules turn on (abbreviations, openers and closers,
+    /// ellipses, acronyms with and without s, suffixes, paragraph breaks, NUL), and texts of
+    /// random ASCII bytes: the byte pass must give the scalar rules' answers every time.
+    @Test func theBytePassAgreesWithTheScalarRules() {
+        let pieces = [
+            "Mr.", "mrs.", "e.g.", "E.G.", "i.e.", "approx.", "Approx.)", "A.", "(A.", "\"Dr.\"", "U.S.", "wait...", "done!", "why?", "ok?)",
+            "'quote.'", "[fig.]", "{x.}", "API", "APIs", "SLAs", "KPI", "ABCDEFG", "AB", "As", "s", "the", "THE", "and", "Of", "you",
+            "please", "beautiful", "created", "wanted", "needed", "boxes", "classes", "wishes", "table", "free", "the\u{0}e", "12",
+            "3.5", "--", "...", ".", "(", ")", "x", "rhythm", "ed", "es", "queued", "\n", "\n\n", "\r\n", "\t", "\u{0B}", "\u{0C}",
+            " \n \n", "what do you mean", "unclear", "@", "#", "'", "\"", "abcdefghi",
+        ]
+        var rng = SeededRandom(seed: 11)
+        var englishAnswers = Set<Bool>()
+        var sentenceCounts = Set<Int32>()
+        var acronymCounts = Set<Int32>()
+        for round in 0..<6_000 {
+            let text: String
+            if round % 3 == 2 {
+                text = String(decoding: (0..<rng.int(0...60)).map { _ in UInt8(rng.int(0...127)) }, as: UTF8.self)
+            } else {
+                // Some texts run past the 200 words the English guess reads.
+                let count = round % 40 == 0 ? rng.int(150...500) : rng.int(0...40)
+                text = (0..<count).map { _ in rng.pick(pieces) }.joined(separator: rng.pick([" ", "", "  ", "\n"]))
+            }
+            let fast = rules.stats(cleaned: text, isClient: true)
+            #expect(fast == rules.statsByScalars(cleaned: text, isClient: true), "\(Array(text.utf8))")
+            englishAnswers.insert(fast.isEnglish)
+            sentenceCounts.insert(fast.sentences)
+            acronymCounts.insert(fast.acronyms)
+        }
+        // The texts reach both English answers and many sentence and acronym counts.
+        #expect(englishAnswers.count == 2 && sentenceCounts.count > 10 && acronymCounts.count > 5)
     }
 }

@@ -81,7 +81,7 @@ public final class MessageAnalyzer {
                 if let phrases = settings.escalationPhrases, phrases.matches(bytes: b) { flags.insert(.escalationPhrase) }
             }
         }
-        let stats = settings.textRules.stats(cleaned: String(decoding: cleaned, as: UTF8.self), isClient: m.party.isClient)
+        let stats = cleaned.withUnsafeBufferPointer { settings.textRules.stats(cleaned: $0, isClient: m.party.isClient) }
         return (flags, stats)
     }
 

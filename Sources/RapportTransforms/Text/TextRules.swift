@@ -17,6 +17,23 @@ public struct TextRules: Sendable {
     }
 
     public func stats(cleaned: String, isClient: Bool) -> TextStats {
+        var copy = cleaned
+        return copy.withUTF8 { stats(cleaned: $0, isClient: isClient) }
+    }
+
+    /// The stats of cleaned UTF-8 text: ASCII texts (most) in one pass over their bytes
+    /// (``ASCIITextRules``), others as Unicode scalars after NFC.
+    public func stats(cleaned bytes: UnsafeBufferPointer<UInt8>, isClient: Bool) -> TextStats {
+        guard ASCIITextRules.isASCII(bytes) else { return statsByScalars(cleaned: String(decoding: bytes, as: UTF8.self), isClient: isClient) }
+        let (counts, acronyms, isEnglish) = ASCIITextRules.stats(bytes, acronymsKnown: acronymsKnown)
+        return TextStats(
+            counts: counts, acronyms: acronyms, isEnglish: isEnglish,
+            asksClarification: isClient && (clarification?.matches(bytes: bytes) ?? false))
+    }
+
+    /// The rules as METRICS.md states them, on the text's scalars after NFC: the reference the
+    /// ASCII pass is tested against, and the path for every other text.
+    func statsByScalars(cleaned: String, isClient: Bool) -> TextStats {
         let scalars = Readability.scalars(cleaned)
         let counts = Readability.counts(scalars)
         let words = Tokens.trimmedWords(scalars)  // read once for both rules

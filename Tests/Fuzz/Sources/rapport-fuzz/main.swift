@@ -2,6 +2,7 @@ import CFuzzDriver
 import Foundation
 import RapportCore
 import RapportIngest
+@testable import RapportTransforms
 
 /// `rapport-fuzz TARGET [libFuzzer options and corpus folders]`: feeds libFuzzer's inputs to
 /// one of Rapport's parsers. A parser may refuse any input (that is its job); it must never
@@ -11,8 +12,9 @@ import RapportIngest
 ///   address    the address-list parser
 ///   xml        the ticket XML formats (Jira, Bugzilla, Rapport's) through the libxml2 reader
 ///   gzip       the strict gzip reader, on zlib and on ISA-L (compared)
+///   text       the text cleaner and clarity rules; the one-pass ASCII rules against the scalar ones
 enum Target: String, CaseIterable {
-    case csv, timestamp, address, xml, gzip
+    case csv, timestamp, address, xml, gzip, text
 }
 
 nonisolated(unsafe) var target = Target.csv
@@ -23,6 +25,7 @@ let parties = PartyDirectory(
 let now = Instant(seconds: 1_790_000_000)!
 let berlin = ZoneRules(identifier: "Europe/Berlin")!
 let pattern = try! PatternTimestampParser(format: "%d.%m.%Y %H:%M:%S", zone: .utc)
+let textRules = TextRules(acronymsKnown: ["SLA"], clarification: try! PhraseMatcher(patterns: TextRules.defaultClarificationPatterns))
 
 /// Discards what a reader produces.
 final class NullSink: IngestSink {
@@ -90,6 +93,15 @@ func runOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         for format in [RapportTicketsXML.self, JiraXML.self, BugzillaXML.self] as [any InputFormat.Type] {
             _ = try? format.read(MemoryByteSource(bytes, chunkSize: 4096), context: context, into: NullSink())
         }
+    case .text:
+        // Any bytes through the cleaner and the rules; the same bytes made ASCII (the high bit
+        // dropped) must give the byte pass the answers of the scalar rules.
+        let cleaned = bytes.withUnsafeBufferPointer { TextCleaner.clean(bytes: $0, isHTML: false) }
+        _ = cleaned.withUnsafeBufferPointer { textRules.stats(cleaned: $0, isClient: true) }
+        let ascii = bytes.map { $0 & 0x7F }
+        let fast = ascii.withUnsafeBufferPointer { textRules.stats(cleaned: $0, isClient: true) }
+        let reference = textRules.statsByScalars(cleaned: String(decoding: ascii, as: UTF8.self), isClient: true)
+        if fast != reference { fatalError("the ASCII text rules disagree with the scalar rules: \(fast) vs \(reference)") }
     case .gzip:
         // Where ISA-L is installed: what zlib reads, ISA-L must read to the same bytes; what
         // Rapport's own checks refuse (not gzip, a bomb) both refuse alike. Where zlib finds the

@@ -1,0 +1,163 @@
+import RapportCore
+
+/// The clarity rules of ``TextRules`` (readability counts, acronyms, the English guess) in one
+/// pass over the bytes of an ASCII text, the common case: no array of scalars (four bytes a
+/// character), no word list, no String per token. For ASCII, NFC changes nothing and every
+/// scalar is one byte, so each rule reads exactly what its scalar version reads; a
+/// differential test and the `text` fuzz target hold the two paths to the same answers.
+enum ASCIITextRules {
+    /// True when every byte is below 0x80 (eight bytes at a time).
+    static func isASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = b.baseAddress else { return true }
+        let n = b.count
+        var i = 0
+        let raw = UnsafeRawPointer(base)
+        while i + 8 <= n {
+            if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+            i += 8
+        }
+        while i < n {
+            if b[i] >= 0x80 { return false }
+            i += 1
+        }
+        return true
+    }
+
+    @inline(__always) static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
+    @inline(__always) static func isLetter(_ c: UInt8) -> Bool { c | 0x20 >= 0x61 && c | 0x20 <= 0x7A }
+    @inline(__always) static func isAlnum(_ c: UInt8) -> Bool { isLetter(c) || (c >= 0x30 && c <= 0x39) }
+
+    /// Readability counts, acronyms and the English guess of an ASCII text (see ``isASCII(_:)``).
+    static func stats(_ b: UnsafeBufferPointer<UInt8>, acronymsKnown: Set<String>) -> (counts: ReadabilityCounts, acronyms: Int, isEnglish: Bool) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, b.count)) { letters in
+            var c = ReadabilityCounts()
+            var sentenceHasWord = false
+            var acronyms = 0
+            var words = 0  // trimmed words (tokens with an alnum byte), as the English guess counts them
+            var englishHits = 0
+            let n = b.count
+            var i = 0
+            while i < n {
+                if isSpace(b[i]) {
+                    // A paragraph break (two newlines within one run of white space) closes a sentence.
+                    var newlines = 0
+                    while i < n, isSpace(b[i]) {
+                        if b[i] == 0x0A { newlines += 1 }
+                        i += 1
+                    }
+                    if newlines >= 2 {
+                        if sentenceHasWord { c.sentences += 1 }
+                        sentenceHasWord = false
+                    }
+                    continue
+                }
+                let start = i
+                var alnum = 0
+                var letterCount = 0
+                while i < n, !isSpace(b[i]) {
+                    let byte = b[i]
+                    if isLetter(byte) {
+                        letters[letterCount] = byte | 0x20
+                        letterCount += 1
+                        alnum += 1
+                    } else if byte >= 0x30 && byte <= 0x39 {
+                        alnum += 1
+                    }
+                    i += 1
+                }
+                if alnum > 0 {
+                    c.words += 1
+                    c.letters += alnum
+                    let y = Readability.syllables(letters: UnsafeBufferPointer(rebasing: letters[..<letterCount]))
+                    c.syllables += y
+                    if y >= 3 { c.polysyllables += 1 }
+                    sentenceHasWord = true
+                    // The token without its leading and trailing non-alnum bytes (not empty: it has an alnum).
+                    var lo = start
+                    var hi = i
+                    while !isAlnum(b[lo]) { lo += 1 }
+                    while !isAlnum(b[hi - 1]) { hi -= 1 }
+                    if isAcronym(b, lo, hi, known: acronymsKnown) { acronyms += 1 }
+                    if words < 200, hi - lo <= 6, isFunctionWord(b, lo, hi) { englishHits += 1 }
+                    words += 1
+                }
+                if endsSentence(b, start, i) {
+                    if sentenceHasWord { c.sentences += 1 }
+                    sentenceHasWord = false
+                }
+            }
+            if sentenceHasWord { c.sentences += 1 }
+            let considered = min(words, 200)
+            let isEnglish = considered < 5 || Double(englishHits) / Double(considered) >= 0.10
+            return (c, acronyms, isEnglish)
+        }
+    }
+
+    /// 2–6 capital letters, optionally followed by `s`, not in `known`.
+    @inline(__always)
+    static func isAcronym(_ b: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int, known: Set<String>) -> Bool {
+        var end = hi
+        if b[end - 1] == UInt8(ascii: "s") { end -= 1 }
+        guard end - lo >= 2, end - lo <= 6 else { return false }
+        for k in lo..<end where b[k] < 0x41 || b[k] > 0x5A { return false }
+        return known.isEmpty || !known.contains(String(decoding: UnsafeBufferPointer(rebasing: b[lo..<end]), as: UTF8.self))
+    }
+
+    /// Whether the word (at most 8 bytes) is one of the English function words.
+    @inline(__always)
+    static func isFunctionWord(_ b: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> Bool {
+        guard let key = key(b, lo, hi) else { return false }
+        let keys = LanguageGuess.functionWordKeys
+        var low = 0
+        var high = keys.count
+        while low < high {
+            let middle = (low + high) / 2
+            if keys[middle] < key { low = middle + 1 } else { high = middle }
+        }
+        return low < keys.count && keys[low] == key
+    }
+
+    /// The bytes lower-cased into an integer, as ``LanguageGuess/asciiKey(_:)`` packs scalars;
+    /// nil past 8 bytes or with a NUL (it would vanish from the key).
+    @inline(__always)
+    static func key(_ b: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> UInt64? {
+        guard hi - lo <= 8 else { return nil }
+        var key: UInt64 = 0
+        for k in lo..<hi {
+            let byte = b[k]
+            if byte == 0 { return nil }
+            key = key << 8 | UInt64(UTF8Text.lowerASCII(byte))
+        }
+        return key
+    }
+
+    static let abbreviationKeys: Set<UInt64> = Set(Readability.abbreviations.map { word in
+        word.utf8.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+    })
+
+    /// The sentence-end rule of ``Readability/endsSentence(_:)`` on the token `b[start..<end]`.
+    @inline(__always)
+    static func endsSentence(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ tokenEnd: Int) -> Bool {
+        var end = tokenEnd
+        while end > start, isCloser(b[end - 1]) { end -= 1 }
+        guard end > start else { return false }
+        let last = b[end - 1]
+        if last == UInt8(ascii: "!") || last == UInt8(ascii: "?") { return true }
+        guard last == UInt8(ascii: ".") else { return false }
+        let beforeDot = end - 1
+        if beforeDot > start, b[beforeDot - 1] == UInt8(ascii: ".") { return true }
+        var lo = start
+        while lo < beforeDot, isOpener(b[lo]) { lo += 1 }
+        let count = beforeDot - lo
+        if count == 1, isLetter(b[lo]) { return false }
+        if count <= 6, let k = key(b, lo, beforeDot), abbreviationKeys.contains(k) { return false }
+        return true
+    }
+
+    @inline(__always) static func isCloser(_ c: UInt8) -> Bool {
+        c == 0x22 || c == 0x27 || c == 0x29 || c == 0x5D || c == 0x7D
+    }
+    @inline(__always) static func isOpener(_ c: UInt8) -> Bool {
+        c == 0x22 || c == 0x27 || c == 0x28 || c == 0x5B || c == 0x7B
+    }
+}
