@@ -34,6 +34,25 @@ import Testing
         #expect(TextCleaner.clean("Visit www.acme.example now") == "Visit  now")
         #expect(TextCleaner.clean("a @ b") == "a @ b")
     }
+
+    /// The ranges-and-memchr removal against the byte-by-byte rule, on texts made of URL
+    /// prefixes (any case), near misses, addresses, address stops and non-ASCII white space.
+    @Test func urlAndAddressRemovalAgreesWithTheByteRule() {
+        let pieces = [
+            "http://", "HTTPS://x.y/z", "https:/", "www.", "WWW.a", "ww.", "ftp://", "mailto:", "MailTo:x", "jane@acme.example", "@", "a@b",
+            "@@", "x@", "<", ">", "(", ")", "[", "]", "\"", "'", ",", ";", ":", ".", " ", "\n", "\u{A0}", "\u{2003}", "é", "x", "http",
+            "://", "see", "1", "_", "-",
+        ]
+        var rng = SeededRandom(seed: 5)
+        var changed = 0
+        for _ in 0..<20_000 {
+            let text = Array((0..<rng.int(0...24)).map { _ in rng.pick(pieces) }.joined().utf8)
+            let fast = TextCleaner.removeURLsAndAddresses(text)
+            #expect(fast == TextCleaner.removeURLsAndAddressesByteByByte(text), "\(String(decoding: text, as: UTF8.self))")
+            if fast != text { changed += 1 }
+        }
+        #expect(changed > 5_000 && changed < 19_000)  // both kinds of text occur often
+    }
 }
 
 @Suite struct AcknowledgementTests {

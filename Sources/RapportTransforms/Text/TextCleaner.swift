@@ -205,7 +205,77 @@ public enum TextCleaner {
         return String(decoding: removeURLsAndAddresses(bytes), as: UTF8.self)
     }
 
+    /// Finds what to remove as ranges (memchr to each `:`, `.` and `@`) and copies what is
+    /// left; ``removeURLsAndAddressesByteByByte(_:)`` states the same rule one byte at a time.
     public static func removeURLsAndAddresses(_ bytes: [UInt8]) -> [UInt8] {
+        bytes.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress, b.count > 0 else { return bytes }
+            let n = b.count
+            func next(_ byte: UInt8, from p: Int) -> Int {
+                guard p < n, let hit = memchr(base + p, Int32(byte), n - p) else { return n }
+                return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            }
+            var removed: [Range<Int>] = []
+            // URLs: every prefix has a `:` or `.` three to six bytes after its start, so a start
+            // at or after `i` either has the next such byte `q` (at or after i + 3) as its own,
+            // and lies in q-6...q-3, or lies after q-3.
+            var nextColon = next(0x3A, from: 3)
+            var nextDot = next(0x2E, from: 3)
+            var i = 0
+            while i < n {
+                if nextColon < i + 3 { nextColon = next(0x3A, from: i + 3) }
+                if nextDot < i + 3 { nextDot = next(0x2E, from: i + 3) }
+                let q = min(nextColon, nextDot)
+                guard q < n else { break }
+                var found: Int?
+                for start in max(i, q - 6)...(q - 3) where (start == 0 || !isWordByte(b[start - 1])) && startsURL(b, at: start) {
+                    found = start
+                    break
+                }
+                guard let start = found else {
+                    i = q - 2
+                    continue
+                }
+                var end = start
+                while end < n, UTF8Text.whiteSpace(b, end) == 0 { end += 1 }
+                removed.append(start..<end)
+                i = end
+            }
+            // Addresses: each `@` outside a URL, widened to the address stops on either side;
+            // the scan goes on after the widened run whether or not it was an address.
+            let urls = removed.count
+            var url = 0
+            i = next(0x40, from: 0)
+            while i < n {
+                while url < urls, removed[url].upperBound <= i { url += 1 }
+                if url < urls, removed[url].contains(i) {
+                    i = next(0x40, from: i + 1)
+                    continue
+                }
+                var s = i
+                while s > 0, !isAddressStop(b, s - 1) { s -= 1 }
+                var e = i + 1
+                while e < n, !isAddressStop(b, e) { e += 1 }
+                if s < i && e > i + 1 { removed.append(s..<e) }
+                i = next(0x40, from: e)
+            }
+            if removed.isEmpty { return bytes }
+            // URL ranges and address ranges are each in order; together they may overlap.
+            removed.sort { $0.lowerBound < $1.lowerBound }
+            var out: [UInt8] = []
+            out.reserveCapacity(n)
+            var kept = 0
+            for r in removed {
+                if r.lowerBound > kept { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[kept..<r.lowerBound])) }
+                kept = max(kept, r.upperBound)
+            }
+            if kept < n { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[kept..<n])) }
+            return out
+        }
+    }
+
+    /// The rule of ``removeURLsAndAddresses(_:)-([UInt8])`` one byte at a time: the reference it is tested against.
+    static func removeURLsAndAddressesByteByByte(_ bytes: [UInt8]) -> [UInt8] {
         bytes.withUnsafeBufferPointer { b in
             // Only texts with '@' or a URL prefix (':' or '.') can change.
             guard let base = b.baseAddress, b.count > 0 else { return bytes }

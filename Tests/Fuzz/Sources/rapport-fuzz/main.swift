@@ -12,7 +12,8 @@ import RapportIngest
 ///   address    the address-list parser
 ///   xml        the ticket XML formats (Jira, Bugzilla, Rapport's) through the libxml2 reader
 ///   gzip       the strict gzip reader, on zlib and on ISA-L (compared)
-///   text       the text cleaner and clarity rules; the one-pass ASCII rules against the scalar ones
+///   text       the text cleaner and clarity rules; the one-pass ASCII rules against the scalar ones,
+///              the URL and address removal against its byte-by-byte statement
 enum Target: String, CaseIterable {
     case csv, timestamp, address, xml, gzip, text
 }
@@ -97,6 +98,9 @@ func runOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         // Any bytes through the cleaner and the rules; the same bytes made ASCII (the high bit
         // dropped) must give the byte pass the answers of the scalar rules.
         let cleaned = bytes.withUnsafeBufferPointer { TextCleaner.clean(bytes: $0, isHTML: false) }
+        if TextCleaner.removeURLsAndAddresses(bytes) != TextCleaner.removeURLsAndAddressesByteByByte(bytes) {
+            fatalError("the URL and address removal disagrees with the byte-by-byte rule")
+        }
         _ = cleaned.withUnsafeBufferPointer { textRules.stats(cleaned: $0, isClient: true) }
         let ascii = bytes.map { $0 & 0x7F }
         let fast = ascii.withUnsafeBufferPointer { textRules.stats(cleaned: $0, isClient: true) }
