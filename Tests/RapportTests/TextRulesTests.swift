@@ -88,6 +88,17 @@ import Testing
         #expect(AcknowledgementRule.body(of: "x\nKind  regards.\nJane") == "x")
         #expect(AcknowledgementRule.body(of: "x\nThanks Jane\ny") == "x\nThanks Jane\ny")
     }
+
+    /// Each sign-off in any case, with its inner white space widened and one closing mark, ends
+    /// the body; the same words with one more letter, or without their first, do not.
+    @Test func everySignOffAndItsNearMisses() {
+        for signOff in AcknowledgementRule.signOffs {
+            let variant = signOff.uppercased().split(separator: " ").joined(separator: " \t ") + "!"
+            #expect(AcknowledgementRule.body(of: "x\n  \(variant)\nJane") == "x", "\(variant)")
+            #expect(AcknowledgementRule.body(of: "x\n\(signOff)s\nJane") == "x\n\(signOff)s\nJane")
+            #expect(AcknowledgementRule.body(of: "x\n\(signOff.dropFirst())\nJane") == "x\n\(signOff.dropFirst())\nJane")
+        }
+    }
 }
 
 @Suite struct PhraseMatcherTests {

@@ -88,9 +88,14 @@ public struct AcknowledgementRule: Sendable {
         return lines
     }
 
+    /// Every line of every client message is checked: most are decided by their first byte or
+    /// by growing longer than the longest sign-off, before any String is made.
+    static let signOffInitials: [UInt8] = Array(Set(signOffs.map { $0.utf8.first! }))
+    static let longestSignOff = signOffs.map(\.utf8.count).max()!
+
     /// A trimmed line that is only a sign-off, optionally followed by one `,`, `!` or `.`.
     static func isSignOff(_ b: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) -> Bool {
-        guard !line.isEmpty, line.count <= 200 else { return false }
+        guard !line.isEmpty, line.count <= 200, signOffInitials.contains(UTF8Text.lowerASCII(b[line.lowerBound])) else { return false }
         var end = line.upperBound
         let last = b[end - 1]
         if last == UInt8(ascii: ",") || last == UInt8(ascii: "!") || last == UInt8(ascii: ".") { end -= 1 }
@@ -108,6 +113,7 @@ public struct AcknowledgementRule: Sendable {
             if pendingSpace && !normalised.isEmpty { normalised.append(0x20) }
             pendingSpace = false
             normalised.append(UTF8Text.lowerASCII(b[i]))
+            if normalised.count > longestSignOff { return false }
             i += 1
         }
         return signOffs.contains(String(decoding: normalised, as: UTF8.self))
