@@ -23,13 +23,25 @@ enum ASCIITextRules {
         return true
     }
 
+    /// Per byte: 1 letter, 2 alnum, 4 white space (rules v1 on ASCII). Read through a pointer
+    /// so that the token loop adds and stores without branching on the class.
+    static let classes: [UInt8] = (0..<256).map { c in
+        let byte = UInt8(c)
+        if isSpace(byte) { return 4 }
+        if isLetter(byte) { return 3 }
+        return byte >= 0x30 && byte <= 0x39 ? 2 : 0
+    }
+
     @inline(__always) static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
     @inline(__always) static func isLetter(_ c: UInt8) -> Bool { c | 0x20 >= 0x61 && c | 0x20 <= 0x7A }
     @inline(__always) static func isAlnum(_ c: UInt8) -> Bool { isLetter(c) || (c >= 0x30 && c <= 0x39) }
 
     /// Readability counts, acronyms and the English guess of an ASCII text (see ``isASCII(_:)``).
     static func stats(_ b: UnsafeBufferPointer<UInt8>, acronymsKnown: Set<String>) -> (counts: ReadabilityCounts, acronyms: Int, isEnglish: Bool) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, b.count)) { letters in
+        // Static arrays: their storage never moves.
+        let table = classes.withUnsafeBufferPointer { $0.baseAddress! }
+        let slots = functionWordSlots.withUnsafeBufferPointer { $0.baseAddress! }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, b.count)) { letters in
             var c = ReadabilityCounts()
             var sentenceHasWord = false
             var acronyms = 0
@@ -54,15 +66,14 @@ enum ASCIITextRules {
                 let start = i
                 var alnum = 0
                 var letterCount = 0
-                while i < n, !isSpace(b[i]) {
+                while i < n {
                     let byte = b[i]
-                    if isLetter(byte) {
-                        letters[letterCount] = byte | 0x20
-                        letterCount += 1
-                        alnum += 1
-                    } else if byte >= 0x30 && byte <= 0x39 {
-                        alnum += 1
-                    }
+                    let k = table[Int(byte)]
+                    if k & 4 != 0 { break }
+                    // Every byte is stored; only a letter advances the count past it.
+                    letters[letterCount] = byte | 0x20
+                    letterCount &+= Int(k & 1)
+                    alnum &+= Int(k >> 1)
                     i += 1
                 }
                 if alnum > 0 {
@@ -78,7 +89,7 @@ enum ASCIITextRules {
                     while !isAlnum(b[lo]) { lo += 1 }
                     while !isAlnum(b[hi - 1]) { hi -= 1 }
                     if isAcronym(b, lo, hi, known: acronymsKnown) { acronyms += 1 }
-                    if words < 200, hi - lo <= 6, isFunctionWord(b, lo, hi) { englishHits += 1 }
+                    if words < 200, hi - lo <= 6, isFunctionWord(b, lo, hi, slots: slots) { englishHits += 1 }
                     words += 1
                 }
                 if endsSentence(b, start, i) {
@@ -103,18 +114,30 @@ enum ASCIITextRules {
         return known.isEmpty || !known.contains(String(decoding: UnsafeBufferPointer(rebasing: b[lo..<end]), as: UTF8.self))
     }
 
+    /// The function words' keys in an open-addressed table of 256 slots (0 is empty; no key is
+    /// 0): one or two probes where a binary search mispredicted a branch at every step.
+    static let functionWordSlots: [UInt64] = {
+        var slots = [UInt64](repeating: 0, count: 256)
+        for key in LanguageGuess.functionWordKeys {
+            var i = slot(key)
+            while slots[i] != 0 { i = (i + 1) & 255 }
+            slots[i] = key
+        }
+        return slots
+    }()
+
+    @inline(__always) static func slot(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 56) }
+
     /// Whether the word (at most 8 bytes) is one of the English function words.
     @inline(__always)
-    static func isFunctionWord(_ b: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> Bool {
+    static func isFunctionWord(_ b: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int, slots: UnsafePointer<UInt64>) -> Bool {
         guard let key = key(b, lo, hi) else { return false }
-        let keys = LanguageGuess.functionWordKeys
-        var low = 0
-        var high = keys.count
-        while low < high {
-            let middle = (low + high) / 2
-            if keys[middle] < key { low = middle + 1 } else { high = middle }
+        var i = slot(key)
+        while slots[i] != 0 {
+            if slots[i] == key { return true }
+            i = (i + 1) & 255
         }
-        return low < keys.count && keys[low] == key
+        return false
     }
 
     /// The bytes lower-cased into an integer, as ``LanguageGuess/asciiKey(_:)`` packs scalars;
