@@ -15,6 +15,19 @@ public struct Fingerprint: Hashable, Comparable, Sendable {
     public static func < (a: Fingerprint, b: Fingerprint) -> Bool { (a.high, a.low) < (b.high, b.low) }
 }
 
+extension Fingerprint {
+    /// This digest followed by a message body (CRLF read as LF). E-mail readers digest the
+    /// other fields and the analysis threads add the body, the largest field, so that the
+    /// reading thread (the one the others wait for) does not hash it.
+    public func addingBody(_ body: String) -> Fingerprint {
+        var hasher = FingerprintHasher()
+        withUnsafeBytes(of: (high, low)) { hasher.add($0) }
+        var text = body
+        text.withUTF8 { hasher.addNormalisingLineEnds(UnsafeRawBufferPointer($0)) }
+        return hasher.finish()
+    }
+}
+
 /// Builds a `Fingerprint` incrementally from byte fields.
 public struct FingerprintHasher: Sendable {
     private var a: UInt64 = 0x9E37_79B9_7F4A_7C15

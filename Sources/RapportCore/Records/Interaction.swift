@@ -53,6 +53,7 @@ public struct Interaction: Sendable {
     public var attributes: Attributes
     public var origin: Origin
     /// A 128-bit digest of the record's canonical field values: equal records are duplicates.
+    /// For e-mail it may leave the body out: the analysis adds it (``Fingerprint/addingBody(_:)``).
     public var fingerprint: Fingerprint
 
     public init(

@@ -106,7 +106,7 @@ public final class MessageAnalyzer {
         return EmailMessage(
             id: m.id, threadID: m.conversation, parentID: m.attributes.inReplyTo,
             subjectKey: subjectKey, at: m.at, actor: m.actor, party: m.party, flags: flags, firstRecipientPartner: firstPartner,
-            contacts: contacts, origin: m.origin, fingerprint: m.fingerprint, text: stats)
+            contacts: contacts, origin: m.origin, fingerprint: m.fingerprint.addingBody(m.text), text: stats)
     }
 
     static let replyPrefixes = ["re", "fw", "fwd", "aw", "wg", "sv"]

@@ -9,7 +9,8 @@ public enum RapportEmailCSV: InputFormat {
     public static let kind = SourceKind.email
     public static let summary = "Rapport's e-mail CSV (message_id, thread_id, in_reply_to, sent_at, from, to, cc, subject, body)"
 
-    /// Columns in the order that defines a record's canonical content (its fingerprint).
+    /// Columns in the order that defines a record's canonical content (its fingerprint, the
+    /// body last: see ``Fingerprint/addingBody(_:)``).
     static let columns = ["message_id", "thread_id", "in_reply_to", "sent_at", "from", "to", "cc", "subject", "body", "auto_submitted"]
 
     public static func read(_ source: any ByteSource, context: FormatContext, into sink: any IngestSink) throws(InputError) -> Int {
@@ -44,7 +45,7 @@ public enum RapportEmailCSV: InputFormat {
                     continue
                 }
                 let bytes = reader.field(column)
-                fingerprint.addNormalisingLineEnds(bytes)
+                if k != 8 { fingerprint.addNormalisingLineEnds(bytes) }  // the body is added by the analysis (`addingBody`)
                 if k == 3 { continue }  // sent_at is parsed from its bytes (ASCII only)
                 guard let s = String(validUTF8: bytes) else {
                     invalid = columns[k]
