@@ -91,6 +91,28 @@ import Testing
         #expect(s.interactions[1].actor == "ShopHelp")
     }
 
+    /// Every column of `rapport-email-csv` lands in its field whatever the column order;
+    /// `auto_submitted` is anything but empty or `no`; a bad cc rejects the message naming cc.
+    @Test func rapportEmailCSVColumnsInAnyOrder() throws {
+        let csv = """
+            body,cc,auto_submitted,subject,to,from,sent_at,in_reply_to,thread_id,message_id
+            Hello,bob@acme.example,,Hi,ana@globex.example,jane@acme.example,2026-03-02T09:00:00Z,,T1,<m1@acme.example>
+            Out,,Auto-Replied,Re: Hi,jane@acme.example,ana@globex.example,2026-03-02T09:05:00Z,<m1@acme.example>,T1,<m2@globex.example>
+            x,not an address,No,Hi,ana@globex.example,jane@acme.example,2026-03-02T09:10:00Z,,T1,<m3@acme.example>
+
+            """
+        let s = try read(RapportEmailCSV.self, csv)
+        #expect(s.interactions.map(\.id) == ["<m1@acme.example>", "<m2@globex.example>"])
+        let first = s.interactions[0]
+        #expect([first.text, first.attributes.subject, first.actor, first.conversation] == ["Hello", "Hi", "jane@acme.example", "T1"])
+        #expect(first.attributes.recipients.map(\.address) == ["ana@globex.example", "bob@acme.example"])
+        #expect(first.attributes.recipients.map(\.field) == [.to, .cc])
+        #expect(!first.attributes.autoSubmitted && first.attributes.inReplyTo.isEmpty)
+        #expect(s.interactions[1].attributes.autoSubmitted && s.interactions[1].attributes.inReplyTo == "<m1@acme.example>")
+        #expect(s.rejects.map(\.reason) == [.badAddress])
+        #expect(s.rejects.first?.message.hasPrefix("cc: ") == true)
+    }
+
     @Test func rapportTicketsXMLRejectsUnknownEventTypesPerRecord() throws {
         let xml = "<tickets><ticket id=\"T1\"><event id=\"1\" type=\"created\" at=\"2026-03-02T09:00:00Z\" actor=\"jane@acme.example\">Help</event><event id=\"2\" type=\"escalated\" at=\"2026-03-02T09:01:00Z\" actor=\"jane@acme.example\"/><event id=\"3\" type=\"comment\" at=\"2026-02-30T09:00:00Z\" actor=\"ana@globex.example\"/></ticket></tickets>"
         let sink = CollectingSink()

@@ -52,15 +52,18 @@ final class EmailEmitter {
             }
         }
         var recipients: [Recipient] = []
-        for (field, kind) in [(v.to, Recipient.Field.to), (v.cc, Recipient.Field.cc)] {
+        // A function called twice, not a loop over [(to, .to), (cc, .cc)]: that array was built per message.
+        func addRecipients(_ field: String, _ kind: Recipient.Field) -> Bool {
             switch lookups.addressList(field) {
             case .success(let list):
                 for a in list { recipients.append(Recipient(address: a, party: lookups.party(of: a, at: at), field: kind)) }
+                return true
             case .failure(let f):
                 reject(record: record, .badAddress, "\(kind == .to ? "to" : "cc"): \(f.message)", excerpt: excerpt())
-                return
+                return false
             }
         }
+        guard addRecipients(v.to, .to), addRecipients(v.cc, .cc) else { return }
         var id = lookups.sharedID(v.id.trimmingASCIIWhitespace())
         if id.isEmpty { id = "\(context.displayPath):\(record)" }
         var attributes = Attributes()
