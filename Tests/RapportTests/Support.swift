@@ -32,7 +32,7 @@ final class CollectingSink: IngestSink {
     var tickets: [TicketState] = []
     var meetings: [MeetingRecord] = []
     var warnings: [String] = []
-    func emit(_ interaction: Interaction) { interactions.append(interaction) }
+    func emit(_ interaction: consuming Interaction) { interactions.append(interaction) }
     func reject(_ reject: Reject) { rejects.append(reject) }
     func ticket(_ state: TicketState) { tickets.append(state) }
     func meeting(_ record: MeetingRecord) { meetings.append(record) }

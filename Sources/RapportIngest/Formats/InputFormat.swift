@@ -83,7 +83,9 @@ public struct ValueError: Error, Sendable {
 
 /// Where a reader delivers what it read. The run collects into one per file.
 public protocol IngestSink: AnyObject {
-    func emit(_ interaction: Interaction)
+    /// Takes the interaction (consuming: a reader's fresh record is moved into the sink's
+    /// batch instead of retained once more per String and released by the reader).
+    func emit(_ interaction: consuming Interaction)
     func reject(_ reject: Reject)
     /// A ticket's final state (ticket formats), before or after its events.
     func ticket(_ state: TicketState)

@@ -62,8 +62,8 @@ final class AnalysisLanes<Output>: @unchecked Sendable {
     deinit { pthread_mutex_destroy(&lock) }
 
     /// Queues one interaction; hands finished batches, in order, to `deliver`.
-    func add(_ interaction: Interaction, deliver: ([Output]) -> Void) {
-        batch.append(interaction)
+    func add(_ interaction: consuming Interaction, deliver: ([Output]) -> Void) {
+        batch.append(consume interaction)
         if batch.count == Self.batchSize {
             submit()
             deliverReady(deliver)
@@ -145,13 +145,13 @@ final class FileCollector: IngestSink {
         ticketLanes?.finish { for (key, event) in $0 { tickets.add(event, to: key) } }
     }
 
-    func emit(_ interaction: Interaction) {
+    func emit(_ interaction: consuming Interaction) {
         switch interaction.source {
         case .email:
-            if let emailLanes { emailLanes.add(interaction) { messages += $0 } } else { messages.append(analyzer.analyze(interaction)) }
+            if let emailLanes { emailLanes.add(consume interaction) { messages += $0 } } else { messages.append(analyzer.analyze(interaction)) }
         case .ticket:
             if let ticketLanes {
-                ticketLanes.add(interaction) { for (key, event) in $0 { tickets.add(event, to: key) } }
+                ticketLanes.add(consume interaction) { for (key, event) in $0 { tickets.add(event, to: key) } }
             } else {
                 tickets.add(FileCollector.ticketEvent(interaction, analyzer: analyzer), to: interaction.conversation)
             }

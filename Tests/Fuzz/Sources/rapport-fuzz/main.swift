@@ -30,7 +30,7 @@ let textRules = TextRules(acronymsKnown: ["SLA"], clarification: try! PhraseMatc
 
 /// Discards what a reader produces.
 final class NullSink: IngestSink {
-    func emit(_ interaction: Interaction) {}
+    func emit(_ interaction: consuming Interaction) {}
     func reject(_ reject: Reject) {}
     func ticket(_ state: TicketState) {}
     func meeting(_ record: MeetingRecord) {}
