@@ -179,10 +179,10 @@ import Testing
     @Test func asciiIsDecidedByEveryByte() {
         for length in 0..<20 {
             var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
-            #expect(bytes.withUnsafeBufferPointer { ASCIITextRules.isASCII($0) })
+            #expect(bytes.withUnsafeBytes { $0.isASCII })
             for k in 0..<length {
                 bytes[k] = 0xC3
-                #expect(!bytes.withUnsafeBufferPointer { ASCIITextRules.isASCII($0) }, "byte \(k) of \(length)")
+                #expect(!bytes.withUnsafeBytes { $0.isASCII }, "byte \(k) of \(length)")
                 bytes[k] = UInt8(ascii: "a")
             }
         }

@@ -1,3 +1,5 @@
+import RapportCore
+
 extension String {
     /// The bytes as a String when they are valid UTF-8, else nil. The same answer as
     /// `String(validating:as:)`, which is generic and unspecialised in the standard library
@@ -8,25 +10,11 @@ extension String {
             self = ""
             return
         }
-        if String.isASCII(bytes) {
+        if bytes.isASCII {
             self = String(decoding: bytes, as: UTF8.self)
             return
         }
         guard let s = String(validating: bytes, as: UTF8.self) else { return nil }
         self = s
-    }
-
-    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        var i = 0
-        let n = bytes.count
-        while i + 8 <= n {
-            if bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
-            i += 8
-        }
-        while i < n {
-            if bytes[i] >= 0x80 { return false }
-            i += 1
-        }
-        return true
     }
 }

@@ -6,23 +6,6 @@ import RapportCore
 /// scalar is one byte, so each rule reads exactly what its scalar version reads; a
 /// differential test and the `text` fuzz target hold the two paths to the same answers.
 enum ASCIITextRules {
-    /// True when every byte is below 0x80 (eight bytes at a time).
-    static func isASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = b.baseAddress else { return true }
-        let n = b.count
-        var i = 0
-        let raw = UnsafeRawPointer(base)
-        while i + 8 <= n {
-            if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
-            i += 8
-        }
-        while i < n {
-            if b[i] >= 0x80 { return false }
-            i += 1
-        }
-        return true
-    }
-
     /// Per byte: 1 letter, 2 alnum, 4 white space (rules v1 on ASCII). Read through a pointer
     /// so that the token loop adds and stores without branching on the class.
     static let classes: [UInt8] = (0..<256).map { c in
@@ -36,7 +19,8 @@ enum ASCIITextRules {
     @inline(__always) static func isLetter(_ c: UInt8) -> Bool { c | 0x20 >= 0x61 && c | 0x20 <= 0x7A }
     @inline(__always) static func isAlnum(_ c: UInt8) -> Bool { isLetter(c) || (c >= 0x30 && c <= 0x39) }
 
-    /// Readability counts, acronyms and the English guess of an ASCII text (see ``isASCII(_:)``).
+    /// Readability counts, acronyms and the English guess of an ASCII text (see
+    /// `UnsafeRawBufferPointer.isASCII` in RapportCore).
     static func stats(_ b: UnsafeBufferPointer<UInt8>, acronymsKnown: Set<String>) -> (counts: ReadabilityCounts, acronyms: Int, isEnglish: Bool) {
         // Static arrays: their storage never moves.
         let table = classes.withUnsafeBufferPointer { $0.baseAddress! }
@@ -155,7 +139,7 @@ enum ASCIITextRules {
     }
 
     static let abbreviationKeys: Set<UInt64> = Set(Readability.abbreviations.map { word in
-        word.utf8.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        Array(word.utf8).withUnsafeBufferPointer { key($0, 0, $0.count)! }
     })
 
     /// The sentence-end rule of ``Readability/endsSentence(_:)`` on the token `b[start..<end]`.

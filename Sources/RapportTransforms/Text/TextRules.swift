@@ -24,7 +24,7 @@ public struct TextRules: Sendable {
     /// The stats of cleaned UTF-8 text: ASCII texts (most) in one pass over their bytes
     /// (``ASCIITextRules``), others as Unicode scalars after NFC.
     public func stats(cleaned bytes: UnsafeBufferPointer<UInt8>, isClient: Bool) -> TextStats {
-        guard ASCIITextRules.isASCII(bytes) else { return statsByScalars(cleaned: String(decoding: bytes, as: UTF8.self), isClient: isClient) }
+        guard UnsafeRawBufferPointer(bytes).isASCII else { return statsByScalars(cleaned: String(decoding: bytes, as: UTF8.self), isClient: isClient) }
         let (counts, acronyms, isEnglish) = ASCIITextRules.stats(bytes, acronymsKnown: acronymsKnown)
         return TextStats(
             counts: counts, acronyms: acronyms, isEnglish: isEnglish,
