@@ -80,3 +80,25 @@ import Testing
         #expect(m.text == "Body line\n")
     }
 }
+
+/// The string helpers on the ingest paths, each against what the Unicode-aware version gives.
+@Suite struct StringHelperTests {
+    @Test func trimmingTakesOnlySpacesTabsAndLineEnds() {
+        #expect("  a b \t".trimmingASCIIWhitespace() == "a b")
+        #expect("\r\n\tÉté\r\n".trimmingASCIIWhitespace() == "Été")
+        #expect(" \t\r\n ".trimmingASCIIWhitespace() == "")
+        #expect("".trimmingASCIIWhitespace() == "")
+        #expect("x".trimmingASCIIWhitespace() == "x")
+        #expect("\u{00A0}x\u{00A0}".trimmingASCIIWhitespace() == "\u{00A0}x\u{00A0}")  // no-break space is kept
+        #expect("\u{2028}x \u{301}".trimmingASCIIWhitespace() == "\u{2028}x \u{301}")  // a combining mark ends the trim
+        #expect(" \u{301}x".trimmingASCIIWhitespace() == "\u{301}x")
+        let long = String(repeating: "a", count: 40)
+        #expect(("\n" + long + " ").trimmingASCIIWhitespace() == long)
+    }
+
+    @Test func lowercasedIfNeededAgreesWithLowercased() {
+        for s in ["jane.roe@acme.example", "Jane.Roe@ACME.example", "ÉLODIE@exemple.fr", "élodie@exemple.fr", "", "Z", "@[]^_`{", "İstanbul", "ß"] {
+            #expect(s.lowercasedIfNeeded() == s.lowercased(), "\(s)")
+        }
+    }
+}

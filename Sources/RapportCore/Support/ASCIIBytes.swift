@@ -16,3 +16,12 @@ extension UnsafeRawBufferPointer {
         return true
     }
 }
+
+extension String {
+    /// `lowercased()`, without making a new string when there is nothing to lower (no ASCII
+    /// capital and no non-ASCII byte): most addresses in exports are already lower case.
+    public func lowercasedIfNeeded() -> String {
+        let hasCapitals = utf8.withContiguousStorageIfAvailable { $0.contains { $0 >= 0x80 || $0 &- 0x41 < 26 } } ?? true
+        return hasCapitals ? lowercased() : self
+    }
+}

@@ -36,11 +36,15 @@ public struct CSVHeader: Sendable {
 }
 
 extension String {
-    /// Trims spaces, tabs, CR and LF.
+    /// Trims spaces, tabs, CR and LF; the string itself (no copy) when there is nothing to trim.
     public func trimmingASCIIWhitespace() -> String {
-        var s = self[...]
-        while let f = s.unicodeScalars.first, f == " " || f == "\t" || f == "\r" || f == "\n" { s = s.dropFirst() }
-        while let l = s.unicodeScalars.last, l == " " || l == "\t" || l == "\r" || l == "\n" { s = s.dropLast() }
-        return String(s)
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
+        let bytes = utf8
+        guard let first = bytes.first, let last = bytes.last, isSpace(first) || isSpace(last) else { return self }
+        var start = bytes.startIndex
+        var end = bytes.endIndex
+        while start < end, isSpace(bytes[start]) { start = bytes.index(after: start) }
+        while end > start, isSpace(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
+        return String(self[start..<end])
     }
 }

@@ -147,6 +147,7 @@ public final class XMLStreamReader {
     public func currentAttributes() -> [(String, String)] {
         var out: [(String, String)] = []
         guard xmlTextReaderHasAttributes(reader) == 1 else { return out }
+        out.reserveCapacity(Int(xmlTextReaderAttributeCount(reader)))
         while xmlTextReaderMoveToNextAttribute(reader) == 1 {
             out.append((currentName(), currentValue()))
         }
@@ -154,9 +155,17 @@ public final class XMLStreamReader {
         return out
     }
 
+    /// Element and attribute names as Strings, by their address in the reader's dictionary:
+    /// libxml2 interns every name for the reader's lifetime, so a file's few dozen names are
+    /// decoded once instead of once per node. Capped against files of endless distinct names.
+    private var names: [UnsafePointer<xmlChar>: String] = [:]
+
     private func currentName() -> String {
         guard let p = xmlTextReaderConstName(reader) else { return "" }
-        return String(cString: p)
+        if let name = names[p] { return name }
+        let name = String(cString: p)
+        if names.count < 1024 { names[p] = name }
+        return name
     }
 
     private func currentValue() -> String {
@@ -236,7 +245,7 @@ public final class XMLElement {
     public var hasElementContent: Bool { content.contains { if case .element = $0 { return true } else { return false } } }
 
     static func escape(_ s: String) -> String {
-        guard s.contains(where: { $0 == "&" || $0 == "<" || $0 == ">" }) else { return s }
+        guard s.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }) else { return s }
         var out = ""
         for ch in s {
             switch ch {

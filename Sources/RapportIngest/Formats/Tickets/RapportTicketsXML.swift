@@ -36,7 +36,7 @@ public enum RapportTicketsXML: InputFormat {
                     emitter.rejectRecord(record: index, .badValue, "ticket \(key), line \(e.line): unknown event type `\(type)` (one of \(eventKinds.keys.sorted().joined(separator: ", ")))")
                     continue
                 }
-                let isPublic = (e[attribute: "public"] ?? "true").lowercased() != "false"
+                let isPublic = (e[attribute: "public"] ?? "true").lowercasedIfNeeded() != "false"
                 if kind == .message && !isPublic { kind = .internalNote }
                 let at = e[attribute: "at"] ?? ""
                 if kind == .created, case .success(let t) = emitter.instant(at, field: "created") { created = t }

@@ -20,7 +20,7 @@ final class TicketEmitter {
     /// An actor as exports name people: addresses lower-cased, user names as exported.
     func actor(_ raw: String) -> String {
         let t = raw.trimmingASCIIWhitespace()
-        return t.contains("@") ? t.lowercased() : t
+        return t.utf8.contains(UInt8(ascii: "@")) ? t.lowercasedIfNeeded() : t
     }
 
     func instant(_ text: String, field: String) -> Result<Instant, ValueError> {
@@ -51,13 +51,12 @@ final class TicketEmitter {
         attributes.from = from
         attributes.to = to
         attributes.documentOrder = order
-        var fingerprint = FingerprintHasher()
-        for part in [ticket, id, kind.rawValue, rawAt, actor, text, from, to] { fingerprint.add(part) }
+        // No fingerprint: ticket events are told apart by ticket and event id (TicketMerge), never by content.
         sink.emit(
             Interaction(
                 source: .ticket, conversation: ticket, id: id, at: at, actor: actor, party: lookups.party(of: actor, at: at), kind: kind,
                 isPublic: isPublic, text: text, textIsHTML: true, attributes: attributes,
-                origin: Origin(file: context.fileIndex, record: record), fingerprint: fingerprint.finish()))
+                origin: Origin(file: context.fileIndex, record: record)))
     }
 
     func reject(record: Int64?, _ reason: RejectReason, _ message: String, excerpt: String = "") {
