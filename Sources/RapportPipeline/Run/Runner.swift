@@ -223,9 +223,9 @@ public enum Runner {
         for i in allMessages.indices { summary.files[Int(allMessages[i].origin.file)].used += 1 }
         for m in settled.duplicates { summary.files[Int(m.origin.file)].duplicates += 1 }
         for r in settled.rejects { summary.files[Int(r.file)].rejected += 1 }
-        let mergedTickets = TicketMerge.merge(ticketFiles)
+        var mergedTickets = TicketMerge.merge(ticketFiles)
         ticketFiles = []
-        for t in mergedTickets.tickets { for e in t.events { summary.files[Int(e.origin.file)].used += 1 } }
+        for t in mergedTickets.tickets { for i in t.events.indices { summary.files[Int(t.events[i].origin.file)].used += 1 } }
         for e in mergedTickets.duplicates { summary.files[Int(e.origin.file)].duplicates += 1 }
 
         // Too many bad records: fail before anything is published.
@@ -257,10 +257,15 @@ public enum Runner {
         built.facts = Facts()  // held once: appending below would otherwise copy what is shared
         summary.notes += built.notes
         for m in settled.duplicates where m.at <= asOf { facts.events.append(EventFact(kind: .duplicate, at: m.at, partner: nil)) }
-        facts.append(
-            contentsOf: TicketConversations.build(
-                mergedTickets.tickets, rules: config.ticketRules, parties: parties, asOf: asOf, zone: config.zone,
-                collectInteractions: collectInteractions))
+        // Tickets are independent of each other: built in slices on every core, appended in order.
+        let ticketRules = config.ticketRules
+        let zone = config.zone
+        for part in Slices.map(mergedTickets.tickets, parts: options.jobs, { slice in
+            TicketConversations.build(slice, rules: ticketRules, parties: parties, asOf: asOf, zone: zone, collectInteractions: collectInteractions)
+        }) {
+            facts.append(contentsOf: part)
+        }
+        Slices.releaseInBackground(&mergedTickets.tickets)
         for e in mergedTickets.duplicates where e.at <= asOf { facts.events.append(EventFact(kind: .duplicate, at: e.at, partner: nil)) }
         let meetingResult = Meetings.build(meetings, asOf: asOf, collectInteractions: collectInteractions)
         facts.append(contentsOf: meetingResult.facts)

@@ -34,7 +34,7 @@ public struct TicketRules: Sendable {
 public enum TicketConversations {
     /// With `collectInteractions`, every event also becomes a row of the fact table.
     public static func build(
-        _ tickets: [TicketBundle], rules: TicketRules, parties: PartyDirectory, asOf: Instant, zone: ZoneRules, collectInteractions: Bool = false
+        _ tickets: ArraySlice<TicketBundle>, rules: TicketRules, parties: PartyDirectory, asOf: Instant, zone: ZoneRules, collectInteractions: Bool = false
     ) -> Facts {
         var facts = Facts()
         for ticket in tickets {
@@ -47,6 +47,12 @@ public enum TicketConversations {
             }
         }
         return facts
+    }
+
+    public static func build(
+        _ tickets: [TicketBundle], rules: TicketRules, parties: PartyDirectory, asOf: Instant, zone: ZoneRules, collectInteractions: Bool = false
+    ) -> Facts {
+        build(tickets[...], rules: rules, parties: parties, asOf: asOf, zone: zone, collectInteractions: collectInteractions)
     }
 
     private static func buildOne(

@@ -72,9 +72,14 @@ public enum TicketMerge {
 
     /// `files` in file order.
     public static func merge(_ files: [[String: TicketBundle]]) -> Result {
+        var result = Result()
+        if files.count == 1 {
+            // One file: nothing to merge, only the order to fix (as below: by key, byte-wise).
+            result.tickets = files[0].values.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            return result
+        }
         var byKey: [String: [TicketBundle]] = [:]
         for f in files { for (k, b) in f { byKey[k, default: []].append(b) } }
-        var result = Result()
         for key in byKey.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
             let copies = byKey[key]!
             if copies.count == 1 {
