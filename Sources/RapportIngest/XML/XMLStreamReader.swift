@@ -48,13 +48,17 @@ public final class XMLStreamReader {
         guard let reader = xmlReaderForIO(xmlReadCallback, nil, context, "input.xml", nil, options) else {
             context.deinitialize(count: 1)
             context.deallocate()
+            names.deallocate()
             throw InputError(.corrupt, "the XML reader could not start")
         }
         self.reader = reader
+        names.initialize(repeating: (nil, ""), count: Self.nameSlots)
         xmlTextReaderSetStructuredErrorHandler(reader, xmlErrorCallback, context)
     }
 
     deinit {
+        names.deinitialize(count: Self.nameSlots)
+        names.deallocate()
         xmlFreeTextReader(reader)
         context.deinitialize(count: 1)
         context.deallocate()
@@ -157,14 +161,17 @@ public final class XMLStreamReader {
 
     /// Element and attribute names as Strings, by their address in the reader's dictionary:
     /// libxml2 interns every name for the reader's lifetime, so a file's few dozen names are
-    /// decoded once instead of once per node. Capped against files of endless distinct names.
-    private var names: [UnsafePointer<xmlChar>: String] = [:]
+    /// decoded once instead of once per node. Direct-mapped (a slot per address, a newer name
+    /// replaces an older one), so a file of endless distinct names cannot grow it.
+    private let names = UnsafeMutablePointer<(address: UnsafePointer<xmlChar>?, name: String)>.allocate(capacity: nameSlots)
+    private static let nameSlots = 128
 
     private func currentName() -> String {
         guard let p = xmlTextReaderConstName(reader) else { return "" }
-        if let name = names[p] { return name }
+        let slot = Int(bitPattern: UInt(bitPattern: p) >> 3) & (Self.nameSlots - 1)
+        if names[slot].address == p { return names[slot].name }
         let name = String(cString: p)
-        if names.count < 1024 { names[p] = name }
+        names[slot] = (p, name)
         return name
     }
 
@@ -208,7 +215,12 @@ public final class XMLElement {
         self.line = line
     }
 
-    public subscript(attribute name: String) -> String? { attributes.first { $0.0 == name }?.1 }
+    public subscript(attribute name: String) -> String? {
+        // By index and length first: binding each pair retained both strings, and most names differ in length.
+        let length = name.utf8.count
+        for i in attributes.indices where attributes[i].0.utf8.count == length && attributes[i].0 == name { return attributes[i].1 }
+        return nil
+    }
 
     public var children: [XMLElement] {
         content.compactMap { if case .element(let e) = $0 { return e } else { return nil } }

@@ -34,7 +34,7 @@ enum InputFiles {
                 matches = [pattern]
             }
             let prefix = normalisePath(config.directory) + "/"
-            for path in matches.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) where seen.insert(Array(path.utf8)).inserted {
+            for path in matches.sorted(by: bytesLess) where seen.insert(Array(path.utf8)).inserted {
                 let display = path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : relativeDisplay(path, from: config.directory)
                 files.append(InputFile(index: Int32(files.count), path: path, display: display, source: source))
             }

@@ -79,7 +79,7 @@ public struct EmailThreads: Sendable {
                 if state[Int(j)] == 1 {
                     // A cycle: from j's position on the path to the end.
                     let cycle = path[Int(pathPosition[Int(j)])...]
-                    let breaker = cycle.min { messages[Int($0)].id.utf8.lexicographicallyPrecedes(messages[Int($1)].id.utf8) }!
+                    let breaker = cycle.min { bytesLess(messages[Int($0)].id, messages[Int($1)].id) }!
                     parent[Int(breaker)] = -1
                     let ids = cycle.prefix(5).map { messages[Int($0)].id }
                     cycles.append(ids.joined(separator: " -> ") + (cycle.count > 5 ? " -> … (\(cycle.count) messages)" : ""))

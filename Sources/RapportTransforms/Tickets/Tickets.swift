@@ -36,8 +36,22 @@ public struct TicketBundle: Sendable {
 
 /// Collects one file's ticket interactions by ticket key.
 public final class TicketCollector {
-    public private(set) var tickets: [String: TicketBundle] = [:]
+    private var collected: [String: TicketBundle] = [:]
+    /// The ticket last added to, held outside the dictionary: exports list a ticket's events
+    /// together, so most events are appended without hashing their ticket's key.
+    private var current: TicketBundle?
     public init() {}
+
+    /// Every ticket so far, by key.
+    public var tickets: [String: TicketBundle] {
+        putBackCurrent()
+        return collected
+    }
+
+    private func putBackCurrent() {
+        guard let ticket = current.take() else { return }
+        collected[ticket.key] = ticket
+    }
 
     public func add(_ m: Interaction, flags: MessageFlags, text: TextStats?) {
         add(TicketCollector.event(m, flags: flags, text: text), to: m.conversation)
@@ -52,11 +66,15 @@ public final class TicketCollector {
 
     /// Appends an event to the ticket `key`, in reading order.
     public func add(_ event: TicketEvent, to key: String) {
-        tickets[key, default: TicketBundle(key: key)].events.append(event)
+        if current?.key != key {
+            putBackCurrent()
+            current = collected.removeValue(forKey: key) ?? TicketBundle(key: key)
+        }
+        current!.events.append(event)
     }
 
     public func add(_ state: TicketState) {
-        tickets[state.key, default: TicketBundle(key: state.key)].state = state
+        if current?.key == state.key { current!.state = state } else { collected[state.key, default: TicketBundle(key: state.key)].state = state }
     }
 }
 
@@ -75,12 +93,15 @@ public enum TicketMerge {
         var result = Result()
         if files.count == 1 {
             // One file: nothing to merge, only the order to fix (as below: by key, byte-wise).
-            result.tickets = files[0].values.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            // Positions are sorted, not bundles: a sort moves its elements many times, and each
+            // move of a bundle retains and releases its strings and arrays.
+            let bundles = Array(files[0].values)
+            result.tickets = bundles.indices.sorted { bytesLess(bundles[$0].key, bundles[$1].key) }.map { bundles[$0] }
             return result
         }
         var byKey: [String: [TicketBundle]] = [:]
         for f in files { for (k, b) in f { byKey[k, default: []].append(b) } }
-        for key in byKey.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+        for key in byKey.keys.sorted(by: bytesLess) {
             let copies = byKey[key]!
             if copies.count == 1 {
                 result.tickets.append(copies[0])

@@ -61,7 +61,7 @@ public enum EmailConversations {
                 let hx = threads.hops[Int(a)]
                 let hy = threads.hops[Int(b)]
                 if hx != hy { return hx < hy }
-                return messages[Int(a)].id.utf8.lexicographicallyPrecedes(messages[Int(b)].id.utf8)
+                return bytesLess(messages[Int(a)].id, messages[Int(b)].id)
             }
             // A subject thread is named by its first message's id.
             let label = threads.threadIDs[c].isEmpty ? messages[Int(group[0])].id : threads.threadIDs[c]
