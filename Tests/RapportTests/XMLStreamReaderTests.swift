@@ -1,6 +1,6 @@
 import Foundation
 import RapportCore
-import RapportIngest
+@testable import RapportIngest
 import RapportSynthetic
 import Testing
 
@@ -102,5 +102,71 @@ import Testing
     @Test func deepNestingIsStopped() {
         let deep = String(repeating: "<a>", count: 100_000) + String(repeating: "</a>", count: 100_000)
         #expect(failure(deep) != nil)
+    }
+}
+
+/// Items read whole on a thread of their own: order, the first error after the items before
+/// it, a caller that stops early, and a document with no items.
+@Suite struct XMLItemReadAheadTests {
+    /// More items than the batches ahead hold, so the reading thread waits for the caller.
+    static let itemCount = XMLItemReadAhead.batchSize * (XMLItemReadAhead.batchesAhead + 2) + 5
+
+    func document(items: Int, tail: String = "</tickets>") -> [UInt8] {
+        var xml = "<tickets>"
+        for i in 0..<items { xml += "<ticket id=\"\(i)\"><event n=\"\(i)\"/><skip><ticket id=\"nested\"/></skip></ticket><other/>" }
+        return Array((xml + tail).utf8)
+    }
+
+    func readAhead(_ bytes: [UInt8]) throws(InputError) -> XMLItemReadAhead {
+        let xml = try XMLStreamReader(source: MemoryByteSource(bytes, chunkSize: 1000))
+        return XMLItemReadAhead(xml) { name, depth throws(InputError) in
+            if depth == 0 && name != "tickets" { throw InputError(.unsupportedFormat, "root <\(name)>") }
+            return depth == 1 && name == "ticket"
+        }
+    }
+
+    @Test func itemsInDocumentOrder() throws {
+        let items = try readAhead(document(items: Self.itemCount))
+        defer { items.close() }
+        var ids: [String] = []
+        while let item = try items.next() {
+            ids.append(item[attribute: "id"] ?? "?")
+            #expect(item.child("event")?[attribute: "n"] == item[attribute: "id"])
+        }
+        #expect(ids == (0..<Self.itemCount).map(String.init))
+        #expect(try items.next() == nil)
+    }
+
+    @Test func theErrorComesAfterTheItemsBeforeIt() throws {
+        let items = try readAhead(document(items: 100, tail: "<ticket id=\"cut\"><event"))
+        defer { items.close() }
+        var read = 0
+        do {
+            while try items.next() != nil { read += 1 }
+            Issue.record("a cut-off document was read to the end")
+        } catch {
+            #expect(read == 100)
+            #expect(error.reason == .truncated || error.reason == .corrupt)
+        }
+    }
+
+    @Test func aWrongRootStopsBeforeAnyItem() throws {
+        let items = try readAhead(Array("<rss><ticket id=\"1\"/></rss>".utf8))
+        defer { items.close() }
+        #expect(throws: InputError.self) { _ = try items.next() }
+    }
+
+    @Test func closingEarlyStopsTheReadingThread() throws {
+        for _ in 0..<20 {
+            let items = try readAhead(document(items: Self.itemCount))
+            #expect(try items.next()?[attribute: "id"] == "0")
+            items.close()
+        }
+    }
+
+    @Test func noItems() throws {
+        let items = try readAhead(Array("<tickets><other/></tickets>".utf8))
+        defer { items.close() }
+        #expect(try items.next() == nil)
     }
 }

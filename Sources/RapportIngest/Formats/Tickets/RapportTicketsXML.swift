@@ -16,14 +16,16 @@ public enum RapportTicketsXML: InputFormat {
         let xml = try XMLStreamReader(source: source)
         let emitter = TicketEmitter(context: context, sink: sink)
         var index: Int64 = 0
-        while let event = try xml.next() {
-            guard case .start(let name, let depth) = event else { continue }
+        // Tickets are parsed on a thread of their own while this one turns them into records.
+        let tickets = XMLItemReadAhead(xml) { name, depth throws(InputError) in
             if depth == 0 && name != "tickets" {
                 throw InputError(.unsupportedFormat, "the root element is <\(name)>, not <tickets>; is this \(name == "rss" ? "a Jira export (format: jira-xml)" : "the right format")?")
             }
-            guard depth == 1, name == "ticket" else { continue }
+            return depth == 1 && name == "ticket"
+        }
+        defer { tickets.close() }
+        while let ticket = try tickets.next() {
             index += 1
-            let ticket = try xml.readSubtree()
             guard let key = ticket[attribute: "id"]?.trimmingASCIIWhitespace(), !key.isEmpty else {
                 for _ in ticket.children("event") { emitter.rejectRecord(record: index, .missingValue, "ticket at line \(ticket.line) has no id") }
                 continue
