@@ -17,14 +17,15 @@ public enum BugzillaXML: InputFormat {
         let xml = try XMLStreamReader(source: source)
         let emitter = TicketEmitter(context: context, sink: sink)
         var index: Int64 = 0
-        while let event = try xml.next() {
-            guard case .start(let name, let depth) = event else { continue }
+        let bugs = XMLItemReadAhead(xml) { name, depth throws(InputError) in
             if depth == 0 && name != "bugzilla" {
                 throw InputError(.unsupportedFormat, "the root element is <\(name)>, not <bugzilla>; choose the format that matches this export")
             }
-            guard depth == 1, name == "bug" else { continue }
+            return depth == 1 && name == "bug"
+        }
+        defer { bugs.close() }
+        while let bug = try bugs.next() {
             index += 1
-            let bug = try xml.readSubtree()
             let comments = bug.children("long_desc")
             guard let key = bug.value("bug_id"), !key.isEmpty else {
                 for _ in comments { emitter.rejectRecord(record: index, .missingValue, "bug at line \(bug.line) has no bug_id") }

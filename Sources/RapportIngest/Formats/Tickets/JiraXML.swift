@@ -18,9 +18,10 @@ public enum JiraXML: InputFormat {
         let xml = try XMLStreamReader(source: source)
         let emitter = TicketEmitter(context: context, sink: sink)
         var index: Int64 = 0
-        var declaredTotal: Int?
-        while let event = try xml.next() {
-            guard case .start(let name, let depth) = event else { continue }
+        // Set by the reading thread; read here once it has stopped (after `close`).
+        final class Declared: @unchecked Sendable { var total: Int? }
+        let declared = Declared()
+        let items = XMLItemReadAhead(xml) { name, depth throws(InputError) in
             if depth == 0 {
                 guard name == "rss" else {
                     throw InputError(.unsupportedFormat, "the root element is <\(name)>, not Jira's <rss>; choose the format that matches this export")
@@ -31,18 +32,21 @@ public enum JiraXML: InputFormat {
                         .unsupportedFormat,
                         "this is Jira's RSS 2.0 export, which carries no issue keys, comments or dates; in Jira choose Export → XML (not RSS) and read that file")
                 }
-                continue
+                return false
             }
             if depth == 2 && name == "issue" {
-                declaredTotal = xml.currentAttributes().first { $0.0 == "total" }.flatMap { Int($0.1) }
-                continue
+                declared.total = xml.currentAttributes().first { $0.0 == "total" }.flatMap { Int($0.1) }
+                return false
             }
-            guard depth == 2, name == "item" else { continue }
+            return depth == 2 && name == "item"
+        }
+        defer { items.close() }
+        while let item = try items.next() {
             index += 1
-            let item = try xml.readSubtree()
             readItem(item, index: index, emitter: emitter, context: context, sink: sink)
         }
-        if let total = declaredTotal, total > Int(index) {
+        items.close()
+        if let total = declared.total, total > Int(index) {
             sink.warn("truncated Jira export: \(index) of \(total) matching issues are in the file; export the rest (Jira caps a page at 1,000) to report them")
         }
         return emitter.records
