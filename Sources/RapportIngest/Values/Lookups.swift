@@ -4,9 +4,7 @@ import RapportCore
 /// senders and recipient lists thousands of times, so each distinct value is worked
 /// out once. Actors with dated memberships are resolved at every message's time.
 final class Lookups {
-    private let parties: PartyDirectory
-    private var partyOf: [String: Party] = [:]
-    private var dated: Set<String> = []
+    private var partyMemo: PartyMemo
     private var lists: [String: Result<[String], AddressParser.Failure>] = [:]
     private var singles: [String: Result<String, AddressParser.Failure>] = [:]
     /// Memo sizes are capped so that a file of all-distinct values cannot grow them without bound.
@@ -19,7 +17,7 @@ final class Lookups {
     private var recentIDs: Set<String> = []
     private var recentThreads: Set<String> = []
 
-    init(parties: PartyDirectory) { self.parties = parties }
+    init(parties: PartyDirectory) { partyMemo = PartyMemo(parties) }
 
     /// `id` itself, or an equal string already held.
     func sharedID(_ id: String) -> String { Lookups.intern(id, in: &recentIDs) }
@@ -35,18 +33,7 @@ final class Lookups {
         return set.insert(s).memberAfterInsert
     }
 
-    func party(of actor: String, at: Instant) -> Party {
-        if let p = partyOf[actor] { return p }
-        if dated.contains(actor) { return parties.party(of: actor, at: at) }
-        if parties.hasDatedMembership(actor) {
-            dated.insert(actor)
-            return parties.party(of: actor, at: at)
-        }
-        let p = parties.party(of: actor, at: at)
-        if partyOf.count >= Lookups.cap { partyOf.removeAll(keepingCapacity: true) }
-        partyOf[actor] = p
-        return p
-    }
+    func party(of actor: String, at: Instant) -> Party { partyMemo.party(of: actor, at: at) }
 
     func addressList(_ field: String) -> Result<[String], AddressParser.Failure> {
         if field.isEmpty { return .success([]) }

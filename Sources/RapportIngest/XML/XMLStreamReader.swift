@@ -218,16 +218,24 @@ public final class XMLElement {
     public subscript(attribute name: String) -> String? {
         // By index and length first: binding each pair retained both strings, and most names differ in length.
         let length = name.utf8.count
-        for i in attributes.indices where attributes[i].0.utf8.count == length && attributes[i].0 == name { return attributes[i].1 }
-        return nil
+        return attributes.withUnsafeBufferPointer { pairs in
+            for i in pairs.indices where pairs[i].0.utf8.count == length && pairs[i].0 == name { return pairs[i].1 }
+            return nil
+        }
     }
 
     public var children: [XMLElement] {
         content.compactMap { if case .element(let e) = $0 { return e } else { return nil } }
     }
 
-    public func child(_ name: String) -> XMLElement? { children.first { $0.name == name } }
-    public func children(_ name: String) -> [XMLElement] { children.filter { $0.name == name } }
+    // One pass over the content each, without the array of every child first.
+    public func child(_ name: String) -> XMLElement? {
+        for c in content { if case .element(let e) = c, e.name == name { return e } }
+        return nil
+    }
+    public func children(_ name: String) -> [XMLElement] {
+        content.compactMap { if case .element(let e) = $0, e.name == name { return e } else { return nil } }
+    }
 
     /// Direct text, trimmed of surrounding white space (exports wrap values in tabs and newlines).
     public var text: String {

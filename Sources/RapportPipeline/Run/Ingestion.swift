@@ -88,7 +88,8 @@ final class AnalysisLanes<Output>: @unchecked Sendable {
         inFlight.wait()
         lanes[laneIndex].queue.async(group: group) {
             let analyzer = self.lanes[laneIndex].analyzer
-            let results = items.map { self.work(analyzer, $0) }
+            // Through the buffer: mapping the array copied every record (a retain and a release per string).
+            let results = items.withUnsafeBufferPointer { records in records.map { self.work(analyzer, $0) } }
             pthread_mutex_lock(&self.lock)
             self.finished[sequence] = results
             pthread_mutex_unlock(&self.lock)

@@ -37,8 +37,9 @@ public enum TicketConversations {
         _ tickets: ArraySlice<TicketBundle>, rules: TicketRules, parties: PartyDirectory, asOf: Instant, zone: ZoneRules, collectInteractions: Bool = false
     ) -> Facts {
         var facts = Facts()
+        var assignees = PartyMemo(parties)
         for ticket in tickets {
-            buildOne(ticket, rules: rules, parties: parties, asOf: asOf, zone: zone, into: &facts)
+            buildOne(ticket, rules: rules, assignees: &assignees, asOf: asOf, zone: zone, into: &facts)
             if collectInteractions {
                 for e in ticket.events where e.at <= asOf {
                     facts.interactions.append(
@@ -56,9 +57,11 @@ public enum TicketConversations {
     }
 
     private static func buildOne(
-        _ ticket: TicketBundle, rules: TicketRules, parties: PartyDirectory, asOf: Instant, zone: ZoneRules, into facts: inout Facts
+        _ ticket: TicketBundle, rules: TicketRules, assignees: inout PartyMemo, asOf: Instant, zone: ZoneRules, into facts: inout Facts
     ) {
-        let events = ticket.events.filter { $0.at <= asOf }.sorted { a, b in
+        // Filtered (one copy of each event) and sorted in place (moves, not copies).
+        var events = ticket.events.filter { $0.at <= asOf }
+        events.sort { a, b in
             if a.at != b.at { return a.at < b.at }
             if a.origin.file != b.origin.file { return a.origin.file < b.origin.file }
             return a.order < b.order
@@ -70,7 +73,7 @@ public enum TicketConversations {
         // The assignee: the final state's, else the last assign event's.
         var assignee = state?.assignee
         if assignee == nil, let last = events.last(where: { $0.kind == .assign && !$0.to.isEmpty }) { assignee = last.to }
-        let assigneePartner = assignee.flatMap { parties.party(of: $0, at: events.last!.at).partnerIndex }
+        let assigneePartner = assignee.flatMap { assignees.party(of: $0, at: events.last!.at).partnerIndex }
 
         var firstPartner: Int?
         for e in events {
@@ -81,12 +84,12 @@ public enum TicketConversations {
         }
         if firstPartner == nil { firstPartner = assigneePartner }
 
-        let messages = events.filter { $0.kind == .created || $0.kind == .message || $0.kind == .internalNote }
-        let turnMessages = messages.map {
-            TurnMessage(
-                id: $0.id, at: $0.at, party: $0.party, isPublic: $0.kind != .internalNote && $0.isPublic,
-                isAutomated: $0.flags.contains(.automated), isAcknowledgement: $0.flags.contains(.acknowledgement), text: $0.text)
-        }
+        let turnMessages = Array(
+            events.lazy.filter { $0.kind == .created || $0.kind == .message || $0.kind == .internalNote }.map {
+                TurnMessage(
+                    id: $0.id, at: $0.at, party: $0.party, isPublic: $0.kind != .internalNote && $0.isPublic,
+                    isAutomated: $0.flags.contains(.automated), isAcknowledgement: $0.flags.contains(.acknowledgement), text: $0.text)
+            })
         let outcome = TurnRules.apply(
             turnMessages, source: .ticket, conversation: ticket.key, assigneePartner: assigneePartner, firstPartnerAppearing: firstPartner)
 

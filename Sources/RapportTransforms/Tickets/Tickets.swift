@@ -95,8 +95,8 @@ public enum TicketMerge {
             // One file: nothing to merge, only the order to fix (as below: by key, byte-wise).
             // Positions are sorted, not bundles: a sort moves its elements many times, and each
             // move of a bundle retains and releases its strings and arrays.
-            let bundles = Array(files[0].values)
-            result.tickets = bundles.indices.sorted { bytesLess(bundles[$0].key, bundles[$1].key) }.map { bundles[$0] }
+            let bundles = files[0]
+            result.tickets = bundles.indices.sorted { bytesLess(bundles[$0].key, bundles[$1].key) }.map { bundles[$0].value }
             return result
         }
         var byKey: [String: [TicketBundle]] = [:]
