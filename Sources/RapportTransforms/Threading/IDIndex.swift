@@ -5,15 +5,18 @@
 /// lookup. Hashes come from Swift's per-process seeded `Hasher`, so crafted ids cannot
 /// choose their collisions.
 struct IDIndex {
-    private var positions: [Int32]
-    private var hashes: [UInt32]
+    /// Position and hash tag side by side: a probe touches one cache line, not two.
+    private struct Slot {
+        var position: Int32
+        var tag: UInt32
+    }
+    private var slots: [Slot]
     private let mask: Int
 
     init(expectedCount: Int) {
         var size = 16
         while size * 3 < expectedCount * 4 { size <<= 1 }
-        positions = Array(repeating: -1, count: size)
-        hashes = Array(repeating: 0, count: size)
+        slots = Array(repeating: Slot(position: -1, tag: 0), count: size)
         mask = size - 1
     }
 
@@ -21,10 +24,7 @@ struct IDIndex {
     /// that position's bytes with `key`), or nil after storing `position` for it.
     mutating func firstOrInsert(_ key: UnsafeBufferPointer<UInt8>, position: Int32, isEqual: (Int32) -> Bool) -> Int32? {
         let (slot, tag, found) = probe(key, isEqual: isEqual)
-        if found == nil {
-            positions[slot] = position
-            hashes[slot] = tag
-        }
+        if found == nil { slots[slot] = Slot(position: position, tag: tag) }
         return found
     }
 
@@ -40,8 +40,8 @@ struct IDIndex {
         let hash = hasher.finalize()
         let tag = UInt32(truncatingIfNeeded: hash >> 32)
         var slot = hash & mask
-        while positions[slot] >= 0 {
-            if hashes[slot] == tag && isEqual(positions[slot]) { return (slot, tag, positions[slot]) }
+        while slots[slot].position >= 0 {
+            if slots[slot].tag == tag && isEqual(slots[slot].position) { return (slot, tag, slots[slot].position) }
             slot = (slot + 1) & mask
         }
         return (slot, tag, nil)
@@ -51,11 +51,15 @@ struct IDIndex {
 /// The bytes of a message id without one pair of surrounding angle brackets, so that
 /// `<a@x>` and `a@x` name the same parent.
 func withIDCore<R>(_ id: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-    var copy = id
-    return copy.withUTF8 { b in
+    func core(_ b: UnsafeBufferPointer<UInt8>) -> R {
         if b.count >= 2, b[0] == UInt8(ascii: "<"), b[b.count - 1] == UInt8(ascii: ">") {
             return body(UnsafeBufferPointer(rebasing: b[1..<(b.count - 1)]))
         }
         return body(b)
     }
+    // The string's own bytes where it has them (native strings do): a mutable copy for
+    // `withUTF8` retained and released the id at every probe of the thread index.
+    if let result = id.utf8.withContiguousStorageIfAvailable(core) { return result }
+    var copy = id
+    return copy.withUTF8(core)
 }

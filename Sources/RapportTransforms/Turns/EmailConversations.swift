@@ -51,37 +51,52 @@ public enum EmailConversations {
             result.facts.events.append(EventFact(kind: .clockSkew, at: messages[i].at, partner: nil))
         }
 
-        for c in 0..<threads.count where start[c] < start[c + 1] {
-            var group = Array(members[Int(start[c])..<Int(start[c + 1])])
-            // Fields by index, not whole messages: a copy per comparison retains every field.
-            group.sort { a, b in
-                let atA = messages[Int(a)].at
-                let atB = messages[Int(b)].at
-                if atA != atB { return atA < atB }
-                let hx = threads.hops[Int(a)]
-                let hy = threads.hops[Int(b)]
-                if hx != hy { return hx < hy }
-                return bytesLess(messages[Int(a)].id, messages[Int(b)].id)
-            }
-            // A subject thread is named by its first message's id.
-            let label = threads.threadIDs[c].isEmpty ? messages[Int(group[0])].id : threads.threadIDs[c]
-            let ms = group.map { messages[Int($0)] }
-            buildOne(ms, label: label, zone: zone, into: &result.facts)
-            if collectInteractions {
-                for m in ms {
-                    result.facts.interactions.append(
-                        InteractionFact(source: .email, conversation: label, id: m.id, at: m.at, actor: m.actor, party: m.party, kind: .message, isPublic: true))
+        // Messages are read in place through the buffer: copying a conversation's messages
+        // into an array of its own retained and released every field of every message.
+        messages.withUnsafeBufferPointer { messages in
+            for c in 0..<threads.count where start[c] < start[c + 1] {
+                var group = Array(members[Int(start[c])..<Int(start[c + 1])])
+                group.sort { a, b in
+                    let atA = messages[Int(a)].at
+                    let atB = messages[Int(b)].at
+                    if atA != atB { return atA < atB }
+                    let hx = threads.hops[Int(a)]
+                    let hy = threads.hops[Int(b)]
+                    if hx != hy { return hx < hy }
+                    return bytesLess(messages[Int(a)].id, messages[Int(b)].id)
+                }
+                // A subject thread is named by its first message's id.
+                let label = threads.threadIDs[c].isEmpty ? messages[Int(group[0])].id : threads.threadIDs[c]
+                let ms = Conversation(messages: messages, members: group)
+                buildOne(ms, label: label, zone: zone, into: &result.facts)
+                if collectInteractions {
+                    for k in ms.indices {
+                        result.facts.interactions.append(
+                            InteractionFact(
+                                source: .email, conversation: label, id: ms[k].id, at: ms[k].at, actor: ms[k].actor, party: ms[k].party, kind: .message,
+                                isPublic: true))
+                    }
                 }
             }
         }
         return result
     }
 
-    private static func buildOne(_ ms: [EmailMessage], label: String, zone: ZoneRules, into facts: inout Facts) {
+    /// One conversation's messages in order, read in place from the run's array.
+    private struct Conversation: RandomAccessCollection {
+        let messages: UnsafeBufferPointer<EmailMessage>
+        let members: [Int32]
+        var startIndex: Int { 0 }
+        var endIndex: Int { members.count }
+        /// An address, not a copy: reading one field does not retain the others.
+        subscript(position: Int) -> EmailMessage { unsafeAddress { messages.baseAddress! + Int(members[position]) } }
+    }
+
+    private static func buildOne(_ ms: Conversation, label: String, zone: ZoneRules, into facts: inout Facts) {
         var firstPartner: Int?
-        for m in ms {
-            if let p = m.party.partnerIndex { firstPartner = p; break }
-            if m.firstRecipientPartner >= 0 { firstPartner = Int(m.firstRecipientPartner); break }
+        for k in ms.indices {
+            if let p = ms[k].party.partnerIndex { firstPartner = p; break }
+            if ms[k].firstRecipientPartner >= 0 { firstPartner = Int(ms[k].firstRecipientPartner); break }
         }
         let turnMessages = ms.map {
             TurnMessage(
@@ -94,12 +109,12 @@ public enum EmailConversations {
         // Escalation: the earliest client message with a phrase, or that adds an escalation contact.
         var reason: EscalationReason?
         let initialContacts = Set(ms[0].contacts)
-        for m in ms {
-            if m.flags.contains(.escalationPhrase) {
+        for k in ms.indices {
+            if ms[k].flags.contains(.escalationPhrase) {
                 reason = .phrase
                 break
             }
-            if m.contacts.contains(where: { !initialContacts.contains($0) }) {
+            if ms[k].contacts.contains(where: { !initialContacts.contains($0) }) {
                 reason = .contact
                 break
             }
@@ -110,12 +125,12 @@ public enum EmailConversations {
         facts.events += outcome.proactiveUpdates
         facts.events += outcome.clarity
         facts.addTexts(outcome.texts, zone: zone)
-        for m in ms {
-            facts.events.append(EventFact(kind: .message, at: m.at, partner: outcome.partner))
-            if m.flags.contains(.automated) {
-                facts.events.append(EventFact(kind: .automatedMessage, at: m.at, partner: nil))
-            } else if m.party.isUnknown {
-                facts.events.append(EventFact(kind: .unknownPartyMessage, at: m.at, partner: nil))
+        for k in ms.indices {
+            facts.events.append(EventFact(kind: .message, at: ms[k].at, partner: outcome.partner))
+            if ms[k].flags.contains(.automated) {
+                facts.events.append(EventFact(kind: .automatedMessage, at: ms[k].at, partner: nil))
+            } else if ms[k].party.isUnknown {
+                facts.events.append(EventFact(kind: .unknownPartyMessage, at: ms[k].at, partner: nil))
             }
         }
         facts.conversations.append(
