@@ -53,6 +53,22 @@ import Testing
         }
         #expect(changed > 5_000 && changed < 19_000)  // both kinds of text occur often
     }
+
+    @Test func htmlStrippedInRunsAgreesWithByteByByte() {
+        let pieces = [
+            "<p>", "</p>", "<br>", "<br/>", "<BR />", "<div class=\"x\">", "</div>", "<!-- c -->", "<!--", "-->", "<", ">", "< p>", "<3", "&amp;",
+            "&lt;", "&#233;", "&#x1F600;", "&nbsp;", "&bogus;", "&", "&#", ";", "a", "Hello", " ", "\n", "é", "\u{2003}", "<li>", "</tr>", "x&y",
+        ]
+        var rng = SeededRandom(seed: 11)
+        var changed = 0
+        for _ in 0..<20_000 {
+            let text = Array((0..<rng.int(0...24)).map { _ in rng.pick(pieces) }.joined().utf8)
+            let (runs, bytes) = text.withUnsafeBufferPointer { (TextCleaner.stripHTML($0), TextCleaner.stripHTML($0, bytewise: true)) }
+            #expect(runs == bytes, "\(String(decoding: text, as: UTF8.self))")
+            if runs != text { changed += 1 }
+        }
+        #expect(changed > 5_000 && changed < 19_900)  // tags and entities occur often, plain texts too
+    }
 }
 
 @Suite struct AcknowledgementTests {

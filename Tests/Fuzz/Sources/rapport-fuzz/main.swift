@@ -13,7 +13,7 @@ import RapportIngest
 ///   xml        the ticket XML formats (Jira, Bugzilla, Rapport's) through the libxml2 reader
 ///   gzip       the strict gzip reader, on zlib and on ISA-L (compared)
 ///   text       the text cleaner and clarity rules; the one-pass ASCII rules against the scalar ones,
-///              the URL and address removal against its byte-by-byte statement
+///              the URL and address removal and the HTML stripping against their byte-by-byte statements
 enum Target: String, CaseIterable {
     case csv, timestamp, address, xml, gzip, text
 }
@@ -100,6 +100,9 @@ func runOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         let cleaned = bytes.withUnsafeBufferPointer { TextCleaner.clean(bytes: $0, isHTML: false) }
         if TextCleaner.removeURLsAndAddresses(bytes) != TextCleaner.removeURLsAndAddressesByteByByte(bytes) {
             fatalError("the URL and address removal disagrees with the byte-by-byte rule")
+        }
+        if bytes.withUnsafeBufferPointer({ TextCleaner.stripHTML($0) != TextCleaner.stripHTML($0, bytewise: true) }) {
+            fatalError("the HTML stripped in runs disagrees with the byte-by-byte statement")
         }
         _ = cleaned.withUnsafeBufferPointer { textRules.stats(cleaned: $0, isClient: true) }
         let ascii = bytes.map { $0 & 0x7F }
