@@ -21,7 +21,7 @@ extension String {
     /// `lowercased()`, without making a new string when there is nothing to lower (no ASCII
     /// capital and no non-ASCII byte): most addresses in exports are already lower case.
     public func lowercasedIfNeeded() -> String {
-        let hasCapitals = utf8.withContiguousStorageIfAvailable { $0.contains { $0 >= 0x80 || $0 &- 0x41 < 26 } } ?? true
+        let hasCapitals = withUTF8Bytes { $0.contains { $0 >= 0x80 || $0 &- 0x41 < 26 } }
         return hasCapitals ? lowercased() : self
     }
 }

@@ -224,10 +224,6 @@ public final class XMLElement {
         }
     }
 
-    public var children: [XMLElement] {
-        content.compactMap { if case .element(let e) = $0 { return e } else { return nil } }
-    }
-
     // One pass over the content each, without the array of every child first.
     public func child(_ name: String) -> XMLElement? {
         for c in content { if case .element(let e) = c, e.name == name { return e } }

@@ -1,3 +1,5 @@
+import RapportCore
+
 /// Finds a message by its id among the millions a run holds: an open-addressing table of
 /// positions into the caller's array, with 32 bits of each id's hash beside the position so
 /// that the bytes are compared only when the hashes agree. About 8 bytes a slot at most
@@ -57,9 +59,5 @@ func withIDCore<R>(_ id: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R
         }
         return body(b)
     }
-    // The string's own bytes where it has them (native strings do): a mutable copy for
-    // `withUTF8` retained and released the id at every probe of the thread index.
-    if let result = id.utf8.withContiguousStorageIfAvailable(core) { return result }
-    var copy = id
-    return copy.withUTF8(core)
+    return id.withUTF8Bytes(core)
 }

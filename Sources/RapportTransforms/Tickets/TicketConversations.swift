@@ -50,12 +50,6 @@ public enum TicketConversations {
         return facts
     }
 
-    public static func build(
-        _ tickets: [TicketBundle], rules: TicketRules, parties: PartyDirectory, asOf: Instant, zone: ZoneRules, collectInteractions: Bool = false
-    ) -> Facts {
-        build(tickets[...], rules: rules, parties: parties, asOf: asOf, zone: zone, collectInteractions: collectInteractions)
-    }
-
     private static func buildOne(
         _ ticket: TicketBundle, rules: TicketRules, assignees: inout PartyMemo, asOf: Instant, zone: ZoneRules, into facts: inout Facts
     ) {

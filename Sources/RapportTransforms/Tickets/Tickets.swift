@@ -93,10 +93,11 @@ public enum TicketMerge {
         var result = Result()
         if files.count == 1 {
             // One file: nothing to merge, only the order to fix (as below: by key, byte-wise).
-            // Positions are sorted, not bundles: a sort moves its elements many times, and each
-            // move of a bundle retains and releases its strings and arrays.
+            // Keys and positions are sorted, not bundles: a sort moves or reads its elements many
+            // times, and each copy of a bundle retains and releases its strings and arrays.
             let bundles = files[0]
-            result.tickets = bundles.indices.sorted { bytesLess(bundles[$0].key, bundles[$1].key) }.map { bundles[$0].value }
+            let order = zip(bundles.keys, bundles.indices).sorted { bytesLess($0.0, $1.0) }
+            result.tickets = order.map { bundles.values[$0.1] }
             return result
         }
         var byKey: [String: [TicketBundle]] = [:]

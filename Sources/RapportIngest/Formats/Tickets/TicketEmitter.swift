@@ -24,8 +24,7 @@ final class TicketEmitter {
     }
 
     func instant(_ text: String, field: String) -> Result<Instant, ValueError> {
-        var copy = text
-        return copy.withUTF8 { context.instant(UnsafeRawBufferPointer($0), parser: parser, column: field) }
+        text.withUTF8Bytes { context.instant(UnsafeRawBufferPointer($0), parser: parser, column: field) }
     }
 
     /// One event record; `record` is the 1-based index of its ticket in the file.
