@@ -25,6 +25,17 @@ import Testing
         #expect(s.window.map(\.label) == ["2026-W10", "2026-W11", "2026-W12", "2026-W13", "2026-W14"])
     }
 
+    /// Conversations are built in one slice per job and appended in order: the hand-worked
+    /// figures (clock skew, subject threads, duplicates) must not depend on where the slices fall.
+    @Test(arguments: [2, 3, 5, 40]) func theNumberOfJobsChangesNothing(jobs: Int) throws {
+        let serial = try runPipeline(Self.pipeline, asOf: "2026-04-06", runID: "same", jobs: 1)
+        let sliced = try runPipeline(Self.pipeline, asOf: "2026-04-06", runID: "same", jobs: jobs)
+        for name in ["metrics.csv", "responses.csv", "conversations.csv", "trust_report.csv", "report.json"] {
+            #expect(readText(serial.dir + "/" + name) == readText(sliced.dir + "/" + name), "\(name)")
+        }
+        #expect(serial.summary.conversations == sliced.summary.conversations)
+    }
+
     @Test func rejectsNameTheLineWhereTheRecordStarts() throws {
         let rejects = try readCSV(try dir + "/rejects.csv")
         let summary = rejects.map { "\($0["file"]!):\($0["record"]!) \($0["reason"]!.prefix { $0 != ":" })" }

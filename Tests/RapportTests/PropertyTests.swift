@@ -192,6 +192,15 @@ import Testing
         #expect(results.allSatisfy { !$0.isEmpty })
     }
 
+    @Test(arguments: [0, 1, 2, 5, 1000]) func rangesCoverTheCountInOrder(count: Int) {
+        for parts in [1, 2, 3, 7] {
+            let ranges = Slices.map(count: count, parts: parts) { $0 }
+            #expect(ranges.count == max(1, min(parts, count)))
+            #expect(ranges.first?.lowerBound == 0 && ranges.last?.upperBound == count)
+            for (a, b) in zip(ranges, ranges.dropFirst()) { #expect(a.upperBound == b.lowerBound && !a.isEmpty) }
+        }
+    }
+
     @Test func noItemsIsOneEmptySlice() {
         #expect(Slices.map([Int](), parts: 4) { $0.count } == [0])
     }

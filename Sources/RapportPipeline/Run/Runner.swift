@@ -252,14 +252,24 @@ public enum Runner {
         instants = []
 
         // Transform: threads and tickets to turns and conversations, meetings to meeting facts; then SLA targets.
-        var built = EmailConversations.build(allMessages.take(), asOf: asOf, zone: config.zone, collectInteractions: collectInteractions)
-        var facts = built.facts
-        built.facts = Facts()  // held once: appending below would otherwise copy what is shared
-        summary.notes += built.notes
+        // Threading needs every message at once; the conversations it finds are then built in
+        // slices on every core, like the tickets below, and appended in order.
+        let zone = config.zone
+        var plan = EmailConversations.plan(allMessages.take(), asOf: asOf)
+        summary.notes += plan.notes
+        var parts = Slices.map(count: plan.count, parts: options.jobs) { [plan] range in
+            EmailConversations.facts(plan, conversations: range, zone: zone, collectInteractions: collectInteractions)
+        }
+        // Freed before the parts are appended (not on another thread while they are): the
+        // messages and a copy of the later parts at once would raise the peak by ~100 MB at 1 GB.
+        plan.messages = []
+        var facts = Facts()
+        swap(&facts, &parts[0])  // moved, not shared: appending below would otherwise copy it
+        for part in parts.dropFirst() { facts.append(contentsOf: part) }
+        parts = []
         for m in settled.duplicates where m.at <= asOf { facts.events.append(EventFact(kind: .duplicate, at: m.at, partner: nil)) }
         // Tickets are independent of each other: built in slices on every core, appended in order.
         let ticketRules = config.ticketRules
-        let zone = config.zone
         for part in Slices.map(mergedTickets.tickets, parts: options.jobs, { slice in
             TicketConversations.build(slice, rules: ticketRules, parties: parties, asOf: asOf, zone: zone, collectInteractions: collectInteractions)
         }) {

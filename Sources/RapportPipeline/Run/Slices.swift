@@ -7,11 +7,16 @@ enum Slices {
     static func map<Item: Sendable, Result: Sendable>(
         _ items: [Item], parts: Int, _ work: @Sendable (ArraySlice<Item>) -> Result
     ) -> [Result] {
-        let count = max(1, min(parts, items.count))
-        if count == 1 { return [work(items[...])] }
-        let bounds = (0...count).map { items.count * $0 / count }
-        let slots = Slots<Result>(count: count)
-        DispatchQueue.concurrentPerform(iterations: count) { i in slots.store(work(items[bounds[i]..<bounds[i + 1]]), at: i) }
+        map(count: items.count, parts: parts) { work(items[$0]) }
+    }
+
+    /// `work` over contiguous ranges of `0..<count` (at least one, possibly empty, range).
+    static func map<Result: Sendable>(count: Int, parts: Int, _ work: @Sendable (Range<Int>) -> Result) -> [Result] {
+        let n = max(1, min(parts, count))
+        if n == 1 { return [work(0..<count)] }
+        let bounds = (0...n).map { count * $0 / n }
+        let slots = Slots<Result>(count: n)
+        DispatchQueue.concurrentPerform(iterations: n) { i in slots.store(work(bounds[i]..<bounds[i + 1]), at: i) }
         return slots.take()
     }
 }

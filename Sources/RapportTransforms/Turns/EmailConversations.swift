@@ -4,17 +4,26 @@ import RapportCore
 /// acknowledgements, proactive updates, escalation (phrases and contacts),
 /// and the per-message events that volume and data-quality figures count.
 public enum EmailConversations {
-    /// What the e-mail stage produced.
-    public struct Result: Sendable {
-        public var facts = Facts()
+    /// The messages threaded into conversations: what every slice of the conversation stage reads.
+    public struct Plan: Sendable {
+        /// The run's messages (parents and subjects already dropped); empty it once every slice is built.
+        public var messages: [EmailMessage]
+        let threads: EmailThreads
+        /// Each conversation's messages as a run of one flat list (`members[start[c]..<start[c + 1]]`):
+        /// one allocation instead of one array per conversation.
+        let start: [Int32]
+        let members: [Int32]
+        /// Replies dated before their parents: events ahead of every conversation's own.
+        let clockSkews: [EventFact]
         /// Human-readable notes for the run report (reply cycles broken).
-        public var notes: [String] = []
+        public let notes: [String]
+        /// The number of conversations.
+        public var count: Int { threads.count }
     }
 
-    /// `messages` must be de-duplicated. Messages after `asOf` have not happened yet and are ignored.
-    /// With `collectInteractions`, every message also becomes a row of the fact table.
-    /// Texts are summed per day in `zone` (the pipeline's).
-    public static func build(_ all: consuming [EmailMessage], asOf: Instant, zone: ZoneRules, collectInteractions: Bool = false) -> Result {
+    /// Threads the messages (the part of the stage that needs all of them at once). `messages`
+    /// must be de-duplicated; messages after `asOf` have not happened yet and are ignored.
+    public static func plan(_ all: consuming [EmailMessage], asOf: Instant) -> Plan {
         var messages = consume all
         messages.removeAll { $0.at > asOf }
         let threads = EmailThreads(messages: messages)
@@ -25,11 +34,7 @@ public enum EmailConversations {
             messages[i].subjectKey = ""
         }
         FreedMemory.returnToSystem()
-        var result = Result()
-        result.notes = threads.brokenCycles.map { "reply cycle broken at its smallest id: \($0)" }
 
-        // Each conversation's messages as a run of one flat list (`start[c]..<start[c + 1]`):
-        // one allocation instead of one array per conversation.
         var start = [Int32](repeating: 0, count: threads.count + 1)
         for c in threads.conversation { start[Int(c) + 1] += 1 }
         for c in 0..<threads.count { start[c + 1] += start[c] }
@@ -40,22 +45,38 @@ public enum EmailConversations {
             fill[Int(c)] += 1
         }
         fill = []
+        var clockSkews: [EventFact] = []
+        for (i, p) in threads.parent.enumerated() where p >= 0 && messages[Int(p)].at > messages[i].at {
+            clockSkews.append(EventFact(kind: .clockSkew, at: messages[i].at, partner: nil))
+        }
+        return Plan(
+            messages: messages, threads: threads, start: start, members: members, clockSkews: clockSkews,
+            notes: threads.brokenCycles.map { "reply cycle broken at its smallest id: \($0)" })
+    }
+
+    /// The facts of the conversations in `range` (of `plan.count`), in conversation order; the
+    /// slice starting at 0 begins with the clock-skew events. Slices are independent: the
+    /// facts of contiguous slices, appended in order, are those of one pass. With
+    /// `collectInteractions`, every message also becomes a row of the fact table; texts are
+    /// summed per day in `zone` (the pipeline's).
+    public static func facts(_ plan: Plan, conversations range: Range<Int>, zone: ZoneRules, collectInteractions: Bool = false) -> Facts {
+        let threads = plan.threads
+        let start = plan.start
+        var facts = Facts()
         // Reserved once (upper bounds, and a generous guess for events): a reserved page costs
         // memory only when written, while growing by doubling holds the old and the new copy.
-        result.facts.turns.reserveCapacity(messages.count)
-        result.facts.conversations.reserveCapacity(threads.count)
-        result.facts.events.reserveCapacity(4 * messages.count)
-        if collectInteractions { result.facts.interactions.reserveCapacity(messages.count) }
-
-        for (i, p) in threads.parent.enumerated() where p >= 0 && messages[Int(p)].at > messages[i].at {
-            result.facts.events.append(EventFact(kind: .clockSkew, at: messages[i].at, partner: nil))
-        }
+        let messageCount = range.isEmpty ? 0 : Int(start[range.upperBound] - start[range.lowerBound])
+        facts.turns.reserveCapacity(messageCount)
+        facts.conversations.reserveCapacity(range.count)
+        facts.events.reserveCapacity(4 * messageCount)
+        if collectInteractions { facts.interactions.reserveCapacity(messageCount) }
+        if range.lowerBound == 0 { facts.events += plan.clockSkews }
 
         // Messages are read in place through the buffer: copying a conversation's messages
         // into an array of its own retained and released every field of every message.
-        messages.withUnsafeBufferPointer { messages in
-            for c in 0..<threads.count where start[c] < start[c + 1] {
-                var group = Array(members[Int(start[c])..<Int(start[c + 1])])
+        plan.messages.withUnsafeBufferPointer { messages in
+            for c in range where start[c] < start[c + 1] {
+                var group = Array(plan.members[Int(start[c])..<Int(start[c + 1])])
                 group.sort { a, b in
                     let atA = messages[Int(a)].at
                     let atB = messages[Int(b)].at
@@ -68,10 +89,10 @@ public enum EmailConversations {
                 // A subject thread is named by its first message's id.
                 let label = threads.threadIDs[c].isEmpty ? messages[Int(group[0])].id : threads.threadIDs[c]
                 let ms = Conversation(messages: messages, members: group)
-                buildOne(ms, label: label, zone: zone, into: &result.facts)
+                buildOne(ms, label: label, zone: zone, into: &facts)
                 if collectInteractions {
                     for k in ms.indices {
-                        result.facts.interactions.append(
+                        facts.interactions.append(
                             InteractionFact(
                                 source: .email, conversation: label, id: ms[k].id, at: ms[k].at, actor: ms[k].actor, party: ms[k].party, kind: .message,
                                 isPublic: true))
@@ -79,7 +100,7 @@ public enum EmailConversations {
                 }
             }
         }
-        return result
+        return facts
     }
 
     /// One conversation's messages in order, read in place from the run's array.
