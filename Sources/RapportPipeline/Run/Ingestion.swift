@@ -45,25 +45,24 @@ final class AnalysisLanes<Output>: @unchecked Sendable {
     private let inFlight: DispatchSemaphore
     private let group = DispatchGroup()
     /// Finished batches by sequence number, waiting for delivery; guarded by `lock`.
-    private var finished: [Int: [Output]] = [:]
+    private var finished: [Int: MovingBatch<Output>] = [:]
     private var lock = pthread_mutex_t()
     private var delivered = 0
     private var submitted = 0
-    private var batch: [Interaction] = []
+    private var batch = MovingBatch<Interaction>(capacity: batchSize)
 
     init(count: Int, makeAnalyzer: () -> MessageAnalyzer, work: @escaping (MessageAnalyzer, Interaction) -> Output) {
         lanes = (0..<max(1, count)).map { i in (makeAnalyzer(), DispatchQueue(label: "rapport.analysis.\(i)")) }
         self.work = work
         inFlight = DispatchSemaphore(value: 2 * lanes.count)
         pthread_mutex_init(&lock, nil)
-        batch.reserveCapacity(Self.batchSize)
     }
 
     deinit { pthread_mutex_destroy(&lock) }
 
     /// Queues one interaction; hands finished batches, in order, to `deliver`.
-    func add(_ interaction: consuming Interaction, deliver: ([Output]) -> Void) {
-        batch.append(consume interaction)
+    func add(_ interaction: consuming Interaction, deliver: (MovingBatch<Output>) -> Void) {
+        batch.append(interaction)
         if batch.count == Self.batchSize {
             submit()
             deliverReady(deliver)
@@ -71,25 +70,25 @@ final class AnalysisLanes<Output>: @unchecked Sendable {
     }
 
     /// Analyses what is left and delivers everything not yet delivered.
-    func finish(deliver: ([Output]) -> Void) {
+    func finish(deliver: (MovingBatch<Output>) -> Void) {
         submit()
         group.wait()
         deliverReady(deliver)
     }
 
     private func submit() {
-        guard !batch.isEmpty else { return }
+        guard batch.count > 0 else { return }
         let items = batch
-        batch = []
-        batch.reserveCapacity(Self.batchSize)
+        batch = MovingBatch(capacity: Self.batchSize)
         let sequence = submitted
         let laneIndex = sequence % lanes.count
         submitted += 1
         inFlight.wait()
         lanes[laneIndex].queue.async(group: group) {
             let analyzer = self.lanes[laneIndex].analyzer
-            // Through the buffer: mapping the array copied every record (a retain and a release per string).
-            let results = items.withUnsafeBufferPointer { records in records.map { self.work(analyzer, $0) } }
+            // Each record moved out, not copied: a copy was a retain and a release per string.
+            let results = MovingBatch<Output>(capacity: items.count)
+            items.moveEach { results.append(self.work(analyzer, $0)) }
             pthread_mutex_lock(&self.lock)
             self.finished[sequence] = results
             pthread_mutex_unlock(&self.lock)
@@ -97,7 +96,7 @@ final class AnalysisLanes<Output>: @unchecked Sendable {
         }
     }
 
-    private func deliverReady(_ deliver: ([Output]) -> Void) {
+    private func deliverReady(_ deliver: (MovingBatch<Output>) -> Void) {
         while true {
             pthread_mutex_lock(&lock)
             let next = finished.removeValue(forKey: delivered)
@@ -106,6 +105,51 @@ final class AnalysisLanes<Output>: @unchecked Sendable {
             delivered += 1
             deliver(next)
         }
+    }
+}
+
+/// A batch handed between the reader and an analysis lane (records one way, results the
+/// other), whose elements are moved in and moved out once: copying them out of an array was
+/// a retain per string, and freeing the array a release, on every record.
+final class MovingBatch<Element>: @unchecked Sendable {
+    private let base: UnsafeMutablePointer<Element>
+    let capacity: Int
+    /// Elements held (appended and not yet moved out).
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        base = .allocate(capacity: capacity)
+        self.capacity = capacity
+    }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+
+    func append(_ element: consuming Element) {
+        precondition(count < capacity, "batch full")
+        (base + count).initialize(to: element)
+        count += 1
+    }
+
+    /// Moves every element to the end of `array` (their bytes, not copies).
+    func move(appendingTo array: inout [Element]) {
+        let n = count
+        array.append(addingCapacity: n) { span in
+            span.withUnsafeMutableBufferPointer { free, initialized in
+                (free.baseAddress! + initialized).moveInitialize(from: base, count: n)
+                initialized += n
+            }
+        }
+        count = 0
+    }
+
+    /// Moves the elements out one by one, in order.
+    func moveEach(_ body: (consuming Element) -> Void) {
+        let n = count
+        count = 0
+        for i in 0..<n { body((base + i).move()) }
     }
 }
 
@@ -142,17 +186,17 @@ final class FileCollector: IngestSink {
 
     /// Waits for the analysis threads; call once reading has ended.
     func finish() {
-        emailLanes?.finish { messages += $0 }
-        ticketLanes?.finish { for (key, event) in $0 { tickets.add(event, to: key) } }
+        emailLanes?.finish { $0.move(appendingTo: &messages) }
+        ticketLanes?.finish { $0.moveEach { tickets.add($0.event, to: $0.key) } }
     }
 
     func emit(_ interaction: consuming Interaction) {
         switch interaction.source {
         case .email:
-            if let emailLanes { emailLanes.add(consume interaction) { messages += $0 } } else { messages.append(analyzer.analyze(interaction)) }
+            if let emailLanes { emailLanes.add(consume interaction) { $0.move(appendingTo: &messages) } } else { messages.append(analyzer.analyze(interaction)) }
         case .ticket:
             if let ticketLanes {
-                ticketLanes.add(consume interaction) { for (key, event) in $0 { tickets.add(event, to: key) } }
+                ticketLanes.add(consume interaction) { $0.moveEach { tickets.add($0.event, to: $0.key) } }
             } else {
                 tickets.add(FileCollector.ticketEvent(interaction, analyzer: analyzer), to: interaction.conversation)
             }
