@@ -1,4 +1,4 @@
-import RapportAggregates
+@testable import RapportAggregates
 import RapportCore
 import Testing
 
@@ -59,5 +59,57 @@ import Testing
         #expect(percentileType7([], 0.5) == nil)
         #expect(percentileType7([1, 2], 1) == 2)
         #expect(percentileType7([1, 2], 0) == 1)
+    }
+}
+
+/// The aggregation's per-cell rows (``CellTallies``) remember the last period's local days and
+/// rows: whatever order facts come in, across DST changes (Santiago's happen at midnight) and
+/// period kinds, the cells must equal tallying and sampling each fact straight into ``Cells``.
+@Suite struct CellTalliesTests {
+    @Test(arguments: ["Europe/Berlin", "America/Santiago", "UTC"]) func rowsGiveWhatEachObservationGives(zoneID: String) {
+        let zone = ZoneRules(identifier: zoneID)!
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int64) -> Int64 {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return Int64(state % UInt64(bound))
+        }
+        // 2025-12-20 to 2026-11-10: two DST changes a year here, a year end and quarter ends.
+        var at: Int64 = 1_766_188_800
+        var observations: [(at: Instant, partner: Int?, value: Double)] = []
+        for _ in 0..<6_000 {
+            // Mostly forward by minutes to hours, sometimes a jump back or ahead (the next conversation).
+            switch next(20) {
+            case 0: at -= next(40 * 86_400)
+            case 1: at += next(20 * 86_400)
+            default: at += next(6 * 3_600)
+            }
+            at = min(max(at, 1_766_188_800), 1_794_787_200)
+            let partner = next(5) == 0 ? nil : Int(next(4))
+            observations.append((Instant(seconds: at)!, partner, Double(next(100_000)) / 7))
+        }
+        for kind in PeriodKind.allCases {
+            let context = AggregationContext(cutter: PeriodCutter(kind: kind, zone: zone))
+            var direct = Cells()
+            var tallies = CellTallies(["n", "odd"], samples: ["v"])
+            for o in observations {
+                let key = context.key(o.at, partner: o.partner)
+                direct.tally("n", key)
+                if Int(o.value) % 2 == 1 { direct.tally("odd", key, by: 0) }
+                direct.sample("v", key, o.value)
+                tallies.update(at: o.at, partner: o.partner, context) { row in
+                    row.tally(0)
+                    if Int(o.value) % 2 == 1 { row.tally(1, by: 0) }
+                    row.sample(0, o.value)
+                }
+            }
+            var viaRows = Cells()
+            tallies.add(to: &viaRows)
+            #expect(viaRows.counts == direct.counts, "\(kind)")
+            #expect(viaRows.samples == direct.samples, "\(kind)")
+            #expect(viaRows.keys == direct.keys, "\(kind)")
+            #expect(direct.keys.count >= [.day: 500, .week: 100, .month: 30, .quarter: 15][kind]!, "\(kind): the observations span too few cells")
+        }
     }
 }

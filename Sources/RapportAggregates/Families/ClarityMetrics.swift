@@ -43,12 +43,14 @@ public enum ClarityMetrics: MetricFamily {
             cells.tally(prefix + "polysyllables", cell, by: t.counts.polysyllables)
             cells.tally(prefix + "acronyms", cell, by: t.acronyms)
         }
+        var replies = CellTallies(["client_replies", "clarifications"])
         for e in facts.events where e.partner >= 0 {
             switch e.kind {
-            case .clientReply: cells.tally("client_replies", context.key(e.at, partner: Int(e.partner)))
-            case .clarificationRequest: cells.tally("clarifications", context.key(e.at, partner: Int(e.partner)))
+            case .clientReply: replies.update(at: e.at, partner: Int(e.partner), context) { $0.tally(0) }
+            case .clarificationRequest: replies.update(at: e.at, partner: Int(e.partner), context) { $0.tally(1) }
             default: break
             }
         }
+        replies.add(to: &cells)
     }
 }

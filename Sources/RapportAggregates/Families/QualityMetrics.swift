@@ -30,8 +30,8 @@ public enum QualityMetrics: MetricFamily {
             case .duplicate: stat = 4
             default: continue
             }
-            tallies.update(context.key(e.at, partner: nil)) { $0.tally(stat) }
-            if stat == 0 && e.partner >= 0 { tallies.update(context.key(e.at, partner: Int(e.partner))) { $0.tally(stat) } }
+            tallies.update(at: e.at, partner: nil, context) { $0.tally(stat) }
+            if stat == 0 && e.partner >= 0 { tallies.update(at: e.at, partner: Int(e.partner), context) { $0.tally(stat) } }
         }
         tallies.add(to: &cells)
         for c in facts.conversations where c.isInternal {

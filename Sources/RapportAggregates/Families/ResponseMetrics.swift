@@ -22,19 +22,21 @@ public enum ResponseMetrics: MetricFamily {
     ]
 
     public static func observe(_ facts: Facts, context: AggregationContext, into cells: inout Cells) {
-        var tallies = CellTallies(["turns", "answered", "unanswered", "sla_due", "sla_met"])
+        var tallies = CellTallies(
+            ["turns", "answered", "unanswered", "sla_due", "sla_met"], samples: ["latency", "first_latency", "business_latency"])
         // By index and field, not `for t in`: binding a whole turn retains its three strings.
         for i in facts.turns.indices {
-            let key = context.key(facts.turns[i].openedAt, partner: facts.turns[i].partner)
             let latency = facts.turns[i].latencySeconds
-            if let latency {
-                cells.sample("latency", key, latency)
-                if facts.turns[i].isFirstResponse { cells.sample("first_latency", key, latency) }
-                if let b = facts.turns[i].businessLatencySeconds { cells.sample("business_latency", key, b) }
-            }
-            let answered = latency != nil
+            let isFirstResponse = facts.turns[i].isFirstResponse
+            let business = facts.turns[i].businessLatencySeconds
             let breached = facts.turns[i].breached
-            tallies.update(key) { row in
+            tallies.update(at: facts.turns[i].openedAt, partner: facts.turns[i].partner, context) { row in
+                if let latency {
+                    row.sample(0, latency)
+                    if isFirstResponse { row.sample(1, latency) }
+                    if let business { row.sample(2, business) }
+                }
+                let answered = latency != nil
                 row.tally(0)
                 row.tally(answered ? 1 : 2)
                 if let breached {
@@ -44,12 +46,14 @@ public enum ResponseMetrics: MetricFamily {
             }
         }
         tallies.add(to: &cells)
+        var events = CellTallies(["acknowledgements", "proactive_updates"])
         for e in facts.events {
             switch e.kind {
-            case .acknowledgement: cells.tally("acknowledgements", context.key(e.at, partner: Int(e.partner)))
-            case .proactiveUpdate: cells.tally("proactive_updates", context.key(e.at, partner: Int(e.partner)))
+            case .acknowledgement: events.update(at: e.at, partner: Int(e.partner), context) { $0.tally(0) }
+            case .proactiveUpdate: events.update(at: e.at, partner: Int(e.partner), context) { $0.tally(1) }
             default: break
             }
         }
+        events.add(to: &cells)
     }
 }
