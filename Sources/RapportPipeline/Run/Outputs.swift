@@ -70,25 +70,33 @@ enum Outputs {
     final class FactTablesWriter: @unchecked Sendable {
         private let dir: String
         private let group = DispatchGroup()
-        // Set on the writing thread, read after `group.wait()`.
+        // Set on the writing threads under `lock`, read after `group.wait()`.
         private var error: RapportError?
         private var seconds = 0.0
+        private let lock = NSLock()
 
         init?(formats: [PipelineConfig.OutputFormat], into dir: String) {
             guard formats.contains(.csv), !formats.contains(.sqlite) else { return nil }
             self.dir = dir
         }
 
+        /// Each table on a thread of its own: with the aggregation beside them, writing both
+        /// one after the other was what the run waited for (1 GB: 3.4 s after a 1.2 s aggregation).
         func start(_ facts: Facts, context: ReportContext) {
+            let started = DispatchTime.now()
+            let dir = self.dir
+            write(started) { () throws(RapportError) in try ResponsesTable(facts.turns, context: context).writeCSV(into: dir) }
+            write(started) { () throws(RapportError) in try ConversationsTable(facts.conversations, context: context).writeCSV(into: dir) }
+        }
+
+        private func write(_ started: DispatchTime, _ table: @escaping @Sendable () throws(RapportError) -> Void) {
             DispatchQueue.global().async(group: group) {
-                let started = DispatchTime.now()
-                do throws(RapportError) {
-                    try ResponsesTable(facts.turns, context: context).writeCSV(into: self.dir)
-                    try ConversationsTable(facts.conversations, context: context).writeCSV(into: self.dir)
-                } catch {
-                    self.error = error
-                }
-                self.seconds = Outputs.seconds(since: started)
+                var failure: RapportError?
+                do throws(RapportError) { try table() } catch { failure = error }
+                self.lock.lock()
+                if self.error == nil { self.error = failure }
+                self.seconds = max(self.seconds, Outputs.seconds(since: started))
+                self.lock.unlock()
             }
         }
 
