@@ -21,20 +21,23 @@ public enum SLAClock: String, Sendable {
 /// unanswered turn breaches when its age at `as-of` (on the same clock) exceeds the target.
 public enum ServiceLevels {
     public static func annotate(_ turns: inout [TurnFact], targets: [Targets], calendars: [WorkCalendar], clock: SLAClock, asOf: Instant) {
+        // By field, not `let t = turns[i]`: copying a whole turn retained and released its three strings.
         for i in turns.indices {
-            let t = turns[i]
-            let calendar = calendars[t.partner]
-            if let answered = t.answeredAt { turns[i].businessLatencySeconds = calendar.seconds(from: t.openedAt, to: answered) }
-            let partnerTargets = t.partner < targets.count ? targets[t.partner] : Targets()
-            guard let target = t.isFirstResponse ? partnerTargets.firstResponseSeconds : partnerTargets.responseSeconds
+            let partner = turns[i].partner
+            let openedAt = turns[i].openedAt
+            let answeredAt = turns[i].answeredAt
+            let calendar = calendars[partner]
+            if let answeredAt { turns[i].businessLatencySeconds = calendar.seconds(from: openedAt, to: answeredAt) }
+            let partnerTargets = partner < targets.count ? targets[partner] : Targets()
+            guard let target = turns[i].isFirstResponse ? partnerTargets.firstResponseSeconds : partnerTargets.responseSeconds
             else { continue }
             turns[i].targetSeconds = target
             let elapsed: Double
-            switch (clock, t.answeredAt) {
+            switch (clock, answeredAt) {
             case (.business, .some): elapsed = turns[i].businessLatencySeconds!
-            case (.business, .none): elapsed = calendar.seconds(from: t.openedAt, to: asOf)
-            case (.calendar, .some(let answered)): elapsed = answered.seconds(since: t.openedAt)
-            case (.calendar, .none): elapsed = asOf.seconds(since: t.openedAt)
+            case (.business, .none): elapsed = calendar.seconds(from: openedAt, to: asOf)
+            case (.calendar, .some(let answered)): elapsed = answered.seconds(since: openedAt)
+            case (.calendar, .none): elapsed = asOf.seconds(since: openedAt)
             }
             turns[i].breached = elapsed > target
         }
