@@ -182,6 +182,49 @@ import Testing
     }
 }
 
+/// The batches the reader and the analysis lanes hand each other: every element arrives once,
+/// in order, and whatever is never moved out is freed with the batch.
+@Suite(.serialized) struct MovingBatchTests {
+    final class Tracked {
+        nonisolated(unsafe) static var alive = 0
+        let value: Int
+        init(_ value: Int) {
+            self.value = value
+            Tracked.alive += 1
+        }
+        deinit { Tracked.alive -= 1 }
+    }
+
+    @Test func elementsArriveOnceInOrder() {
+        let before = Tracked.alive
+        var all: [Tracked] = [Tracked(-1)]
+        for round in 0..<3 {
+            let batch = MovingBatch<Tracked>(capacity: 100)
+            for i in 0..<(round == 1 ? 0 : 100) { batch.append(Tracked(round * 100 + i)) }
+            batch.move(appendingTo: &all)
+            #expect(batch.count == 0)
+        }
+        #expect(all.map(\.value) == [-1] + Array(0..<100) + Array(200..<300))
+        var seen: [Int] = []
+        let batch = MovingBatch<Tracked>(capacity: 10)
+        for i in 0..<10 { batch.append(Tracked(i)) }
+        batch.moveEach { seen.append($0.value) }
+        #expect(seen == Array(0..<10))
+        all = []
+        #expect(Tracked.alive == before)
+    }
+
+    @Test func whatIsNeverMovedOutIsFreed() {
+        let before = Tracked.alive
+        do {
+            let batch = MovingBatch<Tracked>(capacity: 8)
+            for i in 0..<5 { batch.append(Tracked(i)) }
+            #expect(Tracked.alive == before + 5)
+        }
+        #expect(Tracked.alive == before)
+    }
+}
+
 /// The slices the transform stage builds tickets in: every item once, in order, whatever the parts.
 @Suite struct SlicesTests {
     @Test(arguments: [1, 2, 3, 7, 37, 50]) func slicesCoverTheItemsInOrder(parts: Int) {
