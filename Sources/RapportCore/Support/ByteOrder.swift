@@ -23,6 +23,12 @@ import Glibc
     return a.withUTF8 { x in b.withUTF8 { y in x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) } }
 }
 
+/// Byte equality of two buffers through `memcmp` (`elementsEqual` walks them through
+/// iterators: some 850 instructions per 40-byte id in the thread index).
+@inlinable public func bytesEqual(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+    x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0)
+}
+
 extension String {
     /// The string's UTF-8 bytes, read in place where it keeps them contiguous (native and
     /// small strings do), else through a contiguous copy. Unlike `withUTF8`, which needs a

@@ -26,7 +26,7 @@ public struct Deduplicator {
             let repeated = id.withUTF8 { bytes in
                 first.firstOrInsert(bytes, position: Int32(i)) { p in
                     var other = messages[Int(p)].id
-                    return other.withUTF8 { $0.elementsEqual(bytes) }
+                    return other.withUTF8 { bytesEqual($0, bytes) }
                 }
             }
             if let f = repeated { groups[Int(f), default: [Int(f)]].append(i) }

@@ -26,7 +26,7 @@ public struct EmailThreads: Sendable {
         // none through), the later message is the one found, as a dictionary's last write was.
         var byID = IDIndex(expectedCount: n)
         func sameID(_ core: UnsafeBufferPointer<UInt8>) -> (Int32) -> Bool {
-            { p in withIDCore(messages[Int(p)].id) { $0.elementsEqual(core) } }
+            { p in withIDCore(messages[Int(p)].id) { bytesEqual($0, core) } }
         }
         var latest: [Int32: Int32] = [:]  // first position of an id -> its last (only for repeats)
         // By index and field, not `for m in messages`: binding a whole message retains every field.
