@@ -9,12 +9,13 @@ import Testing
         client: PartyRules(domains: ["acme.example"], people: ["jane"]),
         partners: [(PartnerInfo(id: "globex", name: "Globex"), PartyRules(domains: ["globex.example"], people: ["gx-*"]))])
 
-    func read<F: InputFormat>(_ format: F.Type, _ text: String, zone: String = "UTC", options: SourceOptions = SourceOptions(), chunk: Int = 1 << 16)
-        throws -> CollectingSink
-    {
+    func read<F: InputFormat>(
+        _ format: F.Type, _ text: String, zone: String = "UTC", options: SourceOptions = SourceOptions(), chunk: Int = 1 << 16,
+        parties: PartyDirectory = Self.parties
+    ) throws -> CollectingSink {
         let sink = CollectingSink()
         let context = FormatContext(
-            fileIndex: 0, displayPath: "in", zone: ZoneRules(identifier: zone)!, parties: Self.parties, now: instant("2026-11-29T00:00:00Z"),
+            fileIndex: 0, displayPath: "in", zone: ZoneRules(identifier: zone)!, parties: parties, now: instant("2026-11-29T00:00:00Z"),
             options: options)
         _ = try F.read(MemoryByteSource(Array(text.utf8), chunkSize: chunk), context: context, into: sink)
         return sink
@@ -111,6 +112,32 @@ import Testing
         #expect(s.interactions[1].attributes.autoSubmitted && s.interactions[1].attributes.inReplyTo == "<m1@acme.example>")
         #expect(s.rejects.map(\.reason) == [.badAddress])
         #expect(s.rejects.first?.message.hasPrefix("cc: ") == true)
+    }
+
+    /// Address fields are parsed once per distinct text, their parties with them; a person
+    /// with a dated membership is still resolved at each message's time, as sender and recipient.
+    @Test func aMoverInRepeatedAddressFieldsCountsForThePartyOfEachMessagesTime() throws {
+        let parties = PartyDirectory(
+            client: PartyRules(domains: ["acme.example"]),
+            partners: [
+                (PartnerInfo(id: "globex", name: "Globex"), PartyRules(
+                    domains: ["globex.example"],
+                    members: [Membership(who: "ana@acme.example", from: instant("2026-04-01T00:00:00Z"), to: instant("2026-07-01T00:00:00Z"))]))
+            ])
+        var csv = "message_id,sent_at,from,to\n"
+        for (k, day) in ["2026-03-31", "2026-04-02", "2026-07-02"].enumerated() {
+            csv += "a\(k),\(day)T12:00:00Z,Ana <ana@acme.example>,\"Bob <bob@acme.example>, gx <gx@globex.example>\"\n"
+            csv += "b\(k),\(day)T13:00:00Z,Bob <bob@acme.example>,\"Ana <ana@acme.example>, gx <gx@globex.example>\"\n"
+        }
+        let s = try read(RapportEmailCSV.self, csv, parties: parties)
+        #expect(s.rejects.isEmpty)
+        #expect(s.interactions.map(\.actor) == ["ana@acme.example", "bob@acme.example"] + ["ana@acme.example", "bob@acme.example"] + ["ana@acme.example", "bob@acme.example"])
+        #expect(s.interactions.map(\.party) == [.client, .client, .partner(0), .client, .client, .client])
+        #expect(s.interactions.map { $0.attributes.recipients.map(\.party) } == [
+            [.client, .partner(0)], [.client, .partner(0)],
+            [.client, .partner(0)], [.partner(0), .partner(0)],
+            [.client, .partner(0)], [.client, .partner(0)],
+        ])
     }
 
     @Test func rapportTicketsXMLRejectsUnknownEventTypesPerRecord() throws {

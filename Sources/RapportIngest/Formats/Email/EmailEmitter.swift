@@ -41,11 +41,14 @@ final class EmailEmitter {
             return
         }
         let from: String
+        var sender: KnownAddress?
         if v.fromIsActor {
             from = fromField.contains("@") ? fromField.lowercased() : fromField
         } else {
             switch lookups.address(fromField) {
-            case .success(let a): from = a
+            case .success(let a):
+                from = a.address
+                sender = a
             case .failure(let f):
                 reject(record: record, .badAddress, "from: \(f.message)", excerpt: excerpt())
                 return
@@ -56,7 +59,7 @@ final class EmailEmitter {
         func addRecipients(_ field: String, _ kind: Recipient.Field) -> Bool {
             switch lookups.addressList(field) {
             case .success(let list):
-                for a in list { recipients.append(Recipient(address: a, party: lookups.party(of: a, at: at), field: kind)) }
+                for a in list { recipients.append(Recipient(address: a.address, party: lookups.party(of: a, at: at), field: kind)) }
                 return true
             case .failure(let f):
                 reject(record: record, .badAddress, "\(kind == .to ? "to" : "cc"): \(f.message)", excerpt: excerpt())
@@ -74,7 +77,7 @@ final class EmailEmitter {
         sink.emit(
             Interaction(
                 source: .email, conversation: lookups.sharedThread(v.thread.trimmingASCIIWhitespace()), id: id, at: at, actor: from,
-                party: v.party ?? lookups.party(of: from, at: at), kind: .message, text: v.body, attributes: attributes,
+                party: v.party ?? (sender.map { lookups.party(of: $0, at: at) } ?? lookups.party(of: from, at: at)), kind: .message, text: v.body, attributes: attributes,
                 origin: Origin(file: context.fileIndex, record: record), fingerprint: fingerprint))
     }
 }

@@ -46,7 +46,7 @@ final class MeetingBuilder {
     func actor(_ raw: String) -> String? {
         let t = raw.trimmingASCIIWhitespace()
         if t.isEmpty { return nil }
-        if t.contains("@"), case .success(let a) = lookups.address(t) { return a }
+        if t.contains("@"), case .success(let a) = lookups.address(t) { return a.address }
         return t.contains("@") ? nil : t
     }
 }
