@@ -236,3 +236,29 @@ import Testing
         #expect(ranks == [8, 5, 4, 4, 2, 3, 1, 6, 4, 7, 0])
     }
 }
+
+/// Cells written straight into a row's bytes read exactly as their `rendered` text, and
+/// as OUTPUTS.md spells them: whole numbers without a fraction, no exponents, RFC 4180
+/// quoting, formula-like text neutralised, RFC 3339 timestamps with fractions only when present.
+@Suite struct CellRenderingTests {
+    static let cases: [(Cell, String)] = [
+        (.integer(0), "0"), (.integer(-42), "-42"), (.integer(Int.max), "9223372036854775807"), (.integer(Int.min), "-9223372036854775808"),
+        (.number(3600), "3600"), (.number(-0.0), "0"), (.number(-2.5), "-2.5"), (.number(999_999_999_999_999), "999999999999999"),
+        (.number(1e15), "1000000000000000"), (.number(1e20), "100000000000000000000"), (.number(1e-7), "0.0000001"),
+        (.number(34.08250000000001), "34.08250000000001"), (.number(.nan), ""),
+        (.text(""), ""), (.text("plain"), "plain"), (.text("a,b"), "\"a,b\""), (.text("say \"hi\""), "\"say \"\"hi\"\"\""),
+        (.text("two\nlines"), "\"two\nlines\""), (.text("=SUM(A1)"), "'=SUM(A1)"), (.text("-1,5"), "\"'-1,5\""), (.text("Zoë ☕"), "Zoë ☕"),
+        (.bool(true), "true"), (.empty, ""),
+        (.instant(Instant(nanoseconds: 0)), "1970-01-01T00:00:00Z"),
+        (.instant(Instant(seconds: 1_772_442_000, nanos: 120_000_000)!), "2026-03-02T09:00:00.12Z"),
+        (.instant(Instant(seconds: -1, nanos: 0)!), "1969-12-31T23:59:59Z"),
+    ]
+
+    @Test(arguments: cases.indices) func renderedInPlaceAsSpelled(_ k: Int) {
+        let (cell, expected) = Self.cases[k]
+        var out: [UInt8] = Array("x,".utf8)
+        cell.render(into: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "x," + expected)
+        #expect(cell.rendered == expected)
+    }
+}
