@@ -86,6 +86,15 @@ import Testing
         #expect(ack(""))
     }
 
+    /// Twelve words may still be a thank-you; thirteen never are. A token without a letter or
+    /// digit ("—") is no word; a question mark after the sign-off is not in the body.
+    @Test func twelveWordsAtMost() {
+        #expect(ack("Thanks a lot team, this is all fine now for us today"))
+        #expect(ack("Thanks a lot team — this is all fine now for us today"))
+        #expect(!ack("Thanks a lot team, this is really all fine now for us today"))
+        #expect(ack("Thanks a lot team, this is all fine now for us today\nBest regards,\nJane (why?)"))
+    }
+
     @Test func questionsAndRealRequestsDo() {
         #expect(!ack("Thanks. Could you also send the PDF?"))
         #expect(!ack("Please send the April rota."))

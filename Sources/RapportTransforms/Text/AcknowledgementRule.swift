@@ -1,3 +1,5 @@
+import RapportCore
+
 /// Decides whether a client message is an acknowledgement that opens no turn
 /// (METRICS.md, "Response latency"): after dropping a greeting line and
 /// everything from a sign-off line, the body has at most 12 words, no `?`,
@@ -35,8 +37,9 @@ public struct AcknowledgementRule: Sendable {
         let body = Self.bodyLines(b)
         // No '?' anywhere in the body.
         for r in body where UnsafeBufferPointer(rebasing: b[r]).contains(UInt8(ascii: "?")) { return false }
-        // Words, lower-cased and edge-trimmed; more than 12 means no.
-        var words: [String] = []
+        // Words, edge-trimmed; more than 12 means no. Found as ranges first, so that the
+        // Strings (lower-cased) are made only for the short bodies that can still say yes.
+        var ranges: [Range<Int>] = []
         for r in body {
             var i = r.lowerBound
             while i < r.upperBound {
@@ -56,12 +59,13 @@ public struct AcknowledgementRule: Sendable {
                     }
                 }
                 if i > start, firstAlnum >= 0 {
-                    if words.count == 12 { return false }
-                    words.append(Self.lower(b, firstAlnum..<lastAlnumEnd))
+                    if ranges.count == 12 { return false }
+                    ranges.append(firstAlnum..<lastAlnumEnd)
                 }
             }
         }
-        if words.isEmpty { return true }
+        if ranges.isEmpty { return true }
+        let words = ranges.map { Self.lower(b, $0) }
         return phrases.contains { Self.containsWholeWords(words, $0) }
     }
 
@@ -89,8 +93,10 @@ public struct AcknowledgementRule: Sendable {
     }
 
     /// Every line of every client message is checked: most are decided by their first byte or
-    /// by growing longer than the longest sign-off, before any String is made.
+    /// by growing longer than the longest sign-off, and the rest are compared as bytes in a
+    /// buffer on the stack (a list and a String per line were a tenth of reading a message).
     static let signOffInitials: [UInt8] = Array(Set(signOffs.map { $0.utf8.first! }))
+    static let signOffBytes: [[UInt8]] = signOffs.map { Array($0.utf8) }
     static let longestSignOff = signOffs.map(\.utf8.count).max()!
 
     /// A trimmed line that is only a sign-off, optionally followed by one `,`, `!` or `.`.
@@ -100,23 +106,30 @@ public struct AcknowledgementRule: Sendable {
         let last = b[end - 1]
         if last == UInt8(ascii: ",") || last == UInt8(ascii: "!") || last == UInt8(ascii: ".") { end -= 1 }
         // Inner white space compares as single spaces ("Kind  regards").
-        var normalised: [UInt8] = []
-        var i = line.lowerBound
-        var pendingSpace = false
-        while i < end {
-            let w = UTF8Text.whiteSpace(b, i)
-            if w > 0 {
-                pendingSpace = true
-                i += w
-                continue
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: longestSignOff + 1) { normalised in
+            var count = 0
+            var i = line.lowerBound
+            var pendingSpace = false
+            while i < end {
+                let w = UTF8Text.whiteSpace(b, i)
+                if w > 0 {
+                    pendingSpace = true
+                    i += w
+                    continue
+                }
+                if count + (pendingSpace && count > 0 ? 1 : 0) + 1 > longestSignOff { return false }
+                if pendingSpace && count > 0 {
+                    normalised[count] = 0x20
+                    count += 1
+                }
+                pendingSpace = false
+                normalised[count] = UTF8Text.lowerASCII(b[i])
+                count += 1
+                i += 1
             }
-            if pendingSpace && !normalised.isEmpty { normalised.append(0x20) }
-            pendingSpace = false
-            normalised.append(UTF8Text.lowerASCII(b[i]))
-            if normalised.count > longestSignOff { return false }
-            i += 1
+            let text = UnsafeBufferPointer(rebasing: normalised[..<count])
+            return signOffBytes.contains { $0.withUnsafeBufferPointer { bytesEqual($0, text) } }
         }
-        return signOffs.contains(String(decoding: normalised, as: UTF8.self))
     }
 
     /// The leading run of alnum scalars, lower-cased ("Hi," and "Hello team," give "hi" and "hello").
