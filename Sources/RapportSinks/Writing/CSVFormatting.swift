@@ -128,8 +128,8 @@ public enum CSVFormatting {
 /// Decimal numbers without exponents or thousands separators, in the shortest
 /// form that reads back to the same double.
 public enum NumberFormatting {
-    /// A whole number an `Int64` holds exactly: written as an integer. (Below 1e15 only, as
-    /// before, 1e15 came out as "1000000000000000.0", Swift's spelling up to 2^53.)
+    /// A whole number an `Int64` holds exactly: written as an integer. (The limit was 1e15,
+    /// and 1e15 itself came out as "1000000000000000.0", Swift's spelling of it.)
     static func isWhole(_ d: Double) -> Bool { d == d.rounded() && abs(d) < 9e18 }
 
     public static func plain(_ d: Double) -> String {

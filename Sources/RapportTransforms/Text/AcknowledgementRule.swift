@@ -94,7 +94,7 @@ public struct AcknowledgementRule: Sendable {
 
     /// Every line of every client message is checked: most are decided by their first byte or
     /// by growing longer than the longest sign-off, and the rest are compared as bytes in a
-    /// buffer on the stack (a list and a String per line were a tenth of reading a message).
+    /// buffer on the stack, not gathered into a list and a String per line.
     static let signOffInitials: [UInt8] = Array(Set(signOffs.map { $0.utf8.first! }))
     static let signOffBytes: [[UInt8]] = signOffs.map { Array($0.utf8) }
     static let longestSignOff = signOffs.map(\.utf8.count).max()!
