@@ -4,18 +4,23 @@ import RapportSynthetic
 import Testing
 
 @Suite struct ThreadingTests {
-    func message(_ id: String, thread: String = "", parent: String = "", subject: String = "s", at: Int64 = 0) -> EmailMessage {
-        EmailMessage(
-            id: id, threadID: thread, parentID: parent, subjectKey: subject, at: Instant(seconds: 1_700_000_000 + at)!, party: .client,
+    typealias Threadable = (message: EmailMessage, keys: ThreadingKeys)
+
+    func message(_ id: String, thread: String = "", parent: String = "", subject: String = "s", at: Int64 = 0) -> Threadable {
+        let m = EmailMessage(
+            id: id, at: Instant(seconds: 1_700_000_000 + at)!, party: .client,
             flags: [], firstRecipientPartner: 0, contacts: [], origin: Origin(file: 0, record: 0), fingerprint: Fingerprint())
+        return (m, ThreadingKeys(threadID: thread, parentID: parent, subjectKey: subject))
     }
+
+    func threads(_ messages: [Threadable]) -> EmailThreads { EmailThreads(messages: messages.map(\.message), keys: messages.map(\.keys)) }
 
     @Test func repliesFollowTheirParentsThreadInAnyOrder() {
         let messages = [
             message("c", parent: "b", subject: "other"), message("b", parent: "a", subject: "other2"), message("a", thread: "T"),
             message("d", subject: "x"), message("e", subject: "x"),
         ]
-        let t = EmailThreads(messages: messages)
+        let t = threads(messages)
         #expect(t.count == 2)
         #expect(t.conversation[0] == t.conversation[2])
         #expect(t.conversation[1] == t.conversation[2])
@@ -25,13 +30,13 @@ import Testing
     }
 
     @Test func angleBracketsDoNotMatter() {
-        let t = EmailThreads(messages: [message("<a@x>", thread: "T"), message("b", parent: "a@x", subject: "y")])
+        let t = threads([message("<a@x>", thread: "T"), message("b", parent: "a@x", subject: "y")])
         #expect(t.count == 1)
     }
 
     @Test func withAndWithoutBracketsTheLaterMessageIsTheParent() {
         // `<a@x>` and `a@x` are two messages to de-duplication but one id to a reply.
-        let t = EmailThreads(messages: [message("<a@x>", thread: "T1"), message("a@x", thread: "T2"), message("r", parent: "<a@x>", subject: "y")])
+        let t = threads([message("<a@x>", thread: "T1"), message("a@x", thread: "T2"), message("r", parent: "<a@x>", subject: "y")])
         #expect(t.parent == [-1, -1, 1])
         #expect(t.conversation[2] == t.conversation[1])
     }
@@ -40,22 +45,33 @@ import Testing
         // Enough ids to fill the table's slots many times over its first size and probe past collisions.
         var messages = [message("<root@x>", thread: "T")]
         for i in 1..<200_000 { messages.append(message("<m\(i)@x>", parent: i % 2 == 0 || i == 1 ? "<root@x>" : "m\(i - 1)@x", subject: "k\(i)")) }
-        let t = EmailThreads(messages: messages)
+        let t = threads(messages)
         #expect(t.count == 1)
         #expect(t.parent[1] == 0 && t.parent[2] == 0 && t.parent[3] == 2 && t.parent[199_999] == 199_998)
         #expect(t.hops[199_999] == 2)
     }
 
+    /// Messages after the as-of instant leave the plan with their threading keys: the reply
+    /// keeps its parent's thread (misaligned keys would put it in the dropped message's).
+    @Test func messagesAfterAsOfLeaveWithTheirKeys() {
+        let ms = [message("m0", thread: "A"), message("m1", thread: "B", at: 100), message("m2", parent: "m0", at: 10), message("m3", subject: "x", at: 20)]
+        let plan = EmailConversations.plan(ms.map(\.message), keys: ms.map(\.keys), asOf: Instant(seconds: 1_700_000_050)!)
+        #expect(plan.messages.map(\.id) == ["m0", "m2", "m3"])
+        let facts = EmailConversations.facts(plan, conversations: 0..<plan.count, zone: .utc)
+        #expect(facts.conversations.map(\.conversation) == ["A", "m3"])
+        #expect(facts.conversations.map(\.messages) == [2, 1])
+    }
+
     @Test func duplicateIdsAreTheSameBytesNotTheSameCharacters() {
         // é precomposed and decomposed are equal Swift strings but different message ids.
-        let d = Deduplicator(messages: [message("<caf\u{E9}@x>"), message("<cafe\u{301}@x>"), message("<caf\u{E9}@x>")])
+        let d = Deduplicator(messages: [message("<caf\u{E9}@x>"), message("<cafe\u{301}@x>"), message("<caf\u{E9}@x>")].map(\.message))
         #expect(d.kept == [1, 0])
         #expect(d.duplicates == [2])
     }
 
     @Test func aReplyCycleIsBrokenAtTheSmallestIDAndReported() {
         let messages = [message("m2", parent: "m1", subject: "k"), message("m1", parent: "m3", subject: "k"), message("m3", parent: "m2", subject: "k")]
-        let t = EmailThreads(messages: messages)
+        let t = threads(messages)
         #expect(t.brokenCycles.count == 1)
         #expect(t.parent[1] == -1)  // m1 (the smallest id) lost its parent
         #expect(t.hops == [1, 0, 2])
@@ -66,7 +82,7 @@ import Testing
         var messages = [message("m0", thread: "T")]
         for i in 1..<100_000 { messages.append(message("m\(i)", parent: "m\(i - 1)", subject: "k\(i)")) }
         messages.reverse()
-        let t = EmailThreads(messages: messages)
+        let t = threads(messages)
         #expect(t.count == 1)
         #expect(t.hops[0] == 99_999)
     }

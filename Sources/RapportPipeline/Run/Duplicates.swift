@@ -10,26 +10,20 @@ enum Duplicates {
         var rejects: [Reject] = []
     }
 
-    /// Leaves in `messages` only the records to use (in place, so they are never held twice).
-    static func settle(_ messages: inout [EmailMessage], files: [InputFile], config: PipelineConfig) -> Settled {
+    /// Leaves in `messages` only the records to use (in place, so they are never held twice),
+    /// and in `keys` (what threading reads of each message, in the same order) theirs.
+    static func settle(_ messages: inout [EmailMessage], keys: inout [ThreadingKeys], files: [InputFile], config: PipelineConfig) -> Settled {
+        precondition(keys.count == messages.count, "one set of threading keys per message")
         let d = Deduplicator(messages: messages)
         var settled = Settled()
         var keep = [Bool](repeating: false, count: messages.count)
         for i in d.kept { keep[i] = true }
         settled.duplicates = d.duplicates.map { messages[$0] }
         defer {
-            // Moved in the buffer (a swap there moves, where Array.swapAt copied and retained
-            // every field of the two messages), and only when something goes.
+            // Only when something goes; the messages and their keys alike.
             if keep.contains(false) {
-                let w = messages.withUnsafeMutableBufferPointer { buffer in
-                    var w = 0
-                    for r in buffer.indices where keep[r] {
-                        if w != r { buffer.swapAt(w, r) }
-                        w += 1
-                    }
-                    return w
-                }
-                messages.removeSubrange(w...)
+                Compaction.keep(keep, in: &messages)
+                Compaction.keep(keep, in: &keys)
             }
         }
         if d.conflicts.isEmpty { return settled }

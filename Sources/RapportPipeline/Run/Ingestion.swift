@@ -10,6 +10,8 @@ struct FileOutcome: Sendable {
     var recordsRead = 0
     var rejects: [Reject] = []
     var messages: [EmailMessage] = []
+    /// What threading reads of each message, in the same order.
+    var threadingKeys: [ThreadingKeys] = []
     var tickets: [String: TicketBundle] = [:]
     var meetings: [MeetingRecord] = []
     var warnings: [String] = []
@@ -133,18 +135,6 @@ final class MovingBatch<Element>: @unchecked Sendable {
         count += 1
     }
 
-    /// Moves every element to the end of `array` (their bytes, not copies).
-    func move(appendingTo array: inout [Element]) {
-        let n = count
-        array.append(addingCapacity: n) { span in
-            span.withUnsafeMutableBufferPointer { free, initialized in
-                (free.baseAddress! + initialized).moveInitialize(from: base, count: n)
-                initialized += n
-            }
-        }
-        count = 0
-    }
-
     /// Moves the elements out one by one, in order.
     func moveEach(_ body: (consuming Element) -> Void) {
         let n = count
@@ -157,12 +147,13 @@ final class MovingBatch<Element>: @unchecked Sendable {
 final class FileCollector: IngestSink {
     let analyzer: MessageAnalyzer
     var messages: [EmailMessage] = []
+    var threadingKeys: [ThreadingKeys] = []
     let tickets = TicketCollector()
     var meetings: [MeetingRecord] = []
     var rejects: [Reject] = []
     var warnings: [String] = []
     /// Set when cores would otherwise sit idle: texts are analysed beside the reader.
-    private let emailLanes: AnalysisLanes<EmailMessage>?
+    private let emailLanes: AnalysisLanes<(message: EmailMessage, keys: ThreadingKeys)>?
     private let ticketLanes: AnalysisLanes<(key: String, event: TicketEvent)>?
 
     /// `analysisThreads` above zero analyses texts on that many threads beside the reader.
@@ -184,16 +175,22 @@ final class FileCollector: IngestSink {
         return TicketCollector.event(interaction, flags: flags, text: stats)
     }
 
+    /// Keeps an analysed message, and what threading reads of it in the list beside.
+    private func keep(_ analysed: consuming (message: EmailMessage, keys: ThreadingKeys)) {
+        messages.append(analysed.message)
+        threadingKeys.append(analysed.keys)
+    }
+
     /// Waits for the analysis threads; call once reading has ended.
     func finish() {
-        emailLanes?.finish { $0.move(appendingTo: &messages) }
+        emailLanes?.finish { $0.moveEach(keep) }
         ticketLanes?.finish { $0.moveEach { tickets.add($0.event, to: $0.key) } }
     }
 
     func emit(_ interaction: consuming Interaction) {
         switch interaction.source {
         case .email:
-            if let emailLanes { emailLanes.add(consume interaction) { $0.move(appendingTo: &messages) } } else { messages.append(analyzer.analyze(interaction)) }
+            if let emailLanes { emailLanes.add(consume interaction) { $0.moveEach(keep) } } else { keep(analyzer.analyze(interaction)) }
         case .ticket:
             if let ticketLanes {
                 ticketLanes.add(consume interaction) { $0.moveEach { tickets.add($0.event, to: $0.key) } }
@@ -284,6 +281,7 @@ enum Ingestion {
             outcome.recordsRead = try file.source.format.read(source, context: context, into: collector)
             collector.finish()
             outcome.messages = collector.messages
+            outcome.threadingKeys = collector.threadingKeys
             outcome.tickets = collector.tickets.tickets
             outcome.meetings = collector.meetings
             outcome.rejects = collector.rejects
@@ -299,6 +297,7 @@ enum Ingestion {
             outcome.failure = error
             outcome.recordsRead = 0
             outcome.messages = []
+            outcome.threadingKeys = []
             outcome.rejects = [Reject(file: file.index, record: nil, reason: error.reason, message: error.message)]
         }
         outcome.bytesOnDisk = counter?.bytesFromDisk ?? 0

@@ -180,13 +180,17 @@ public enum Runner {
         // The first file's messages become the list without a copy (with one file a copy would
         // hold every message twice at the run's peak); the others are appended in file order.
         var allMessages: [EmailMessage] = outcomes.isEmpty ? [] : outcomes[0].messages.take()
+        var allKeys: [ThreadingKeys] = outcomes.isEmpty ? [] : outcomes[0].threadingKeys.take()
         allMessages.reserveCapacity(allMessages.count + outcomes.reduce(0) { $0 + $1.messages.count })
+        allKeys.reserveCapacity(allMessages.capacity)
         var ticketFiles: [[String: TicketBundle]] = []
         var meetings: [MeetingRecord] = []
         for i in outcomes.indices {
             // Move each file's messages out, so that they are held once.
             allMessages.append(contentsOf: outcomes[i].messages)
             outcomes[i].messages = []
+            allKeys.append(contentsOf: outcomes[i].threadingKeys)
+            outcomes[i].threadingKeys = []
             if !outcomes[i].tickets.isEmpty { ticketFiles.append(outcomes[i].tickets) }
             outcomes[i].tickets = [:]
             meetings += outcomes[i].meetings
@@ -217,7 +221,7 @@ public enum Runner {
         }
 
         // Duplicates settle before threading, so that a message counts once wherever it appears.
-        let settled = Duplicates.settle(&allMessages, files: files, config: config)
+        let settled = Duplicates.settle(&allMessages, keys: &allKeys, files: files, config: config)
         rejects += settled.rejects
         // By index and field, not `for m in`: binding a whole message retains every field.
         for i in allMessages.indices { summary.files[Int(allMessages[i].origin.file)].used += 1 }
@@ -255,7 +259,7 @@ public enum Runner {
         // Threading needs every message at once; the conversations it finds are then built in
         // slices on every core, like the tickets below, and appended in order.
         let zone = config.zone
-        var plan = EmailConversations.plan(allMessages.take(), asOf: asOf)
+        var plan = EmailConversations.plan(allMessages.take(), keys: allKeys.take(), asOf: asOf)
         summary.notes += plan.notes
         var parts = Slices.map(count: plan.count, parts: options.jobs) { [plan] range in
             EmailConversations.facts(plan, conversations: range, zone: zone, collectInteractions: collectInteractions)

@@ -85,7 +85,8 @@ public final class MessageAnalyzer {
         return (flags, stats)
     }
 
-    public func analyze(_ m: Interaction) -> EmailMessage {
+    /// The message as the conversation stage keeps it, and what threading reads of it.
+    public func analyze(_ m: Interaction) -> (message: EmailMessage, keys: ThreadingKeys) {
         let (flags, stats) = read(m)
         var firstPartner: Int16 = -1
         var contacts: [String] = []
@@ -103,10 +104,10 @@ public final class MessageAnalyzer {
             // An empty subject joins nothing: the message starts its own conversation.
             subjectKey = subject.isEmpty ? "\u{0}" + m.id : subject + "\u{1F}" + orgs.sorted().joined(separator: ",")
         }
-        return EmailMessage(
-            id: m.id, threadID: m.conversation, parentID: m.attributes.inReplyTo,
-            subjectKey: subjectKey, at: m.at, actor: m.actor, party: m.party, flags: flags, firstRecipientPartner: firstPartner,
+        let message = EmailMessage(
+            id: m.id, at: m.at, actor: m.actor, party: m.party, flags: flags, firstRecipientPartner: firstPartner,
             contacts: contacts, origin: m.origin, fingerprint: m.fingerprint.addingBody(m.text), text: stats)
+        return (message, ThreadingKeys(threadID: m.conversation, parentID: m.attributes.inReplyTo, subjectKey: subjectKey))
     }
 
     static let replyPrefixes = ["re", "fw", "fwd", "aw", "wg", "sv"]

@@ -20,7 +20,9 @@ public struct EmailThreads: Sendable {
     /// Reply cycles found and broken (each is reported).
     public var brokenCycles: [String]
 
-    public init(messages: [EmailMessage]) {
+    /// `keys` are the messages' threading keys, in the same order.
+    public init(messages: [EmailMessage], keys: [ThreadingKeys]) {
+        precondition(keys.count == messages.count, "one set of threading keys per message")
         let n = messages.count
         // Ids compared without their angle brackets; with one id twice (de-duplication lets
         // none through), the later message is the one found, as a dictionary's last write was.
@@ -38,13 +40,17 @@ public struct EmailThreads: Sendable {
             }
         }
         var parent = [Int32](repeating: -1, count: n)
-        for i in messages.indices where !messages[i].parentID.isEmpty {
-            let found = withIDCore(messages[i].parentID) { core in byID.find(core, isEqual: sameID(core)) }
+        for i in messages.indices where !keys[i].parentID.isEmpty {
+            let found = withIDCore(keys[i].parentID) { core in byID.find(core, isEqual: sameID(core)) }
             if let first = found {
                 let p = latest[first] ?? first
                 if p != Int32(i) { parent[i] = p }
             }
         }
+
+        // Parents are found: the id table's pages go before the walk's arrays are made.
+        byID = IDIndex(expectedCount: 0)
+        latest = [:]
 
         var state = [UInt8](repeating: 0, count: n)  // 0 new, 1 on the current path, 2 resolved
         var pathPosition = [Int32](repeating: -1, count: n)
@@ -102,12 +108,12 @@ public struct EmailThreads: Sendable {
                 let i = Int(p)
                 let up = parent[i]
                 hops[i] = up >= 0 ? hops[Int(up)] + 1 : 0
-                if !messages[i].threadID.isEmpty {
-                    key[i] = intern(threadID: messages[i].threadID)
+                if !keys[i].threadID.isEmpty {
+                    key[i] = intern(threadID: keys[i].threadID)
                 } else if up >= 0 {
                     key[i] = key[Int(up)]
                 } else {
-                    key[i] = intern(subject: messages[i].subjectKey)
+                    key[i] = intern(subject: keys[i].subjectKey)
                 }
                 state[i] = 2
                 pathPosition[i] = -1

@@ -22,17 +22,21 @@ public enum EmailConversations {
     }
 
     /// Threads the messages (the part of the stage that needs all of them at once). `messages`
-    /// must be de-duplicated; messages after `asOf` have not happened yet and are ignored.
-    public static func plan(_ all: consuming [EmailMessage], asOf: Instant) -> Plan {
+    /// must be de-duplicated, `keys` theirs in the same order; messages after `asOf` have not
+    /// happened yet and are ignored.
+    public static func plan(_ all: consuming [EmailMessage], keys allKeys: consuming [ThreadingKeys], asOf: Instant) -> Plan {
         var messages = consume all
-        messages.removeAll { $0.at > asOf }
-        let threads = EmailThreads(messages: messages)
-        // Threading was the last reader of parents and subjects: their strings go, and their
-        // pages back to the system, before the facts grow (about 100 MB of 1,236 at the 1 GB peak).
-        for i in messages.indices {
-            messages[i].parentID = ""
-            messages[i].subjectKey = ""
+        var keys = consume allKeys
+        // By index and field: binding a whole message retains every field.
+        let isPast = messages.indices.map { messages[$0].at <= asOf }
+        if isPast.contains(false) {
+            Compaction.keep(isPast, in: &messages)
+            Compaction.keep(isPast, in: &keys)
         }
+        let threads = EmailThreads(messages: messages, keys: keys)
+        // Threading was the last reader of thread ids, parents and subjects: the keys go, and
+        // their pages back to the system, before the facts grow (about 100 MB at 2 M messages).
+        keys = []
         FreedMemory.returnToSystem()
 
         var start = [Int32](repeating: 0, count: threads.count + 1)
