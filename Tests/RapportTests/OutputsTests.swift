@@ -262,3 +262,36 @@ import Testing
         #expect(cell.rendered == expected)
     }
 }
+
+/// Texts reach `rapport.sqlite` byte for byte through the row arena that SQLite reads in
+/// place: rows of every size (the arena grows between rows), two timestamps in one row,
+/// Unicode, empty and formula-like texts, each read back as written.
+@Suite struct SQLiteRowTests {
+    struct Rows: ReportTable {
+        let name = "t"
+        let columns = ["a", "b", "c", "d"]
+        let rows: [[Cell]]
+        func forEachRow(_ body: ([Cell]) throws(RapportError) -> Void) throws(RapportError) { for r in rows { try body(r) } }
+    }
+
+    @Test func textsOfEverySizeReadBackAsWritten() throws {
+        let path = NSTemporaryDirectory() + "/rapport-rows-\(UUID().uuidString).sqlite"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let big = String(repeating: "é,x\"", count: 3_000)  // 15,000 bytes: more than the arena's first 4,096
+        let rows: [[Cell]] = [
+            [.text("short"), .instant(Instant(seconds: 1_772_442_000, nanos: 120_000_000)!), .integer(7), .text("=SUM(A1)")],
+            [.text(big), .text(big + "!"), .empty, .text("")],
+            [.instant(Instant(nanoseconds: 0)), .instant(Instant(seconds: -1, nanos: 0)!), .number(2.5), .bool(true)],
+            [.text("Zoë ☕"), .text("x"), .date(LocalDate(year: 2026, month: 3, day: 2)!), .number(.nan)],
+        ]
+        let db = try SQLiteDatabase(path: path)
+        try db.execute("CREATE TABLE t (a, b, c, d, run_id)")
+        try db.transaction { () throws(RapportError) in try SQLiteReport.insert(db, Rows(rows: rows), extra: [.text("run-1")]) }
+        let back = try db.rows("SELECT a, b, c, d, run_id FROM t ORDER BY rowid")
+        #expect(back.count == 4)
+        #expect(back[0] == ["short", "2026-03-02T09:00:00.12Z", "7", "=SUM(A1)", "run-1"])
+        #expect(back[1] == [big, big + "!", nil, "", "run-1"])
+        #expect(back[2] == ["1970-01-01T00:00:00Z", "1969-12-31T23:59:59Z", "2.5", "1", "run-1"])
+        #expect(back[3] == ["Zoë ☕", "x", "2026-03-02", nil, "run-1"])
+    }
+}

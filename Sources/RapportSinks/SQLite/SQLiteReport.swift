@@ -159,9 +159,33 @@ public enum SQLiteReport {
         let count = table.columns.count + extra.count
         let placeholders = Array(repeating: "?", count: count).joined(separator: ", ")
         let statement = try db.prepare("INSERT INTO \(table.name) VALUES (\(placeholders))")
+        // Cells bound as they are, without an `SQLValue` (a String retained and released per
+        // text), texts and timestamps through the row's arena, which SQLite reads in place.
+        let arena = RowArena()
+        var scratch: [UInt8] = []
+        scratch.reserveCapacity(64)
         try table.forEachRow { (cells) throws(RapportError) in
+            var needed = 0
+            for cell in cells {
+                switch cell {
+                case .text(let s): needed += s.utf8.count
+                case .instant: needed += 40  // "-yyyy-mm-ddThh:mm:ss.nnnnnnnnnZ" at most
+                default: break
+                }
+            }
+            arena.startRow(needing: needed)
             for (i, cell) in cells.enumerated() {
-                if case .instant(let t) = cell { t.withRFC3339 { statement.bindText($0, at: i) } } else { statement.bind(sqlValue(cell), at: i) }
+                switch cell {
+                case .text(let s): s.withUTF8Bytes { statement.bindTextInPlace(arena.keep($0), at: i) }
+                case .number(let d): if d.isFinite { statement.bindReal(d, at: i) } else { statement.bindNull(at: i) }
+                case .integer(let n): statement.bindInteger(Int64(n), at: i)
+                case .bool(let b): statement.bindInteger(b ? 1 : 0, at: i)
+                case .instant(let t):
+                    scratch.removeAll(keepingCapacity: true)
+                    t.appendRFC3339(to: &scratch)
+                    scratch.withUnsafeBufferPointer { statement.bindTextInPlace(arena.keep($0), at: i) }
+                case .date, .empty: statement.bind(sqlValue(cell), at: i)
+                }
             }
             for (i, value) in extra.enumerated() { statement.bind(value, at: cells.count + i) }
             try statement.run()
