@@ -294,4 +294,21 @@ import Testing
         #expect(back[2] == ["1970-01-01T00:00:00Z", "1969-12-31T23:59:59Z", "2.5", "1", "run-1"])
         #expect(back[3] == ["Zoë ☕", "x", "2026-03-02", nil, "run-1"])
     }
+
+    /// Rows go in 32 to a statement: two full statements and a shorter last one keep every
+    /// row, in order, with the run's extra column on each.
+    @Test func rowsInSeveralStatementsKeepTheirOrder() throws {
+        let path = NSTemporaryDirectory() + "/rapport-rows-\(UUID().uuidString).sqlite"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let rows: [[Cell]] = (0..<70).map { k in [.integer(k), .text(String(repeating: "w", count: k * 37)), .instant(Instant(seconds: Int64(k), nanos: 0)!), .text("r\(k)")] }
+        let db = try SQLiteDatabase(path: path)
+        try db.execute("CREATE TABLE t (a, b, c, d, run_id)")
+        try db.transaction { () throws(RapportError) in try SQLiteReport.insert(db, Rows(rows: rows), extra: [.text("run-2")]) }
+        let back = try db.rows("SELECT a, length(b), c, d, run_id FROM t ORDER BY rowid")
+        #expect(back.count == 70)
+        #expect(back.map { $0[0] } == (0..<70).map { "\($0)" })
+        #expect(back.map { $0[1] } == (0..<70).map { "\($0 * 37)" })
+        #expect(back[69] == ["69", "2553", "1970-01-01T00:01:09Z", "r69", "run-2"])
+        #expect(back.allSatisfy { $0[4] == "run-2" })
+    }
 }

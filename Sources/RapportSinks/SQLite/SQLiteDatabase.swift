@@ -163,7 +163,7 @@ final class SQLiteStatement {
 /// SQLite's "copy the bytes now" destructor, which Swift does not import as a constant.
 let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-/// The bytes of one row's texts, bound without a copy: SQLite copying every text it is given
+/// The bytes of the texts of the rows a statement inserts, bound without a copy: SQLite copying every text it is given
 /// (`SQLITE_TRANSIENT`) was about 640 instructions a value, a fifth of the database write's
 /// instructions. The storage is only ever replaced when a row starts, before anything is bound,
 /// and a row is run before the next one starts.

@@ -155,18 +155,28 @@ public enum SQLiteReport {
             """)
     }
 
+    /// Inserts the table's rows, each followed by `extra`. Rows go in several to a statement
+    /// (`INSERT ... VALUES (...), (...)`): SQLite's work per statement is then shared.
     static func insert(_ db: SQLiteDatabase, _ table: any ReportTable, extra: [SQLValue]) throws(RapportError) {
-        let count = table.columns.count + extra.count
-        let placeholders = Array(repeating: "?", count: count).joined(separator: ", ")
-        let statement = try db.prepare("INSERT INTO \(table.name) VALUES (\(placeholders))")
+        let columns = table.columns.count
+        let width = columns + extra.count
+        let rowsPerStatement = max(1, min(32, 999 / width))  // 999: the oldest SQLite's limit on parameters
+        func statement(rows: Int) throws(RapportError) -> SQLiteStatement {
+            let row = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
+            return try db.prepare("INSERT INTO \(table.name) VALUES " + Array(repeating: row, count: rows).joined(separator: ", "))
+        }
+        let full = try statement(rows: rowsPerStatement)
         // Cells bound as they are, without an `SQLValue` (a String retained and released per
-        // text), texts and timestamps through the row's arena, which SQLite reads in place.
+        // text), texts and timestamps through the arena, which SQLite reads in place.
         let arena = RowArena()
         var scratch: [UInt8] = []
         scratch.reserveCapacity(64)
-        try table.forEachRow { (cells) throws(RapportError) in
+        var pending: [Cell] = []
+        pending.reserveCapacity(rowsPerStatement * columns)
+
+        func run(_ statement: SQLiteStatement) throws(RapportError) {
             var needed = 0
-            for cell in cells {
+            for cell in pending {
                 switch cell {
                 case .text(let s): needed += s.utf8.count
                 case .instant: needed += 40  // "-yyyy-mm-ddThh:mm:ss.nnnnnnnnnZ" at most
@@ -174,7 +184,8 @@ public enum SQLiteReport {
                 }
             }
             arena.startRow(needing: needed)
-            for (i, cell) in cells.enumerated() {
+            for (k, cell) in pending.enumerated() {
+                let i = k / columns * width + k % columns
                 switch cell {
                 case .text(let s): s.withUTF8Bytes { statement.bindTextInPlace(arena.keep($0), at: i) }
                 case .number(let d): if d.isFinite { statement.bindReal(d, at: i) } else { statement.bindNull(at: i) }
@@ -187,9 +198,19 @@ public enum SQLiteReport {
                 case .date, .empty: statement.bind(sqlValue(cell), at: i)
                 }
             }
-            for (i, value) in extra.enumerated() { statement.bind(value, at: cells.count + i) }
+            for row in 0..<(pending.count / columns) {
+                for (i, value) in extra.enumerated() { statement.bind(value, at: row * width + columns + i) }
+            }
             try statement.run()
+            pending.removeAll(keepingCapacity: true)
         }
+
+        try table.forEachRow { (cells) throws(RapportError) in
+            precondition(cells.count == columns, "\(table.name): a row of \(cells.count) cells for \(columns) columns")
+            pending.append(contentsOf: cells)
+            if pending.count == rowsPerStatement * columns { try run(full) }
+        }
+        if !pending.isEmpty { try run(try statement(rows: pending.count / columns)) }
     }
 
     /// Cells as SQL values: raw text (no spreadsheet neutralisation), numbers, 0/1 booleans, RFC 3339 instants.
