@@ -163,10 +163,10 @@ final class SQLiteStatement {
 /// SQLite's "copy the bytes now" destructor, which Swift does not import as a constant.
 let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-/// The bytes of the texts of the rows a statement inserts, bound without a copy: SQLite copying every text it is given
-/// (`SQLITE_TRANSIENT`) was about 640 instructions a value, a fifth of the database write's
-/// instructions. The storage is only ever replaced when a row starts, before anything is bound,
-/// and a row is run before the next one starts.
+/// The texts of the rows one statement inserts, bound without a copy: SQLite copying every
+/// text it is given (`SQLITE_TRANSIENT`) was about 640 instructions a value, a fifth of the
+/// database write's instructions. The storage is only ever replaced when a statement's rows
+/// start, before anything is bound, and the statement is run before the next rows start.
 final class RowArena {
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
@@ -179,8 +179,8 @@ final class RowArena {
 
     deinit { base.deallocate() }
 
-    /// Starts a row whose texts take at most `bytes` bytes.
-    func startRow(needing bytes: Int) {
+    /// Starts the rows of one statement, whose texts take at most `bytes` bytes.
+    func start(needing bytes: Int) {
         count = 0
         if bytes > capacity {
             base.deallocate()
@@ -189,9 +189,9 @@ final class RowArena {
         }
     }
 
-    /// Copies `bytes` in; returns where they now are, valid until the next row starts.
+    /// Copies `bytes` in; returns where they now are, valid until the next rows start.
     func keep(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
-        precondition(count + bytes.count <= capacity, "row arena sized at the start of the row")
+        precondition(count + bytes.count <= capacity, "row arena sized when the rows started")
         let start = base + count
         if let source = bytes.baseAddress { start.initialize(from: source, count: bytes.count) }
         count += bytes.count

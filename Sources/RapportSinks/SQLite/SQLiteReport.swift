@@ -183,7 +183,7 @@ public enum SQLiteReport {
                 default: break
                 }
             }
-            arena.startRow(needing: needed)
+            arena.start(needing: needed)
             for (k, cell) in pending.enumerated() {
                 let i = k / columns * width + k % columns
                 switch cell {
