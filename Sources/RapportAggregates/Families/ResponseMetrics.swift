@@ -23,7 +23,8 @@ public enum ResponseMetrics: MetricFamily {
 
     public static func observe(_ facts: Facts, context: AggregationContext, into cells: inout Cells) {
         var tallies = CellTallies(
-            ["turns", "answered", "unanswered", "sla_due", "sla_met"], samples: ["latency", "first_latency", "business_latency"])
+            ["turns", "answered", "unanswered", "sla_due", "sla_met", "acknowledgements", "proactive_updates"],
+            samples: ["latency", "first_latency", "business_latency"])
         // By index and field, not `for t in`: binding a whole turn retains its three strings.
         for i in facts.turns.indices {
             let latency = facts.turns[i].latencySeconds
@@ -45,15 +46,13 @@ public enum ResponseMetrics: MetricFamily {
                 }
             }
         }
-        tallies.add(to: &cells)
-        var events = CellTallies(["acknowledgements", "proactive_updates"])
         for e in facts.events {
             switch e.kind {
-            case .acknowledgement: events.update(at: e.at, partner: Int(e.partner), context) { $0.tally(0) }
-            case .proactiveUpdate: events.update(at: e.at, partner: Int(e.partner), context) { $0.tally(1) }
+            case .acknowledgement: tallies.update(at: e.at, partner: Int(e.partner), context) { $0.tally(5) }
+            case .proactiveUpdate: tallies.update(at: e.at, partner: Int(e.partner), context) { $0.tally(6) }
             default: break
             }
         }
-        events.add(to: &cells)
+        tallies.add(to: &cells)
     }
 }

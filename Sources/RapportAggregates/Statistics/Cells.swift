@@ -87,15 +87,10 @@ public struct CellTallies {
         self.sampleStats = samples
     }
 
-    /// Lets `body` tally into the row of `key`.
-    public mutating func update(_ key: CellKey, _ body: (inout Row) -> Void) {
-        let i = row(key)
-        body(&rows[i])
-    }
-
     /// Lets `body` tally into the row of the period holding `at` (in the context's zone) and `partner`.
     public mutating func update(at: Instant, partner: Int?, _ context: AggregationContext, _ body: (inout Row) -> Void) {
-        update(CellKey(period: period(of: at, context), partner: Int32(partner ?? -1)), body)
+        let i = row(CellKey(period: period(of: at, context), partner: Int32(partner ?? -1)))
+        body(&rows[i])
     }
 
     /// `context.cutter.period(of: at)`, through the last period's days (a local day is in a

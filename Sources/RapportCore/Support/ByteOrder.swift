@@ -20,7 +20,7 @@ import Glibc
 @inlinable public func bytesEqual(_ a: String, _ b: String) -> Bool {
     var a = a
     var b = b
-    return a.withUTF8 { x in b.withUTF8 { y in x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) } }
+    return a.withUTF8 { x in b.withUTF8 { y in bytesEqual(x, y) } }
 }
 
 /// Byte equality of two buffers through `memcmp` (`elementsEqual` walks them through

@@ -189,6 +189,9 @@ final class RowArena {
         }
     }
 
+    /// Copies the string's bytes in; returns where they now are, valid until the next rows start.
+    func keep(_ text: String) -> UnsafeBufferPointer<UInt8> { text.withUTF8Bytes { keep($0) } }
+
     /// Copies `bytes` in; returns where they now are, valid until the next rows start.
     func keep(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         precondition(count + bytes.count <= capacity, "row arena sized when the rows started")

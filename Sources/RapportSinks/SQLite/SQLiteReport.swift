@@ -166,8 +166,10 @@ public enum SQLiteReport {
             return try db.prepare("INSERT INTO \(table.name) VALUES " + Array(repeating: row, count: rows).joined(separator: ", "))
         }
         let full = try statement(rows: rowsPerStatement)
-        // Cells bound as they are, without an `SQLValue` (a String retained and released per
-        // text), texts and timestamps through the arena, which SQLite reads in place.
+        // Cells bound as they are (raw text, no spreadsheet neutralisation; numbers; 0/1
+        // booleans; RFC 3339 instants; NULL for empty cells and non-finite numbers), without
+        // an `SQLValue` (a String retained and released per text); texts, dates and timestamps
+        // through the arena, which SQLite reads in place.
         let arena = RowArena()
         var scratch: [UInt8] = []
         scratch.reserveCapacity(64)
@@ -180,6 +182,7 @@ public enum SQLiteReport {
                 switch cell {
                 case .text(let s): needed += s.utf8.count
                 case .instant: needed += 40  // "-yyyy-mm-ddThh:mm:ss.nnnnnnnnnZ" at most
+                case .date: needed += 16  // "-yyyy-mm-dd" at most
                 default: break
                 }
             }
@@ -187,15 +190,16 @@ public enum SQLiteReport {
             for (k, cell) in pending.enumerated() {
                 let i = k / columns * width + k % columns
                 switch cell {
-                case .text(let s): s.withUTF8Bytes { statement.bindTextInPlace(arena.keep($0), at: i) }
+                case .text(let s): statement.bindTextInPlace(arena.keep(s), at: i)
                 case .number(let d): if d.isFinite { statement.bindReal(d, at: i) } else { statement.bindNull(at: i) }
                 case .integer(let n): statement.bindInteger(Int64(n), at: i)
                 case .bool(let b): statement.bindInteger(b ? 1 : 0, at: i)
                 case .instant(let t):
                     scratch.removeAll(keepingCapacity: true)
                     t.appendRFC3339(to: &scratch)
-                    scratch.withUnsafeBufferPointer { statement.bindTextInPlace(arena.keep($0), at: i) }
-                case .date, .empty: statement.bind(sqlValue(cell), at: i)
+                    statement.bindTextInPlace(scratch.withUnsafeBufferPointer { arena.keep($0) }, at: i)
+                case .date(let d): statement.bindTextInPlace(arena.keep(d.description), at: i)
+                case .empty: statement.bindNull(at: i)
                 }
             }
             for row in 0..<(pending.count / columns) {
@@ -211,19 +215,6 @@ public enum SQLiteReport {
             if pending.count == rowsPerStatement * columns { try run(full) }
         }
         if !pending.isEmpty { try run(try statement(rows: pending.count / columns)) }
-    }
-
-    /// Cells as SQL values: raw text (no spreadsheet neutralisation), numbers, 0/1 booleans, RFC 3339 instants.
-    static func sqlValue(_ cell: Cell) -> SQLValue {
-        switch cell {
-        case .text(let s): return .text(s)
-        case .number(let d): return d.isFinite ? .real(d) : .null
-        case .integer(let i): return .integer(Int64(i))
-        case .bool(let b): return .bool(b)
-        case .instant(let t): return .text(t.rfc3339)
-        case .date(let d): return .text(d.description)
-        case .empty: return .null
-        }
     }
 
     static func insertRun(_ db: SQLiteDatabase, _ r: RunRecord) throws(RapportError) {

@@ -99,12 +99,7 @@ public struct ResponsesTable: ReportTable {
     }
 
     public func forEachRow(_ body: ([Cell]) throws(RapportError) -> Void) throws(RapportError) {
-        // One row array for the whole table, and each fact's fields read in place, not a
-        // fresh array and a copy of the fact (a retain and a release per string) per row.
-        var cells: [Cell] = []
-        cells.reserveCapacity(columns.count)
-        for (index, period) in order {
-            cells.removeAll(keepingCapacity: true)
+        try forEachOrderedRow(order, width: columns.count, { index, period, cells in
             cells.append(.text(turns[index].source.rawValue))
             cells.append(.text(context.identifier(turns[index].conversation)))
             cells.append(.integer(turns[index].turn))
@@ -120,8 +115,23 @@ public struct ResponsesTable: ReportTable {
             cells.append(.optional(turns[index].breached))
             cells.append(.text(context.identifier(turns[index].openedBy)))
             cells.append(.optional(turns[index].answeredBy.map(context.identifier)))
-            try body(cells)
-        }
+        }, body)
+    }
+}
+
+/// Calls `body` for each `(index, period)` of `order` with the cells `fill` appends for it,
+/// in one array reused for every row: not a fresh array per row, and `fill` reads the fact's
+/// fields in place rather than copying the fact (a retain and a release per string).
+func forEachOrderedRow(
+    _ order: [(index: Int, period: Int)], width: Int, _ fill: (_ index: Int, _ period: Int, _ cells: inout [Cell]) -> Void,
+    _ body: ([Cell]) throws(RapportError) -> Void
+) throws(RapportError) {
+    var cells: [Cell] = []
+    cells.reserveCapacity(width)
+    for (index, period) in order {
+        cells.removeAll(keepingCapacity: true)
+        fill(index, period, &cells)
+        try body(cells)
     }
 }
 
@@ -196,10 +206,7 @@ public struct ConversationsTable: ReportTable {
     }
 
     public func forEachRow(_ body: ([Cell]) throws(RapportError) -> Void) throws(RapportError) {
-        var cells: [Cell] = []
-        cells.reserveCapacity(columns.count)
-        for (index, period) in order {
-            cells.removeAll(keepingCapacity: true)
+        try forEachOrderedRow(order, width: columns.count, { index, period, cells in
             cells.append(.text(conversations[index].source.rawValue))
             cells.append(.text(context.identifier(conversations[index].conversation)))
             cells.append(context.partnerCell(conversations[index].partner))
@@ -211,8 +218,7 @@ public struct ConversationsTable: ReportTable {
             cells.append(.optional(conversations[index].escalationReason?.rawValue))
             cells.append(.bool(conversations[index].resolved))
             cells.append(.bool(conversations[index].reopened))
-            try body(cells)
-        }
+        }, body)
     }
 }
 

@@ -23,50 +23,27 @@ public enum Cell: Sendable {
         case .integer(let i): CSVFormatting.appendInteger(Int64(i), to: &out)
         // Whole numbers (most latencies) as integers, as `NumberFormatting.plain` writes them.
         case .number(let d) where NumberFormatting.isWhole(d): CSVFormatting.appendInteger(Int64(d), to: &out)
-        case .instant(let t): CSVFormatting.appendInstant(t, to: &out)
+        case .number(let d): out.append(contentsOf: NumberFormatting.plain(d).utf8)
+        case .instant(let t): t.appendRFC3339(to: &out)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .date(let d): out.append(contentsOf: d.description.utf8)
         case .empty: break
-        default: out.append(contentsOf: rendered.utf8)
         }
     }
 
-    /// The cell as it appears in the file (RFC 4180 quoting applied).
+    /// The cell as it appears in the file (RFC 4180 quoting applied): what `render` appends.
     public var rendered: String {
-        switch self {
-        case .text(let s): return CSVFormatting.quote(CSVFormatting.neutralise(s))
-        case .number(let d): return NumberFormatting.plain(d)
-        case .integer(let i): return String(i)
-        case .bool(let b): return b ? "true" : "false"
-        case .instant(let t): return t.rfc3339
-        case .date(let d): return d.description
-        case .empty: return ""
-        }
+        var out: [UInt8] = []
+        render(into: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
 /// CSV conventions shared by every output (OUTPUTS.md).
 public enum CSVFormatting {
-    /// Prefixes `'` to text that a spreadsheet would execute (`=`, `+`, `-`, `@`, tab, CR first).
-    public static func neutralise(_ s: String) -> String {
-        guard let first = s.utf8.first else { return s }
-        switch first {
-        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D: return "'" + s
-        default: return s
-        }
-    }
-
-    /// RFC 4180: quotes a field holding `,`, `"`, CR or LF, doubling inner quotes.
-    public static func quote(_ s: String) -> String {
-        var needs = false
-        for b in s.utf8 where b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == 0x0A || b == 0x0D {
-            needs = true
-            break
-        }
-        if !needs { return s }
-        return "\"" + s.replacingAll("\"", with: "\"\"") + "\""
-    }
-
-    /// Appends text neutralised and quoted as needed, without building intermediate strings.
+    /// Appends text as RFC 4180 has it (quoted when it holds `,`, `"`, CR or LF, inner quotes
+    /// doubled), with `'` before text that a spreadsheet would execute (`=`, `+`, `-`, `@`,
+    /// tab or CR first), without building intermediate strings.
     static func appendText(_ s: String, to out: inout [UInt8]) {
         // On the string's bytes in place: iterating `utf8` and appending it cost about 700
         // instructions a cell, where this is a scan and a copy.
@@ -96,11 +73,6 @@ public enum CSVFormatting {
         }
     }
 
-    /// Appends an instant as RFC 3339 UTC (`Z`), fractions only when present.
-    static func appendInstant(_ t: Instant, to out: inout [UInt8]) {
-        t.appendRFC3339(to: &out)
-    }
-
     /// Appends an integer's decimal digits (what `String(i)` spells, without making it).
     static func appendInteger(_ i: Int64, to out: inout [UInt8]) {
         if i < 0 { out.append(UInt8(ascii: "-")) }
@@ -117,9 +89,20 @@ public enum CSVFormatting {
         }
     }
 
-    /// One line: cells joined by `,`, ended by LF.
+    /// Appends one line: the cells joined by `,`, ended by LF.
+    static func appendLine(_ cells: [Cell], to out: inout [UInt8]) {
+        for (i, cell) in cells.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            cell.render(into: &out)
+        }
+        out.append(0x0A)
+    }
+
+    /// One line: the cells joined by `,`, ended by LF.
     public static func line(_ cells: [Cell]) -> String {
-        cells.map(\.rendered).joined(separator: ",") + "\n"
+        var out: [UInt8] = []
+        appendLine(cells, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     public static func header(_ names: [String]) -> String { names.joined(separator: ",") + "\n" }

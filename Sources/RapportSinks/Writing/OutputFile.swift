@@ -35,11 +35,7 @@ public final class OutputFile {
         // Rendered into a local moved out of the property and back: each access to a class's
         // stored property is checked for exclusivity at run time (1 % of a run, per cell).
         var out = buffer.take()
-        for (i, cell) in cells.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            cell.render(into: &out)
-        }
-        out.append(0x0A)
+        CSVFormatting.appendLine(cells, to: &out)
         buffer = out
         if buffer.count >= OutputFile.blockSize { try flush() }
     }

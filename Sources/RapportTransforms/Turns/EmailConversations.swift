@@ -6,7 +6,7 @@ import RapportCore
 public enum EmailConversations {
     /// The messages threaded into conversations: what every slice of the conversation stage reads.
     public struct Plan: Sendable {
-        /// The run's messages (parents and subjects already dropped); empty it once every slice is built.
+        /// The run's messages (their threading keys already dropped); empty it once every slice is built.
         public var messages: [EmailMessage]
         let threads: EmailThreads
         /// Each conversation's messages as a run of one flat list (`members[start[c]..<start[c + 1]]`):
