@@ -68,6 +68,9 @@ public struct SourceOptions: Sendable {
     /// `parties: { column, values }`: a column whose value says the party (`client`, a partner id or `unknown`).
     public var partyColumn: String?
     public var partyValues: [String: String] = [:]
+    /// `tracker:` for ticket formats whose export does not name its tracker (Rapport's ticket
+    /// XML, mapped CSV); the pipeline sets the source entry's path when it is not given.
+    public var tracker = ""
     public init() {}
 }
 

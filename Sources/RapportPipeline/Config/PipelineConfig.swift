@@ -176,7 +176,8 @@ public struct PipelineConfig: Sendable {
         guard let sourcesNode = top["sources"] else { throw RapportError(.usage, file: file, line: 1, "`sources` is required: which exports to read") }
         var sources: [Source] = []
         for s in try sourcesNode.sequence() {
-            let common = ["kind", "format", "path", "timezone", "follow_symlinks"]
+            var common = ["kind", "format", "path", "timezone", "follow_symlinks"]
+            if m0Kind(s) == "ticket" { common.append("tracker") }
             let all = common + ["delimiter", "encoding", "timestamp_format", "columns", "parties"]
             let m = try s.mapping(allowed: all)
             guard let kindNode = m["kind"], let formatNode = m["format"], let pathNode = m["path"] else {
@@ -250,6 +251,8 @@ public struct PipelineConfig: Sendable {
             }
             let raw = try pathNode.nonEmptyString()
             let pattern = raw.hasPrefix("/") ? raw : directory + "/" + raw
+            // Tickets are keyed by tracker and key; an export that names no tracker takes this one.
+            options.tracker = try m["tracker"]?.nonEmptyString() ?? raw
             sources.append(
                 Source(
                     kind: kind, format: format, pattern: pattern, zone: sourceZone,
@@ -355,6 +358,11 @@ public struct PipelineConfig: Sendable {
             acknowledgements: acknowledgements, acronymsKnown: acronymsKnown, clarificationPatterns: clarificationPatterns, trust: trust,
             outputDirectory: normalisePath(outputDirectory), outputFormats: formats, pseudonymize: pseudonymize, maxRejectRatio: maxRejectRatio,
             allowBadFiles: allowBadFiles, maxRecordBytes: maxRecordBytes)
+    }
+
+    /// The `kind:` a source entry names, read before the entry's keys are checked.
+    private static func m0Kind(_ node: YAMLNode) -> String? {
+        node.node.mapping?.first { $0.key.scalar?.string == "kind" }?.value.scalar?.string
     }
 
     static let weekdayNames = ["mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 7]

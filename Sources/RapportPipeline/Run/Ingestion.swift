@@ -12,7 +12,7 @@ struct FileOutcome: Sendable {
     var messages: [EmailMessage] = []
     /// What threading reads of each message, in the same order.
     var threadingKeys: [ThreadingKeys] = []
-    var tickets: [String: TicketBundle] = [:]
+    var tickets: [TicketID: TicketBundle] = [:]
     var meetings: [MeetingRecord] = []
     var warnings: [String] = []
     /// Set when the whole file could not be read; then it contributes no records.
@@ -154,14 +154,14 @@ final class FileCollector: IngestSink {
     var warnings: [String] = []
     /// Set when cores would otherwise sit idle: texts are analysed beside the reader.
     private let emailLanes: AnalysisLanes<(message: EmailMessage, keys: ThreadingKeys)>?
-    private let ticketLanes: AnalysisLanes<(key: String, event: TicketEvent)>?
+    private let ticketLanes: AnalysisLanes<(id: TicketID, event: TicketEvent)>?
 
     /// `analysisThreads` above zero analyses texts on that many threads beside the reader.
     init(analyzer: MessageAnalyzer, analysisThreads: Int, makeAnalyzer: () -> MessageAnalyzer) {
         self.analyzer = analyzer
         if analysisThreads > 0 {
             emailLanes = AnalysisLanes(count: analysisThreads, makeAnalyzer: makeAnalyzer) { $0.analyze($1) }
-            ticketLanes = AnalysisLanes(count: analysisThreads, makeAnalyzer: makeAnalyzer) { ($1.conversation, FileCollector.ticketEvent($1, analyzer: $0)) }
+            ticketLanes = AnalysisLanes(count: analysisThreads, makeAnalyzer: makeAnalyzer) { (FileCollector.ticketID($1), FileCollector.ticketEvent($1, analyzer: $0)) }
         } else {
             emailLanes = nil
             ticketLanes = nil
@@ -175,6 +175,11 @@ final class FileCollector: IngestSink {
         return TicketCollector.event(interaction, flags: flags, text: stats)
     }
 
+    /// The ticket an event belongs to: its tracker and key.
+    static func ticketID(_ interaction: Interaction) -> TicketID {
+        TicketID(tracker: interaction.attributes.tracker, key: interaction.conversation)
+    }
+
     /// Keeps an analysed message, and what threading reads of it in the list beside.
     private func keep(_ analysed: consuming (message: EmailMessage, keys: ThreadingKeys)) {
         messages.append(analysed.message)
@@ -184,7 +189,7 @@ final class FileCollector: IngestSink {
     /// Waits for the analysis threads; call once reading has ended.
     func finish() {
         emailLanes?.finish { $0.moveEach(keep) }
-        ticketLanes?.finish { $0.moveEach { tickets.add($0.event, to: $0.key) } }
+        ticketLanes?.finish { $0.moveEach { tickets.add($0.event, to: $0.id) } }
     }
 
     func emit(_ interaction: consuming Interaction) {
@@ -193,9 +198,9 @@ final class FileCollector: IngestSink {
             if let emailLanes { emailLanes.add(consume interaction) { $0.moveEach(keep) } } else { keep(analyzer.analyze(interaction)) }
         case .ticket:
             if let ticketLanes {
-                ticketLanes.add(consume interaction) { $0.moveEach { tickets.add($0.event, to: $0.key) } }
+                ticketLanes.add(consume interaction) { $0.moveEach { tickets.add($0.event, to: $0.id) } }
             } else {
-                tickets.add(FileCollector.ticketEvent(interaction, analyzer: analyzer), to: interaction.conversation)
+                tickets.add(FileCollector.ticketEvent(interaction, analyzer: analyzer), to: FileCollector.ticketID(interaction))
             }
         case .meeting:
             break

@@ -183,7 +183,7 @@ public enum Runner {
         var allKeys: [ThreadingKeys] = outcomes.isEmpty ? [] : outcomes[0].threadingKeys.take()
         allMessages.reserveCapacity(allMessages.count + outcomes.reduce(0) { $0 + $1.messages.count })
         allKeys.reserveCapacity(allMessages.capacity)
-        var ticketFiles: [[String: TicketBundle]] = []
+        var ticketFiles: [[TicketID: TicketBundle]] = []
         var meetings: [MeetingRecord] = []
         for i in outcomes.indices {
             // Move each file's messages out, so that they are held once.

@@ -128,6 +128,7 @@ public enum SQLiteReport {
             var columns = t.columns.map { "\"\($0)\" \(sqlType($0, table: t.name))" }
             if t.name == "rejects" { columns.append("run_id TEXT") }
             try db.execute("CREATE TABLE IF NOT EXISTS \(t.name) (\(columns.joined(separator: ", ")))")
+            try addMissingColumns(db, table: t)
         }
         try db.execute(
             """
@@ -153,6 +154,15 @@ public enum SQLiteReport {
             SELECT p.* FROM partner_periods p
             WHERE p.period_start = (SELECT MAX(t.period_start) FROM trust_report t WHERE t.partner = p.partner)
             """)
+    }
+
+    /// A database written by an earlier version lacks the columns appended since (OUTPUTS.md:
+    /// columns are appended, never renamed): they are added, empty for the rows already there.
+    static func addMissingColumns(_ db: SQLiteDatabase, table: any ReportTable) throws(RapportError) {
+        let present = Set(try db.rows("SELECT name FROM pragma_table_info('\(table.name)')").compactMap { $0.first ?? nil })
+        for column in table.columns where !present.contains(column) {
+            try db.execute("ALTER TABLE \(table.name) ADD COLUMN \"\(column)\" \(sqlType(column, table: table.name))")
+        }
     }
 
     /// Inserts the table's rows, each followed by `extra`. Rows go in several to a statement

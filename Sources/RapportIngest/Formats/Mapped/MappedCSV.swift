@@ -110,7 +110,7 @@ public enum MappedCSV: InputFormat {
                 if case .success(let r?) = times.parse(values["resolved"] ?? "", column: "resolved") { resolved = r }
                 sink.ticket(
                     TicketState(
-                        key: key, subject: subject, priority: values["priority"].flatMap(nonEmpty), status: values["status"].flatMap(nonEmpty),
+                        key: key, tracker: tickets.tracker, subject: subject, priority: values["priority"].flatMap(nonEmpty), status: values["status"].flatMap(nonEmpty),
                         labels: (values["labels"] ?? "").split(whereSeparator: { $0 == " " || $0 == "," || $0 == ";" }).map(String.init),
                         assignee: values["assignee"].flatMap(nonEmpty), reporter: values["actor"], created: at, resolved: resolved,
                         hasHistory: false, origin: Origin(file: context.fileIndex, record: reader.line)))

@@ -9,12 +9,16 @@ final class TicketEmitter {
     let parser: TimestampParser
     private(set) var records = 0
     private var order: Int32 = 0
+    /// The tracker of the ticket being emitted (FORMATS.md, "Ticket identity"): the export's
+    /// base URL, or the source entry's `tracker:` (default its path) for native and mapped formats.
+    var tracker: String
 
     init(context: FormatContext, sink: any IngestSink, zone: ZoneRules? = nil) {
         self.context = context
         self.sink = sink
         self.lookups = Lookups(parties: context.parties)
         self.parser = TimestampParser(zone: zone ?? context.zone)
+        self.tracker = context.options.tracker
     }
 
     /// An actor as exports name people: addresses lower-cased, user names as exported.
@@ -50,6 +54,7 @@ final class TicketEmitter {
         attributes.from = from
         attributes.to = to
         attributes.documentOrder = order
+        attributes.tracker = tracker
         // No fingerprint: ticket events are told apart by ticket and event id (TicketMerge), never by content.
         sink.emit(
             Interaction(
