@@ -16,6 +16,9 @@ public struct TicketState: Sendable {
     public var created: Instant?
     /// The export's resolution date (Jira `resolved`), for exports without history.
     public var resolved: Instant?
+    /// The date the work was promised for (Jira `<due>`, Redmine `due_date`, a mapped `due`
+    /// column): a local date in the pipeline's zone (METRICS.md, reliability of commitments).
+    public var due: LocalDate?
     /// A snapshot export's final status says the ticket was reopened (Bugzilla REOPENED).
     public var reopened: Bool
     public var id: TicketID { TicketID(tracker: tracker, key: key) }
