@@ -212,10 +212,11 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: "pwned"))
     }
 
-    /// Writes the fuzzers' seeds to `RAPPORT_WRITE_CORPUS` (one folder per `rapport-fuzz`
-    /// target: the corpus's small cases, plus timestamps and addresses); a no-op otherwise.
+    /// Writes the fuzzers' seeds (one folder per `rapport-fuzz` target: the corpus's small
+    /// cases, plus timestamps, addresses and texts) to `RAPPORT_WRITE_CORPUS` (`make fuzz`),
+    /// or to a temporary folder, and checks that every target got seeds.
     @Test func writeTheCorpus() throws {
-        guard let dir = ProcessInfo.processInfo.environment["RAPPORT_WRITE_CORPUS"] else { return }
+        let dir = ProcessInfo.processInfo.environment["RAPPORT_WRITE_CORPUS"] ?? temporaryDirectory("rapport-corpus")
         for target in ["csv", "xml", "gzip", "timestamp", "address", "text"] {
             try FileManager.default.createDirectory(atPath: dir + "/" + target, withIntermediateDirectories: true)
         }
@@ -239,5 +240,9 @@ import Testing
             "Thanks!\n\n-- \nJane\n> quoted\nOn Mon, 2 Mar 2026 Jane wrote:\nold text", "Die Anfrage wird morgen bearbeitet, danke. Größe: 5 m²",
         ]
         for (i, t) in texts.enumerated() { try t.write(toFile: dir + "/text/seed-\(i)", atomically: true, encoding: .utf8) }
+        for target in ["csv", "xml", "gzip", "timestamp", "address", "text"] {
+            let seeds = try FileManager.default.contentsOfDirectory(atPath: dir + "/" + target)
+            #expect(seeds.count >= 3, "\(target): \(seeds.count) seeds")
+        }
     }
 }

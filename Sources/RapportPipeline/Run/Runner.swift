@@ -93,7 +93,7 @@ public struct RunSummary: Sendable {
 
 /// Runs a pipeline: the only place that knows every stage.
 public enum Runner {
-    public static let definitionsVersion = "1"
+    public static let definitionsVersion = "2"
     public static let version = "0.1.0"
 
     /// Everything computed before anything is written.

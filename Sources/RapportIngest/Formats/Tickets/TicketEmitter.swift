@@ -21,10 +21,16 @@ final class TicketEmitter {
         self.tracker = context.options.tracker
     }
 
-    /// An actor as exports name people: addresses lower-cased, user names as exported.
-    func actor(_ raw: String) -> String {
+    /// An actor as exports name people: addresses lower-cased (`Name <addr>` and
+    /// `Last, First <addr>` give the address), user names as exported.
+    func actor(_ raw: String) -> String { Self.person(raw) }
+
+    /// One person's field (FORMATS.md): the address in its last `<…>`, a bare address, or a user name.
+    static func person(_ raw: String) -> String {
         let t = raw.trimmingASCIIWhitespace()
-        return t.utf8.contains(UInt8(ascii: "@")) ? t.lowercasedIfNeeded() : t
+        guard t.utf8.contains(UInt8(ascii: "@")) else { return t }
+        if t.utf8.contains(UInt8(ascii: "<")), case .success(let address) = AddressParser.parseSingle(t) { return address }
+        return t.lowercasedIfNeeded()
     }
 
     func instant(_ text: String, field: String) -> Result<Instant, ValueError> {
