@@ -1,11 +1,36 @@
 import Foundation
 import RapportAggregates
 import RapportCore
+import RapportRuntime
 import RapportSinks
 import RapportTransforms
 
 /// Writes the outputs a pipeline asks for into the staging folder.
 enum Outputs {
+    /// Every name Rapport writes into a report folder (besides its marker): a folder holding
+    /// anything else is not replaced (``OutputFolder``).
+    static let fileNames: Set<String> = [
+        "trust_report.csv", "metrics.csv", "responses.csv", "conversations.csv", "rejects.csv", "definitions.csv", "partners.csv",
+        "attention.csv", "report.json", "report.html", "report.pdf", "rapport.sqlite",
+    ]
+
+    /// True when the published report at `target` counts conversations (its report.json), or
+    /// cannot be read: an empty run must not replace it (PRODUCT.md).
+    static func reportHasConversations(_ target: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: target + "/report.json"),
+            let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let totals = json["totals"] as? [String: Any], let conversations = totals["conversations"] as? Int
+        else { return FileManager.default.fileExists(atPath: target + "/trust_report.csv") }
+        return conversations > 0
+    }
+
+    /// The marker: one line, the pipeline's name (OUTPUTS.md).
+    static func writeMarker(_ config: PipelineConfig, into dir: String) throws(RapportError) {
+        let out = try OutputFile(path: dir + "/" + OutputFolder.markerName)
+        try out.write(CSVFormatting.escapingControls(config.name) + "\n")
+        try out.close()
+    }
+
     /// Writes every asked-for format; returns the seconds each took (for `RAPPORT_LOG_LEVEL=debug`).
     /// The CSV files and the database are written at the same time, on two threads; the JSON
     /// and the page follow (the page's trends come from the database). `factTables`, when
@@ -13,6 +38,7 @@ enum Outputs {
     static func write(
         _ c: Runner.Computation, config: PipelineConfig, into dir: String, factTables: FactTablesWriter? = nil
     ) throws(RapportError) -> [(String, Double)] {
+        try writeMarker(config, into: dir)
         let formats = Set(config.outputFormats)
         let definitions = MetricRegistry.definitions + [QualityMetrics.rejected] + TrustSettings.definitions
         let csv = formats.contains(.csv)

@@ -3,6 +3,7 @@ import Logging
 import RapportAggregates
 import RapportCore
 import RapportIngest
+import RapportRuntime
 import RapportSinks
 import RapportTransforms
 
@@ -20,6 +21,8 @@ public struct RunOptions: Sendable {
     public var now: Instant = Instant(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9))
     /// Called as files finish reading (files done, files in all, bytes read); the CLI draws a progress line.
     public var progress: (@Sendable (Int, Int, Int64) -> Void)?
+    /// `--allow-empty`: publish even when the window holds no conversation over a report that has some.
+    public var allowEmpty = false
 
     public init() {}
 }
@@ -68,11 +71,16 @@ public struct RunSummary: Sendable {
     public var rejectedRecords: Int { files.reduce(0) { $0 + $1.rejected } }
     public var decodedBytes: Int64 { files.reduce(0) { $0 + $1.decodedBytes } }
 
+    /// The window as the summary line names it.
+    public var windowText: String {
+        window.isEmpty ? "no complete period" : window.count == 1 ? window[0].label : "\(window.first!.label)..\(window.last!.label)"
+    }
+
     /// The one line printed under cron.
     public var line: String {
         let mb = Double(decodedBytes) / 1_000_000
         let rate = seconds > 0 ? mb / seconds : 0
-        let periods = window.isEmpty ? "no complete period" : window.count == 1 ? window[0].label : "\(window.first!.label)..\(window.last!.label)"
+        let periods = windowText
         var s = published.map { "rapport: published \($0) (\(periods)): " } ?? "rapport: \(pipeline) (\(periods)): "
         s += "\(group(read)) records (\(group(used)) used, \(group(duplicates)) duplicate\(duplicates == 1 ? "" : "s"), \(group(rejected)) rejected) from \(files.count) file\(files.count == 1 ? "" : "s"), "
         s += "\(group(turns)) turns, \(group(conversations)) conversations, \(partnersWithData) partner\(partnersWithData == 1 ? "" : "s"); "
@@ -111,13 +119,22 @@ public enum Runner {
     /// pipeline problems (exit 2) and a held lock (exit 75).
     public static func run(_ config: PipelineConfig, options: RunOptions, logger: Logger, write: Bool = true) throws(RapportError) -> RunSummary {
         let started = DispatchTime.now()
-        // Take the lock before reading, so that a second run stops at once.
-        let target = normalisePath(options.outputDirectory.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 } ?? config.outputDirectory)
+        let requested = normalisePath(options.outputDirectory.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 } ?? config.outputDirectory)
+        let files = try InputFiles.expand(config)
+        // The folder is checked, and the lock taken, before anything is read: a refused run
+        // touches nothing, and a second run stops at once.
+        let folder = write ? try OutputFolder.check(requested, protecting: [config.file] + files.map(\.path), knownFiles: Outputs.fileNames) : nil
+        let target = folder?.path ?? requested
         let publisher = write ? try Publisher(target: target) : nil
         let factTables = publisher.flatMap { Outputs.FactTablesWriter(formats: config.outputFormats, into: $0.staging) }
-        do {
-            var computation = try compute(config, options: options, logger: logger, factTables: factTables)
+        do throws(RapportError) {
+            var computation = try compute(config, files: files, options: options, logger: logger, factTables: factTables)
             computation.target = target
+            if folder?.state == .report && !options.allowEmpty && computation.summary.conversations == 0 && Outputs.reportHasConversations(target) {
+                throw RapportError(
+                    .failed, file: target,
+                    "nothing to report: the window (\(computation.summary.windowText)) holds no conversation, so the report there, which has some, was kept; check the inputs and --from/--to/--last, or pass --allow-empty to publish an empty report")
+            }
             if let publisher {
                 let writing = DispatchTime.now()
                 computation.summary.seconds = Double(writing.uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
@@ -142,7 +159,7 @@ public enum Runner {
     /// `factTables`, when given, starts writing the tables that need only the facts as soon as
     /// the transforms are done, beside the aggregation.
     static func compute(
-        _ config: PipelineConfig, options: RunOptions, logger: Logger, factTables: Outputs.FactTablesWriter? = nil
+        _ config: PipelineConfig, files given: [InputFile]? = nil, options: RunOptions, logger: Logger, factTables: Outputs.FactTablesWriter? = nil
     ) throws(RapportError) -> Computation {
         var clock = DispatchTime.now()
         func lap() -> Double {
@@ -154,7 +171,8 @@ public enum Runner {
         }
         let pseudonymizer = config.pseudonymize ? try Pseudonymizer() : nil
         let collectInteractions = config.outputFormats.contains(.sqlite)
-        let files = try InputFiles.expand(config)
+        let files: [InputFile]
+        if let given { files = given } else { files = try InputFiles.expand(config) }
         let parties = config.directoryOfParties
         let phrases: PhraseMatcher?
         do {

@@ -250,8 +250,12 @@ public enum ReportPage {
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
             default:
-                // Control characters other than tab and newline are not allowed in XML.
-                if u.value < 0x20 && u != "\t" && u != "\n" { out += " " } else { out.unicodeScalars.append(u) }
+                // Control characters are not allowed in XML: shown as `\u00XX`, as every output writes them.
+                if (u.value < 0x20 && u != "\t" && u != "\n") || u.value == 0x7F {
+                    out += CSVFormatting.escapingControls(String(u))
+                } else {
+                    out.unicodeScalars.append(u)
+                }
             }
         }
         return out

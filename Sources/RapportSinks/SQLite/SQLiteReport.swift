@@ -190,7 +190,7 @@ public enum SQLiteReport {
             var needed = 0
             for cell in pending {
                 switch cell {
-                case .text(let s): needed += s.utf8.count
+                case .text(let s): needed += s.utf8.count * 6  // control characters grow to `\u00XX`
                 case .instant: needed += 40  // "-yyyy-mm-ddThh:mm:ss.nnnnnnnnnZ" at most
                 case .date: needed += 16  // "-yyyy-mm-dd" at most
                 default: break
@@ -200,7 +200,7 @@ public enum SQLiteReport {
             for (k, cell) in pending.enumerated() {
                 let i = k / columns * width + k % columns
                 switch cell {
-                case .text(let s): statement.bindTextInPlace(arena.keep(s), at: i)
+                case .text(let s): statement.bindTextInPlace(arena.keep(CSVFormatting.escapingControls(s)), at: i)
                 case .number(let d): if d.isFinite { statement.bindReal(d, at: i) } else { statement.bindNull(at: i) }
                 case .integer(let n): statement.bindInteger(Int64(n), at: i)
                 case .bool(let b): statement.bindInteger(b ? 1 : 0, at: i)
