@@ -87,9 +87,17 @@ public final class Publisher {
         }
     }
 
-    /// Swaps the staging folder into place.
+    /// Swaps the staging folder into place. It was made 0700 so that nobody could write into
+    /// it meanwhile; the report gets the permissions a folder made by `mkdir` would have.
     public func publish() throws(RapportError) {
-        Publisher.syncDirectory(staging)
+        let fd = open(staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0, FolderIdentity.of(descriptor: fd) == stagingIdentity else {
+            if fd >= 0 { close(fd) }
+            throw RapportError(.failed, file: staging, "the staging folder was replaced while the report was written; nothing was published")
+        }
+        fchmod(fd, 0o777 & ~Publisher.umaskValue)
+        fsync(fd)
+        close(fd)
         var st = stat()
         if lstat(target, &st) == 0 {
             let old = FolderIdentity.of(target)
@@ -142,6 +150,13 @@ public final class Publisher {
         SafeRemoval.removeTree(staging, identity: stagingIdentity)
         forgetInterruptCleanup()
     }
+
+    /// The process's umask (read once; setting it back at once).
+    static let umaskValue: mode_t = {
+        let mask = umask(0o022)
+        umask(mask)
+        return mask
+    }()
 
     public static func parent(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }

@@ -24,6 +24,7 @@ public enum RejectReason: String, Sendable, Hashable, CaseIterable {
     case compressionBomb = "compression_bomb"
     case badHeader = "bad_header"
     case unsupportedFormat = "unsupported_format"
+    case changedWhileRead = "changed_while_read"
 }
 
 /// One record (or file) that could not be used: a row of `rejects.csv`.

@@ -16,6 +16,8 @@ public struct PipelineConfig: Sendable {
         public var targets: Targets
         /// Working time for business latency (the pipeline's Mon–Fri 09:00–17:00 when not given).
         public var calendar: WorkCalendar
+        /// `priority:` decides between partners whose rules overlap (higher wins; default 0).
+        public var priority = 0
     }
 
     /// One `sources[]` entry.
@@ -69,7 +71,8 @@ public struct PipelineConfig: Sendable {
     public var partnerInfos: [PartnerInfo] { partners.map { PartnerInfo(id: $0.id, name: $0.name) } }
 
     public var directoryOfParties: PartyDirectory {
-        PartyDirectory(client: client.rules, partners: partners.map { (PartnerInfo(id: $0.id, name: $0.name), $0.rules) })
+        PartyDirectory(
+            client: client.rules, partners: partners.map { (PartnerInfo(id: $0.id, name: $0.name), $0.rules) }, priorities: partners.map(\.priority))
     }
 
     public var sourceKinds: Set<SourceKind> { Set(sources.map(\.kind)) }
@@ -113,7 +116,7 @@ public struct PipelineConfig: Sendable {
         let period = try PeriodKind(rawValue: top["period"]?.oneOf(PeriodKind.allCases.map(\.rawValue)) ?? "week")!
 
         func organisation(_ node: YAMLNode, isClient: Bool) throws(RapportError) -> Organisation {
-            let keys = isClient ? ["name", "domains", "people", "members"] : ["id", "name", "domains", "people", "members", "targets", "calendar"]
+            let keys = isClient ? ["name", "domains", "people", "members"] : ["id", "name", "domains", "people", "members", "targets", "calendar", "priority"]
             let m = try node.mapping(allowed: keys)
             var id = "client"
             if !isClient {
@@ -145,10 +148,12 @@ public struct PipelineConfig: Sendable {
             for d in domains where d.contains("@") || d.contains(" ") || d.isEmpty {
                 throw m["domains"]!.error("`\(d)` is not a domain (write `example.com`, not an address)")
             }
-            return Organisation(
+            var org = Organisation(
                 id: id, name: name,
                 rules: PartyRules(domains: domains, people: try m["people"]?.strings() ?? [], members: members),
                 targets: targets, calendar: calendar)
+            if let priority = m["priority"] { org.priority = try priority.int() }
+            return org
         }
 
         guard let clientNode = top["client"] else {
@@ -165,6 +170,7 @@ public struct PipelineConfig: Sendable {
             partners.append(org)
         }
         if partners.isEmpty { throw partnersNode.error("list at least one partner") }
+        try refuseOverlaps(partners, nodes: try partnersNode.sequence())
 
         var ignoreActors: [String] = []
         if let ignore = top["ignore"] {
@@ -358,6 +364,30 @@ public struct PipelineConfig: Sendable {
             acknowledgements: acknowledgements, acronymsKnown: acronymsKnown, clarificationPatterns: clarificationPatterns, trust: trust,
             outputDirectory: normalisePath(outputDirectory), outputFormats: formats, pseudonymize: pseudonymize, maxRejectRatio: maxRejectRatio,
             allowBadFiles: allowBadFiles, maxRecordBytes: maxRecordBytes)
+    }
+
+    /// Two partners that could claim the same person (one domain, a domain and its subdomain,
+    /// or people globs some name matches both) need `priority:` to say which wins.
+    static func refuseOverlaps(_ partners: [Organisation], nodes: [YAMLNode]) throws(RapportError) {
+        for b in partners.indices {
+            for a in 0..<b where partners[a].priority == partners[b].priority {
+                let (x, y) = (partners[a], partners[b])
+                var clash: String?
+                for d in x.rules.domains {
+                    for e in y.rules.domains {
+                        let (dl, el) = (d.lowercased(), e.lowercased())
+                        if dl == el || dl.hasSuffix("." + el) || el.hasSuffix("." + dl) { clash = "domains \(d) and \(e)" }
+                    }
+                }
+                for g in x.rules.people {
+                    for h in y.rules.people where Glob(g).overlaps(Glob(h)) { clash = clash ?? "people globs \(g) and \(h)" }
+                }
+                if let clash {
+                    throw nodes[b].error(
+                        "partners \(x.id) and \(y.id) overlap (\(clash)): the same person could count for either; remove the overlap, or give one a higher `priority:` to say which wins")
+                }
+            }
+        }
     }
 
     /// The `kind:` a source entry names, read before the entry's keys are checked.

@@ -15,6 +15,8 @@ struct FileOutcome: Sendable {
     var tickets: [TicketID: TicketBundle] = [:]
     var meetings: [MeetingRecord] = []
     var warnings: [String] = []
+    /// Every actor the file names (senders, recipients, ticket people, invitees).
+    var actors: Set<String> = []
     /// Set when the whole file could not be read; then it contributes no records.
     var failure: InputError?
     var bytesOnDisk: Int64 = 0
@@ -52,6 +54,9 @@ final class AnalysisLanes<Output>: @unchecked Sendable {
     private var delivered = 0
     private var submitted = 0
     private var batch = MovingBatch<Interaction>(capacity: batchSize)
+
+    /// Every lane's analyzer (read once the lanes have finished).
+    var analyzers: [MessageAnalyzer] { lanes.map(\.analyzer) }
 
     init(count: Int, makeAnalyzer: () -> MessageAnalyzer, work: @escaping (MessageAnalyzer, Interaction) -> Output) {
         lanes = (0..<max(1, count)).map { i in (makeAnalyzer(), DispatchQueue(label: "rapport.analysis.\(i)")) }
@@ -170,6 +175,7 @@ final class FileCollector: IngestSink {
 
     /// A ticket event with its text read (descriptions and public comments) or only its sender checked.
     static func ticketEvent(_ interaction: Interaction, analyzer: MessageAnalyzer) -> TicketEvent {
+        analyzer.noteActors(interaction)
         let isText = interaction.kind == .created || interaction.kind == .message
         let (flags, stats) = isText && interaction.isPublic ? analyzer.read(interaction) : (analyzer.isAutomated(interaction) ? [.automated] : [], nil)
         return TicketCollector.event(interaction, flags: flags, text: stats)
@@ -192,6 +198,16 @@ final class FileCollector: IngestSink {
         ticketLanes?.finish { $0.moveEach { tickets.add($0.event, to: $0.id) } }
     }
 
+    /// Every actor seen, by this collector and its analyzers (after ``finish()``).
+    var actors: Set<String> {
+        var all = otherActors
+        for a in [analyzer] + (emailLanes?.analyzers ?? []) + (ticketLanes?.analyzers ?? []) { all.formUnion(a.actorsSeen) }
+        return all
+    }
+
+    /// Ticket assignees and meeting people, who pass no analyzer.
+    private var otherActors: Set<String> = []
+
     func emit(_ interaction: consuming Interaction) {
         switch interaction.source {
         case .email:
@@ -208,8 +224,15 @@ final class FileCollector: IngestSink {
     }
 
     func reject(_ reject: Reject) { rejects.append(reject) }
-    func ticket(_ state: TicketState) { tickets.add(state) }
-    func meeting(_ record: MeetingRecord) { meetings.append(record) }
+    func ticket(_ state: TicketState) {
+        if let assignee = state.assignee { otherActors.insert(assignee) }
+        tickets.add(state)
+    }
+    func meeting(_ record: MeetingRecord) {
+        for i in record.invitees { otherActors.insert(i.actor) }
+        for u in record.utterances { otherActors.insert(u.actor) }
+        meetings.append(record)
+    }
     func warn(_ message: String) { warnings.append(message) }
 }
 
@@ -224,12 +247,16 @@ enum Ingestion {
 
     /// Opens a file as a byte stream: gzip when it ends in `.gz`; symlinks refused unless allowed.
     /// `hashing` receives the stored bytes' SHA-256 hasher when given.
-    static func open(_ file: InputFile, hashing: ((HashingByteSource) -> Void)? = nil) throws(InputError) -> any ByteSource {
+    static func open(
+        _ file: InputFile, hashing: ((HashingByteSource) -> Void)? = nil, opened: ((FileByteSource) -> Void)? = nil
+    ) throws(InputError) -> any ByteSource {
         var st = stat()
         if lstat(file.path, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK, !file.source.followSymlinks {
             throw InputError(.unreadableFile, "is a symbolic link; set `follow_symlinks: true` on the source to read it")
         }
-        var raw: any ByteSource = try FileByteSource(path: file.path)
+        let fileSource = try FileByteSource(path: file.path)
+        opened?(fileSource)
+        var raw: any ByteSource = fileSource
         if let hashing {
             let hasher = HashingByteSource(raw)
             hashing(hasher)
@@ -274,8 +301,9 @@ enum Ingestion {
             analyzer: analyzer, analysisThreads: analysisThreads, makeAnalyzer: { MessageAnalyzer(settings: analysis, parties: parties) })
         var counter: CountingSource?
         var hasher: HashingByteSource?
+        var onDisk: FileByteSource?
         do {
-            let peekable = PeekableByteSource(try open(file) { hasher = $0 })
+            let peekable = PeekableByteSource(try open(file, hashing: { hasher = $0 }, opened: { onDisk = $0 }))
             let source = CountingSource(peekable)
             counter = source
             try refuseUnsupported(peekable, file: file)
@@ -291,18 +319,21 @@ enum Ingestion {
             outcome.meetings = collector.meetings
             outcome.rejects = collector.rejects
             outcome.warnings = collector.warnings
+            outcome.actors = collector.actors
             // The reader may stop before the end of a file (trailing blank lines): hash the rest too.
             if let hasher {
                 var rest = [UInt8](repeating: 0, count: 1 << 16)
                 while try readAll(hasher, &rest) > 0 {}
                 outcome.sha256 = hasher.hexDigest()
             }
+            try onDisk?.checkUnchanged()
         } catch {
             collector.finish()  // let the analysis threads drain before the outcome is dropped
             outcome.failure = error
             outcome.recordsRead = 0
             outcome.messages = []
             outcome.threadingKeys = []
+            outcome.actors = []
             outcome.rejects = [Reject(file: file.index, record: nil, reason: error.reason, message: error.message)]
         }
         outcome.bytesOnDisk = counter?.bytesFromDisk ?? 0

@@ -189,12 +189,14 @@ enum Outputs {
 
     static func runRecord(_ c: Runner.Computation, config: PipelineConfig, pseudonymKeyID: String) -> RunRecord {
         let s = c.summary
-        return RunRecord(
+        var record = RunRecord(
             runID: s.runID, startedAt: s.startedAt, pipeline: config.name, periodKind: config.period.rawValue, windowFirst: s.window.first?.label,
             windowLast: s.window.last?.label, asOf: s.asOf, inputs: s.files.map { ($0.file, $0.bytes, $0.sha256) }, recordsRead: s.read,
             used: s.used, duplicates: s.duplicates, rejected: s.rejected, turns: s.turns, conversations: s.conversations,
             definitionsVersion: Runner.definitionsVersion, toolVersion: Runner.version, seconds: s.deterministic ? 0 : s.seconds,
             pseudonymKeyID: pseudonymKeyID)
+        record.deterministic = s.deterministic
+        return record
     }
 
     /// Without a database, the trends cover the window of this run.
@@ -243,7 +245,8 @@ enum Outputs {
             title: config.name, runID: s.runID, asOf: s.asOf?.rfc3339 ?? "", window: window, partners: config.partnerInfos, trust: c.aggregates.trust,
             history: history, quality: quality, rejectReasons: reasons.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) },
             notes: s.notes + notes + s.files.compactMap { f in f.failure.map { "\(f.file): \($0)" } }, definitions: definitions,
-            definitionsVersion: Runner.definitionsVersion, pseudonymized: config.pseudonymize)
+            definitionsVersion: Runner.definitionsVersion, pseudonymized: config.pseudonymize,
+            warnings: s.warnings.map { ($0.code.rawValue, $0.message) })
     }
 
     static func grouped(_ n: Int) -> String {
@@ -325,6 +328,16 @@ enum ReportDocument {
             ),
             ("timings", timings),
             ("notes", .array((s.notes + notes).map(JSONValue.string))),
+            (
+                "warnings",
+                .array(
+                    s.warnings.map { w in
+                        var fields: [(String, JSONValue)] = [("code", .string(w.code.rawValue)), ("message", .string(w.message))]
+                        if let p = w.partner { fields.append(("partner", .string(p))) }
+                        if let f = w.file { fields.append(("file", .string(f))) }
+                        return .object(fields)
+                    })
+            ),
             ("trust_report", .array(headline)),
         ])
     }

@@ -56,6 +56,8 @@ public struct RunSummary: Sendable {
     public var conversations = 0
     public var partnersWithData = 0
     public var notes: [String] = []
+    /// Misconfigurations and data conditions found (PRODUCT.md), in the order found.
+    public var warnings: [RunWarning] = []
     public var seconds = 0.0
     /// Wall time per stage (ingest, transform, aggregate, write), in seconds.
     public var timings: [(String, Double)] = []
@@ -203,7 +205,10 @@ public enum Runner {
         allKeys.reserveCapacity(allMessages.capacity)
         var ticketFiles: [[TicketID: TicketBundle]] = []
         var meetings: [MeetingRecord] = []
+        var seen = Misconfiguration.Observations()
         for i in outcomes.indices {
+            seen.actors.formUnion(outcomes[i].actors)
+            outcomes[i].actors = []
             // Move each file's messages out, so that they are held once.
             allMessages.append(contentsOf: outcomes[i].messages)
             outcomes[i].messages = []
@@ -214,8 +219,11 @@ public enum Runner {
             meetings += outcomes[i].meetings
             let o = outcomes[i]
             for w in o.warnings {
-                logger.warning("\(o.file.path): \(w)")
                 summary.notes.append("\(o.file.display): \(w)")
+                summary.warnings.append(RunWarning(.inputNote, "\(o.file.display): \(w)", file: o.file.display))
+            }
+            if let f = o.failure, f.reason == .changedWhileRead {
+                summary.warnings.append(RunWarning(.inputChanged, "\(o.file.display): \(f.message); it was refused", file: o.file.display))
             }
             var report = FileReport(
                 file: o.file.display, format: o.file.source.format.name, kind: o.file.source.kind, bytes: o.bytesOnDisk,
@@ -272,6 +280,10 @@ public enum Runner {
         summary.asOf = asOf
         let earliest = instants.lazy.filter { $0 <= asOf }.min()
         instants = []
+        let cutter = PeriodCutter(kind: config.period, zone: config.zone)
+        let window = Window.periods(options.window, cutter: cutter, earliest: earliest, asOf: asOf)
+        summary.window = window
+        seen.recordsInWindow = Self.recordsInWindow(window, cutter: cutter, messages: allMessages, tickets: mergedTickets.tickets, meetings: meetings)
 
         // Transform: threads and tickets to turns and conversations, meetings to meeting facts; then SLA targets.
         // Threading needs every message at once; the conversations it finds are then built in
@@ -312,9 +324,6 @@ public enum Runner {
         summary.timings.append(("transform", lap()))
 
         // Aggregate over the window.
-        let cutter = PeriodCutter(kind: config.period, zone: config.zone)
-        let window = Window.periods(options.window, cutter: cutter, earliest: earliest, asOf: asOf)
-        summary.window = window
         var pseudonym: (@Sendable (String) -> String)?
         if let pseudonymizer { pseudonym = { pseudonymizer.pseudonym($0) } }
         let context = ReportContext(partners: config.partnerInfos, cutter: cutter, window: window, files: files.map(\.display), pseudonym: pseudonym)
@@ -327,8 +336,25 @@ public enum Runner {
         summary.turns = facts.turns.indices.count { inWindow.contains(cutter.period(of: facts.turns[$0].openedAt)) }
         summary.conversations = facts.conversations.indices.count { inWindow.contains(cutter.period(of: facts.conversations[$0].openedAt)) }
         summary.partnersWithData = Set(aggregates.trust.map(\.partner)).count
+        seen.observe(facts, aggregates: aggregates, context: context)
+        summary.warnings += Misconfiguration.warnings(config, seen, files: summary.files)
+        for w in summary.warnings { logger.warning("\(w.code.rawValue): \(w.message)") }
         summary.timings.append(("aggregate", lap()))
         return Computation(summary: summary, facts: facts, rejects: rejects, aggregates: aggregates, context: context)
+    }
+
+    /// How many of each file's records fall inside the window (messages, ticket events, meetings).
+    static func recordsInWindow(
+        _ window: [Period], cutter: PeriodCutter, messages: [EmailMessage], tickets: [TicketBundle], meetings: [MeetingRecord]
+    ) -> [Int: Int] {
+        guard let first = window.first, let last = window.last else { return [:] }
+        let (start, end) = (cutter.start(of: first), cutter.end(of: last))
+        var counts: [Int: Int] = [:]
+        func count(_ at: Instant, _ file: Int32) { if at >= start && at < end { counts[Int(file), default: 0] += 1 } }
+        for i in messages.indices { count(messages[i].at, messages[i].origin.file) }
+        for t in tickets { for e in t.events { count(e.at, e.origin.file) } }
+        for m in meetings { count(m.scheduledStart, m.origin.file) }
+        return counts
     }
 
     static func defaultRunID(_ now: Instant) -> String {
