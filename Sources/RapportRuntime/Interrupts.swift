@@ -71,6 +71,15 @@ public enum Interrupts {
         let folders = registry.folders.values
         registry.folders = [:]
         pthread_mutex_unlock(&registry.lock)
-        for f in folders { SafeRemoval.removeTree(f.path, identity: f.identity) }
+        for f in folders {
+            // Moved aside first: the run's writer threads open files by path, so once the folder
+            // is gone from that path none can add a file while it is emptied.
+            let aside = f.path + "-interrupted"
+            if FolderIdentity.of(f.path) == f.identity, rename(f.path, aside) == 0 {
+                SafeRemoval.removeTree(aside, identity: f.identity)
+            } else {
+                SafeRemoval.removeTree(f.path, identity: f.identity)
+            }
+        }
     }
 }

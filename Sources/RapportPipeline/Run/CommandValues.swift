@@ -28,7 +28,12 @@ public enum CommandValues {
         let t: Instant
         switch TimestampParser(zone: zone).parse(text) {
         case .success(let parsed): t = parsed
-        case .failure(let e): throw RapportError(.usage, "\(option): \(e.message) (`\(text)`; use 2026-03-09 or 2026-03-09T08:00:00+01:00)")
+        case .failure(let e):
+            // A well-formed time of a year Rapport does not report on: say which years it does.
+            if let year = Int(text.prefix(4)), text.count > 4, !(1990...2100).contains(year) {
+                throw RapportError(.usage, "\(option): \(text) is outside the times Rapport reports on (\(rangeText), UTC)")
+            }
+            throw RapportError(.usage, "\(option): \(e.message) (`\(text)`; use 2026-03-09 or 2026-03-09T08:00:00+01:00)")
         }
         guard t >= ZoneRules.utc.startOfDay(earliestDate), t <= ZoneRules.utc.startOfDay(latestDate) else {
             throw RapportError(.usage, "\(option): \(text) is outside the times Rapport reports on (\(rangeText), UTC)")
