@@ -2,7 +2,7 @@ import Foundation
 import PropertyBased
 import RapportCore
 import RapportIngest
-import RapportTransforms
+@testable import RapportTransforms
 import Testing
 
 /// Politeness rules v1 (docs/politeness.md): texts whose words, cue counts and score were
@@ -152,6 +152,31 @@ import Testing
         #expect(r.words == 3 && r.score == 70)
         let inWord: [UInt8] = Array("You never re".utf8) + [0xFF] + Array("ply".utf8)
         #expect(inWord.withUnsafeBufferPointer { Politeness.read(cleaned: $0) } == Politeness.read("You never re\u{FFFD}ply"))
+    }
+}
+
+/// docs/politeness.md states the rules word for word: it must say what the code does.
+@Suite struct PolitenessDocumentation {
+    static let doc = readText(repositoryRoot + "/docs/politeness.md")
+
+    @Test func everyRulePhraseIsListed() {
+        let combos = Set(PolitenessLexicon.complimentAdjectives.flatMap { a in PolitenessLexicon.complimentNouns.map { "\(a) \($0)" } })
+        for rule in PolitenessLexicon.all {
+            let phrase = rule.words.joined(separator: " ")
+            // Generated pairs and the "have a … day" family are described by their parts.
+            if combos.contains(phrase) || phrase.hasPrefix("have a ") || phrase.hasPrefix("enjoy your ") { continue }
+            #expect(Self.doc.contains("`\(phrase)`"), "\(phrase)")
+        }
+        let parts = PolitenessLexicon.complimentAdjectives + PolitenessLexicon.complimentNouns + PolitenessLexicon.negators
+        for word in parts { #expect(Self.doc.contains("`\(word)`"), "\(word)") }
+    }
+
+    @Test func theTableHasEveryWeightAndCap() {
+        for cue in PolitenessCue.allCases {
+            let weight = cue.weight > 0 ? "+\(cue.weight)" : cue.weight < 0 ? "\u{2212}\(-cue.weight)" : "0"
+            #expect(Self.doc.contains("| `\(cue.column)` | \(weight) | \(cue.cap) |"), "\(cue.column)")
+        }
+        #expect(Self.doc.contains(Politeness.version))
     }
 }
 
