@@ -41,7 +41,7 @@ public struct PolitenessReading: Sendable, Hashable {
     public var score: Int?
 }
 
-/// One count per ``PolitenessCue``, stored inline (no allocation per message).
+/// One count per ``PolitenessCue``, stored inline (no allocation per message): room for 32 cues.
 public struct PolitenessCueCounts: Sendable, Hashable {
     private var storage = SIMD32<Int32>()
 

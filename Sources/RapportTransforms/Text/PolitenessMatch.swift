@@ -25,6 +25,7 @@ final class CompiledPolitenessLexicon: Sendable {
     }
 
     init() {
+        precondition(PolitenessCue.allCases.count <= 32, "PolitenessCueCounts holds 32 cues")
         var entries: [[UInt8]: Int16] = [:]
         var flags: [UInt8] = []
         func entry(_ word: String) -> Int16 {
