@@ -13,7 +13,7 @@ struct Rapport: ParsableCommand {
         abstract: "Turn ticket, e-mail and meeting exports into per-partner trust reports.",
         discussion: "Exit codes: 0 published, 1 failed (nothing published), 2 usage or pipeline-file error, 75 another run holds the lock.",
         version: RapportPipeline.Runner.version,
-        subcommands: [Run.self, Validate.self, Clarity.self, Generate.self])
+        subcommands: [Run.self, Validate.self, Clarity.self, Politeness.self, Generate.self])
 }
 
 /// Options shared by `run` and `validate`.
@@ -117,6 +117,21 @@ extension Rapport {
 
         func run() throws {
             print(try ClarityReport.csv(files: files, clean: !noClean), terminator: "")
+        }
+    }
+
+    struct Politeness: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Score files with politeness rules v1 (docs/politeness.md): one CSV row per file.",
+            discussion: "Columns: file, words, politeness (0-100, 50 neutral; empty under 3 words), then the count of each cue. Without --no-clean the message cleaning runs first.")
+
+        @Flag(name: .customLong("no-clean"), help: "Score the text as it is.")
+        var noClean = false
+        @Argument(help: "Text files (UTF-8).")
+        var files: [String]
+
+        func run() throws {
+            print(try PolitenessReport.csv(files: files, clean: !noClean), terminator: "")
         }
     }
 
