@@ -154,6 +154,7 @@ public enum FormatRegistry {
         ZoomParticipantsCSV.self,
         TeamsAttendanceCSV.self,
         WebVTT.self,
+        ZoomChat.self,
         MappedCSV.self,
     ]
 
