@@ -149,6 +149,7 @@ public enum FormatRegistry {
         RapportTicketsXML.self,
         JiraXML.self,
         BugzillaXML.self,
+        RedmineXML.self,
         RapportMeetingsCSV.self,
         RapportMeetingsXML.self,
         ZoomParticipantsCSV.self,
