@@ -150,6 +150,7 @@ public enum FormatRegistry {
         JiraXML.self,
         BugzillaXML.self,
         RedmineXML.self,
+        RedmineJSON.self,
         RapportMeetingsCSV.self,
         RapportMeetingsXML.self,
         ZoomParticipantsCSV.self,

@@ -75,6 +75,7 @@ final class RedmineNames {
     func priority(_ id: String) -> String { name(id, in: priorities, unnamed: &unnamedPriorities) }
     func user(_ id: String) -> String { users[id] ?? id }
     func isResolved(_ status: String) -> Bool { resolved.contains(status.lowercased()) }
+    func isNamedStatus(_ id: String) -> Bool { statuses[id] != nil }
 
     private func name(_ id: String, in names: [String: String], unnamed: inout Set<String>) -> String {
         if id.isEmpty { return "" }
@@ -89,7 +90,7 @@ final class RedmineNames {
         if !unnamedStatuses.isEmpty { parts.append("status ids \(unnamedStatuses.sorted().joined(separator: ", ")) (set `status_names: {id: name}`)") }
         if !unnamedPriorities.isEmpty { parts.append("priority ids \(unnamedPriorities.sorted().joined(separator: ", ")) (set `priority_names: {id: name}`)") }
         guard !parts.isEmpty else { return nil }
-        return "journal changes name \(parts.joined(separator: " and ")) that no issue of this file names: those changes keep the id, which matches no `escalation.statuses`, `resolved_statuses` or `priority_order` entry"
+        return "journal changes name \(parts.joined(separator: " and ")) that no issue of this file names: those changes keep the id, which matches no `escalation.statuses`, `resolved_statuses` or `priority_order` entry, and no reopening is read from a change to one"
     }
 }
 
@@ -150,8 +151,9 @@ extension RedmineIssue {
             case "status_id":
                 let (from, to) = (names.status(d.old), names.status(d.new))
                 event("#status", .status, from: from, to: to)
+                // An unnamed id says nothing about resolution: no reopening is read from a change to one.
                 if !names.isResolved(from) && names.isResolved(to) { event("#resolved", .resolved) }
-                if names.isResolved(from) && !names.isResolved(to) { event("#reopened", .reopened) }
+                if names.isResolved(from) && names.isNamedStatus(d.new) && !names.isResolved(to) { event("#reopened", .reopened) }
             case "priority_id":
                 event("#priority", .priority, from: names.priority(d.old), to: names.priority(d.new))
             case "assigned_to_id":
