@@ -151,6 +151,8 @@ public enum FormatRegistry {
         BugzillaXML.self,
         RedmineXML.self,
         RedmineJSON.self,
+        GitHubIssues.self,
+        GitHubMigration.self,
         RapportMeetingsCSV.self,
         RapportMeetingsXML.self,
         ZoomParticipantsCSV.self,
