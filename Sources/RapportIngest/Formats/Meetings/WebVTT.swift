@@ -105,6 +105,10 @@ public enum WebVTT: InputFormat {
             }
             var payload: [String] = []
             for l in block[(timingAt + 1)...] {
+                if l.cut {
+                    builder.reject(record: Int64(line), .recordTooLarge, "cue at line \(line): line \(l.line) is longer than 1 MiB", excerpt: excerpt)
+                    return
+                }
                 guard let text = String(validating: l.text, as: UTF8.self) else {
                     builder.reject(record: Int64(line), .invalidUTF8, "cue at line \(line): line \(l.line) is not valid UTF-8", excerpt: excerpt)
                     return
