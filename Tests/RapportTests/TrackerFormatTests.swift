@@ -414,4 +414,36 @@ import Testing
             #expect(error.message.contains("`format: github-migration`"))
         }
     }
+
+    // MARK: source keys
+
+    func config(_ source: String) throws(RapportError) -> PipelineConfig {
+        try PipelineConfig.parse(
+            yaml: "client: { domains: [acme.example] }\npartners: [{ id: vendor, domains: [vendor.example] }]\nsources:\n  - \(source)\n", file: "p.yaml",
+            directory: "/tmp")
+    }
+
+    @Test func theNewSourceKeysAreReadAndCheckedPerFormat() throws {
+        let redmine = try config(
+            "{ kind: ticket, format: redmine-json, path: x.json, resolved_statuses: [Resuelta, Cerrada], status_names: { 1: Nueva }, priority_names: { 5: Alta } }")
+        #expect(redmine.sources[0].options.resolvedStatuses == ["Resuelta", "Cerrada"])
+        #expect(redmine.sources[0].options.statusNames == ["1": "Nueva"] && redmine.sources[0].options.priorityNames == ["5": "Alta"])
+        #expect(try config("{ kind: ticket, format: github-migration, path: x.json, include_pull_requests: true }").sources[0].options.includePullRequests)
+        let vtt = try config("{ kind: meeting, format: webvtt, path: x.vtt, meeting: M-7, meeting_start: \"2026-03-02T09:00:00+01:00\" }")
+        #expect(vtt.sources[0].options.meeting == "M-7" && vtt.sources[0].options.meetingStart?.rfc3339 == "2026-03-02T08:00:00Z")
+        #expect(try config("{ kind: email, format: zoom-chat, path: x.txt, date: 2020-12-09 }").sources[0].options.date == LocalDate(year: 2020, month: 12, day: 9))
+        for (source, message) in [
+            ("{ kind: ticket, format: jira-xml, path: x.xml, resolved_statuses: [Done] }", "`resolved_statuses` does not apply to format `jira-xml`"),
+            ("{ kind: email, format: zoom-chat, path: x.txt, date: 2020-12-09, meeting_start: \"2020-12-09T09:00:00Z\" }", "give `date`"),
+            ("{ kind: meeting, format: webvtt, path: x.vtt, meeting_start: yesterday }", "expected when the recording began"),
+            ("{ kind: meeting, format: zoom-chat, path: x.txt }", "`zoom-chat` reads email logs, not meeting"),
+        ] {
+            #expect(throws: RapportError.self) { _ = try config(source) }
+            do {
+                _ = try config(source)
+            } catch {
+                #expect(error.message.contains(message), "\(error.message)")
+            }
+        }
+    }
 }
