@@ -62,9 +62,6 @@ public final class LineReader {
         return true
     }
 
-    /// The current line as a String, nil when it is not valid UTF-8.
-    public var text: String? { line.withUnsafeBytes { String(validUTF8: $0) } }
-
     private func append(_ bytes: ArraySlice<UInt8>) {
         let room = options.maxLineBytes - line.count
         if bytes.count > room {

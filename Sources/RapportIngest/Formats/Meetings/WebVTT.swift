@@ -12,7 +12,7 @@ import RapportCore
 /// the source's `meeting_start`, else the local time in the Zoom recording folder's name
 /// (`2020-11-05 10.00.12 Topic 987654321/`, in the source's `timezone`); without either the
 /// file is refused. The meeting's id is the source's `meeting`, else the folder's meeting
-/// ID, else the file's name; with the same id and start as an attendance or minutes record,
+/// ID, else the file's path; with the same id and start as an attendance or minutes record,
 /// the transcript's utterances join that meeting.
 public enum WebVTT: InputFormat {
     public static let name = "webvtt"
@@ -49,7 +49,7 @@ public enum WebVTT: InputFormat {
             block.removeAll(keepingCapacity: true)
             if !more { break }
         }
-        let id = context.options.meeting ?? folder?.meetingID ?? fileName(context.displayPath)
+        let id = context.options.meeting ?? folder?.meetingID ?? context.displayPath
         if let record = transcript.meeting(id: id, title: folder?.topic ?? "", origin: Origin(file: context.fileIndex, record: 1)) {
             sink.meeting(record)
         }
@@ -60,10 +60,6 @@ public enum WebVTT: InputFormat {
         let magic = Array("WEBVTT".utf8)
         guard line.starts(with: magic) else { return false }
         return line.count == magic.count || line[magic.count] == 0x20 || line[magic.count] == 0x09
-    }
-
-    static func fileName(_ path: String) -> String {
-        String(path.split(separator: "/").last ?? Substring(path))
     }
 
     /// The cues read so far, as utterances (consecutive cues of one speaker merged).
@@ -83,8 +79,11 @@ public enum WebVTT: InputFormat {
 
         /// One block: a cue (optional id line, timing line, text), a NOTE/STYLE/REGION block, or a reject.
         mutating func add(_ block: [(line: Int, text: [UInt8], cut: Bool)]) {
-            let head = String(decoding: block[0].text.prefix(6), as: UTF8.self)
-            if head.hasPrefix("NOTE") || head.hasPrefix("STYLE") || head.hasPrefix("REGION") { return }
+            let head = String(decoding: block[0].text.prefix(7), as: UTF8.self)
+            for keyword in ["NOTE", "STYLE", "REGION"] where head.hasPrefix(keyword) {
+                let rest = head.dropFirst(keyword.count)
+                if rest.isEmpty || rest.first == " " || rest.first == "\t" { return }  // a comment or style block, not a cue
+            }
             records += 1
             // The timing line is the first, or the second after a cue id.
             let timingAt = hasArrow(block[0].text) ? 0 : 1

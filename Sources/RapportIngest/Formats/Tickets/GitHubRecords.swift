@@ -124,7 +124,7 @@ enum GitHubRecords {
             emitter.rejectRecord(record: index, reason, "record \(index): \(message)")
         }
 
-        /// The note on what was left out (nil when nothing was).
+        /// Notes what was left out, if anything.
         func finish() {
             var parts: [String] = []
             if !skippedPulls.isEmpty {
