@@ -237,6 +237,9 @@ import Testing
         try MeetingLogFormatTests.cues.write(toFile: dir + "/vtt/seed-cues.vtt", atomically: true, encoding: .utf8)
         try "08:58:13\t From Ana Cruz : Welcome!\n09:01:00 From Jane Roe to Everyone:\n\tA question?\n00:11:09\tAna:\they\n"
             .write(toFile: dir + "/chat/seed-chat.txt", atomically: true, encoding: .utf8)
+        try "WEBVTT\n\nNOTE voice tags\n\n00:01.000 --> 00:02.000 align:start\n<v Ana>Hi &amp; <i>welcome</i></v>\n\n00:02.000 --> 00:03.000\nmore\n"
+            .write(toFile: dir + "/vtt/seed-voices.vtt", atomically: true, encoding: .utf8)
+        try "23:59:50\tAna:\tlate\n00:00:10\tJane:\tpast midnight\n\tsecond line\n".write(toFile: dir + "/chat/seed-midnight.txt", atomically: true, encoding: .utf8)
         for (i, t) in timestamps.enumerated() { try t.write(toFile: dir + "/timestamp/seed-\(i)", atomically: true, encoding: .utf8) }
         for (i, a) in addresses.enumerated() { try a.write(toFile: dir + "/address/seed-\(i)", atomically: true, encoding: .utf8) }
         let texts = [
