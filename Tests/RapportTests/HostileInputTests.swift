@@ -217,11 +217,13 @@ import Testing
     /// or to a temporary folder, and checks that every target got seeds.
     @Test func writeTheCorpus() throws {
         let dir = ProcessInfo.processInfo.environment["RAPPORT_WRITE_CORPUS"] ?? temporaryDirectory("rapport-corpus")
-        for target in ["csv", "xml", "gzip", "timestamp", "address", "text"] {
+        for target in ["csv", "xml", "gzip", "timestamp", "address", "text", "vtt", "chat"] {
             try FileManager.default.createDirectory(atPath: dir + "/" + target, withIntermediateDirectories: true)
         }
-        for c in HostileCorpus.all where !["bomb", "field-of-50-mb", "reply-chain-100000-long", "nesting-100000-deep"].contains(c.name) {
-            let target = c.file.hasSuffix(".gz") ? "gzip" : c.file.hasSuffix(".xml") ? "xml" : "csv"
+        let large = ["bomb", "field-of-50-mb", "reply-chain-100000-long", "nesting-100000-deep", "json-string-of-20-mb", "vtt-line-of-5-mb"]
+        // JSON cases wait for a `json` fuzz target.
+        for c in HostileCorpus.all where !large.contains(c.name) && !c.file.hasSuffix(".json") {
+            let target = c.file.hasSuffix(".gz") ? "gzip" : c.file.hasSuffix(".xml") ? "xml" : c.file.hasSuffix(".vtt") ? "vtt" : c.file.hasSuffix(".txt") ? "chat" : "csv"
             try c.write(dir + "/" + target + "/" + c.file, 9, "/nonexistent/secret")
         }
         let timestamps = [
@@ -232,6 +234,12 @@ import Testing
             "jane@acme.example", "Jane Roe <jane@acme.example>", "\"Roe, Jane\" <jane@acme.example>; ana@globex.example",
             "=?UTF-8?B?SsOkbmU=?= <jane@acme.example>", "<>", "\"unterminated <a@b>", "a@b, , c@d",
         ]
+        try MeetingLogFormatTests.cues.write(toFile: dir + "/vtt/seed-cues.vtt", atomically: true, encoding: .utf8)
+        try "08:58:13\t From Ana Cruz : Welcome!\n09:01:00 From Jane Roe to Everyone:\n\tA question?\n00:11:09\tAna:\they\n"
+            .write(toFile: dir + "/chat/seed-chat.txt", atomically: true, encoding: .utf8)
+        try "WEBVTT\n\nNOTE voice tags\n\n00:01.000 --> 00:02.000 align:start\n<v Ana>Hi &amp; <i>welcome</i></v>\n\n00:02.000 --> 00:03.000\nmore\n"
+            .write(toFile: dir + "/vtt/seed-voices.vtt", atomically: true, encoding: .utf8)
+        try "23:59:50\tAna:\tlate\n00:00:10\tJane:\tpast midnight\n\tsecond line\n".write(toFile: dir + "/chat/seed-midnight.txt", atomically: true, encoding: .utf8)
         for (i, t) in timestamps.enumerated() { try t.write(toFile: dir + "/timestamp/seed-\(i)", atomically: true, encoding: .utf8) }
         for (i, a) in addresses.enumerated() { try a.write(toFile: dir + "/address/seed-\(i)", atomically: true, encoding: .utf8) }
         let texts = [
@@ -240,7 +248,7 @@ import Testing
             "Thanks!\n\n-- \nJane\n> quoted\nOn Mon, 2 Mar 2026 Jane wrote:\nold text", "Die Anfrage wird morgen bearbeitet, danke. Größe: 5 m²",
         ]
         for (i, t) in texts.enumerated() { try t.write(toFile: dir + "/text/seed-\(i)", atomically: true, encoding: .utf8) }
-        for target in ["csv", "xml", "gzip", "timestamp", "address", "text"] {
+        for target in ["csv", "xml", "gzip", "timestamp", "address", "text", "vtt", "chat"] {
             let seeds = try FileManager.default.contentsOfDirectory(atPath: dir + "/" + target)
             #expect(seeds.count >= 3, "\(target): \(seeds.count) seeds")
         }

@@ -91,10 +91,17 @@ public struct MeetingRecord: Sendable {
         public var actor: String
         public var party: Party
         public var seconds: Double
-        public init(actor: String, party: Party, seconds: Double) {
+        /// What was said, as the transcript has it (empty when the log gives only times);
+        /// the run reads it into `stats` and drops it.
+        public var text: String
+        /// The clarity counts of `text` (METRICS.md "Language clarity"), once read.
+        public var stats: TextStats?
+        public init(actor: String, party: Party, seconds: Double, text: String = "", stats: TextStats? = nil) {
             self.actor = actor
             self.party = party
             self.seconds = seconds
+            self.text = text
+            self.stats = stats
         }
     }
 

@@ -184,7 +184,7 @@ public struct PipelineConfig: Sendable {
         for s in try sourcesNode.sequence() {
             var common = ["kind", "format", "path", "timezone", "follow_symlinks"]
             if m0Kind(s) == "ticket" { common.append("tracker") }
-            let all = common + ["delimiter", "encoding", "timestamp_format", "columns", "parties"]
+            let all = common + ["delimiter", "encoding", "timestamp_format", "columns", "parties"] + SourceOptions.formatKeys
             let m = try s.mapping(allowed: all)
             guard let kindNode = m["kind"], let formatNode = m["format"], let pathNode = m["path"] else {
                 throw s.error("a source needs `kind`, `format` and `path`")
@@ -255,6 +255,7 @@ public struct PipelineConfig: Sendable {
                     options.partyValues[value] = name
                 }
             }
+            try parseFormatKeys(m, zone: sourceZone, into: &options)
             let raw = try pathNode.nonEmptyString()
             let pattern = raw.hasPrefix("/") ? raw : directory + "/" + raw
             // Tickets are keyed by tracker and key; an export that names no tracker takes this one.
@@ -465,4 +466,33 @@ func normalisePath(_ path: String) -> String {
         parts.append(c)
     }
     return (absolute ? "/" : "") + parts.joined(separator: "/")
+}
+
+// The per-format source keys of the tracker and meeting-log formats, kept in one place until
+// options move into per-format Decodable structs.
+extension SourceOptions {
+    static let formatKeys = ["meeting", "meeting_start", "date", "resolved_statuses", "status_names", "priority_names", "include_pull_requests"]
+}
+
+/// Reads the keys of ``SourceOptions/formatKeys`` from a source entry (whether the format takes
+/// them was checked against its `optionKeys` before).
+private func parseFormatKeys(_ m: [String: YAMLNode], zone: ZoneRules, into options: inout SourceOptions) throws(RapportError) {
+    options.meeting = try m["meeting"]?.nonEmptyString()
+    if let start = m["meeting_start"] {
+        guard case .success(let t) = TimestampParser(zone: zone).parse(try start.nonEmptyString()) else {
+            throw start.error("expected when the recording began, e.g. 2026-03-02T09:00:00+01:00 (without an offset: in the source's timezone)")
+        }
+        options.meetingStart = t
+    }
+    options.date = try m["date"]?.date()
+    if options.date != nil && options.meetingStart != nil {
+        throw m["date"]!.error("give `date` (lines carry the wall clock) or `meeting_start` (lines count from the recording's start), not both")
+    }
+    options.resolvedStatuses = try m["resolved_statuses"]?.strings()
+    for (key, target) in [("status_names", \SourceOptions.statusNames), ("priority_names", \SourceOptions.priorityNames)] {
+        guard let node = m[key] else { continue }
+        let ids = node.node.mapping?.keys.compactMap { $0.scalar?.string } ?? []
+        for (id, name) in try node.mapping(allowed: ids) { options[keyPath: target][id] = try name.nonEmptyString() }
+    }
+    options.includePullRequests = try m["include_pull_requests"]?.bool() ?? false
 }

@@ -228,10 +228,17 @@ final class FileCollector: IngestSink {
         if let assignee = state.assignee { otherActors.insert(assignee) }
         tickets.add(state)
     }
+    /// Keeps a meeting, its utterances' texts read into clarity counts and dropped.
     func meeting(_ record: MeetingRecord) {
-        for i in record.invitees { otherActors.insert(i.actor) }
-        for u in record.utterances { otherActors.insert(u.actor) }
-        meetings.append(record)
+        var m = record
+        for i in m.invitees { otherActors.insert(i.actor) }
+        for i in m.utterances.indices {
+            otherActors.insert(m.utterances[i].actor)
+            guard !m.utterances[i].text.isEmpty else { continue }
+            m.utterances[i].stats = analyzer.stats(ofPlainText: m.utterances[i].text, party: m.utterances[i].party)
+            m.utterances[i].text = ""
+        }
+        meetings.append(m)
     }
     func warn(_ message: String) { warnings.append(message) }
 }
@@ -281,8 +288,8 @@ enum Ingestion {
         if text.hasPrefix("From ") {
             throw InputError(.unsupportedFormat, "this is an mbox mail archive, which Rapport does not read yet; \(supported)")
         }
-        if text.hasPrefix("WEBVTT") {
-            throw InputError(.unsupportedFormat, "this is a WebVTT transcript, which Rapport does not read yet; \(supported)")
+        if text.hasPrefix("WEBVTT") && file.source.format != WebVTT.self {
+            throw InputError(.unsupportedFormat, "this is a WebVTT transcript; read it with `kind: meeting, format: webvtt`")
         }
         if text.contains("nite.sourceforge.net") || text.contains("<nite:") {
             throw InputError(.unsupportedFormat, "this is AMI NXT meeting XML, which Rapport does not read yet; \(supported)")

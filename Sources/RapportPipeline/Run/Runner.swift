@@ -311,7 +311,7 @@ public enum Runner {
         }
         Slices.releaseInBackground(&mergedTickets.tickets)
         for e in mergedTickets.duplicates where e.at <= asOf { facts.events.append(EventFact(kind: .duplicate, at: e.at, partner: nil)) }
-        let meetingResult = Meetings.build(meetings, asOf: asOf, collectInteractions: collectInteractions)
+        let meetingResult = Meetings.build(meetings, asOf: asOf, zone: zone, collectInteractions: collectInteractions)
         facts.append(contentsOf: meetingResult.facts)
         for m in meetings { summary.files[Int(m.origin.file)].used += m.records }
         for m in meetingResult.duplicates {

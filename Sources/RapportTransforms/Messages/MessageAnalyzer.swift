@@ -93,6 +93,15 @@ public final class MessageAnalyzer {
         for r in m.attributes.recipients { actorsSeen.insert(r.address) }
     }
 
+    /// The clarity counts of a plain text someone said or wrote outside a message (a meeting
+    /// transcript's utterance); nil for speakers who are neither client nor partner.
+    public func stats(ofPlainText text: String, party: Party) -> TextStats? {
+        guard party.isClient || party.isPartner else { return nil }
+        var text = text
+        let cleaned = text.withUTF8 { TextCleaner.clean(bytes: $0, isHTML: false) }
+        return cleaned.withUnsafeBufferPointer { settings.textRules.stats(cleaned: $0, isClient: party.isClient) }
+    }
+
     /// The message as the conversation stage keeps it, and what threading reads of it.
     public func analyze(_ m: Interaction) -> (message: EmailMessage, keys: ThreadingKeys) {
         noteActors(m)

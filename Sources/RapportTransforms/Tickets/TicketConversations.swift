@@ -64,7 +64,9 @@ public enum TicketConversations {
         }
         guard !events.isEmpty else { return }
         let state = ticket.state
-        let hasHistory = state?.hasHistory ?? true
+        // Resolution and reopening events (a GitHub events page read beside its issues page) are
+        // history, whatever the snapshot the state came from says.
+        let hasHistory = (state?.hasHistory ?? true) || events.contains { $0.kind == .resolved || $0.kind == .reopened }
 
         // The assignee: the final state's, else the last assign event's.
         var assignee = state?.assignee

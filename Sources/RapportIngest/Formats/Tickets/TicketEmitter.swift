@@ -37,23 +37,25 @@ final class TicketEmitter {
         text.withUTF8Bytes { context.instant(UnsafeRawBufferPointer($0), parser: parser, column: field) }
     }
 
-    /// One event record; `record` is the 1-based index of its ticket in the file.
+    /// One event record; `record` is the 1-based index of its ticket in the file; `place` says
+    /// where it is in messages when a line number does not (a JSON record's index and byte).
     func event(
         ticket: String, id: String, kind: InteractionKind, at rawAt: String, actor rawActor: String, isPublic: Bool = true,
-        text: String = "", from: String = "", to: String = "", record: Int64, line: Int
+        text: String = "", from: String = "", to: String = "", automated: Bool = false, record: Int64, line: Int, place: String? = nil
     ) {
+        let place = place ?? "line \(line)"
         records += 1
         order += 1
         let at: Instant
         switch instant(rawAt, field: "\(kind.rawValue) time") {
         case .success(let t): at = t
         case .failure(let e):
-            reject(record: record, e.reason, "ticket \(ticket), event \(id) (line \(line)): \(e.message)", excerpt: rawAt)
+            reject(record: record, e.reason, "ticket \(ticket), event \(id) (\(place)): \(e.message)", excerpt: rawAt)
             return
         }
         let actor = actor(rawActor)
         if actor.isEmpty {
-            reject(record: record, .missingValue, "ticket \(ticket), event \(id) (line \(line)): no author", excerpt: id)
+            reject(record: record, .missingValue, "ticket \(ticket), event \(id) (\(place)): no author", excerpt: id)
             return
         }
         var attributes = Attributes()
@@ -61,6 +63,8 @@ final class TicketEmitter {
         attributes.to = to
         attributes.documentOrder = order
         attributes.tracker = tracker
+        // A bot's comment is automated (skipped by the turn logic), as an auto-reply is.
+        attributes.autoSubmitted = automated
         // No fingerprint: ticket events are told apart by ticket and event id (TicketMerge), never by content.
         sink.emit(
             Interaction(
