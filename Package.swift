@@ -43,6 +43,10 @@ let package = Package(
         .target(name: "RapportTransforms", dependencies: ["RapportCore"]),
         // facts -> per (period, partner) metrics and the trust index.
         .target(name: "RapportAggregates", dependencies: ["RapportCore"]),
+        // Fact files: what extraction keeps of each input (versioned, checksummed) and their cache.
+        .target(
+            name: "RapportFacts",
+            dependencies: ["RapportCore", "CZlib", .product(name: "Crypto", package: "swift-crypto")]),
         // Run-time machinery: the output folder check, atomic publishing, the lock, interrupts.
         .target(name: "RapportRuntime", dependencies: ["RapportCore", "CSupport"]),
         // metrics and facts -> CSV, JSON, SQLite, HTML files.
@@ -52,7 +56,7 @@ let package = Package(
             name: "RapportPipeline",
             dependencies: [
                 "RapportCore", "RapportIngest", "RapportTransforms", "RapportAggregates", "RapportSinks", "RapportRuntime",
-                "CZlib", "CSupport",
+                "RapportFacts", "CZlib", "CSupport",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -77,7 +81,7 @@ let package = Package(
             name: "RapportTests",
             dependencies: [
                 "RapportCore", "RapportIngest", "RapportTransforms", "RapportAggregates", "RapportSinks",
-                "RapportPipeline", "RapportRuntime", "RapportSynthetic", "CZlib", "CSQLite",
+                "RapportPipeline", "RapportRuntime", "RapportFacts", "RapportSynthetic", "CZlib", "CSQLite",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
     ]

@@ -13,7 +13,7 @@ struct Rapport: ParsableCommand {
         abstract: "Turn ticket, e-mail and meeting exports into per-partner trust reports.",
         discussion: "Exit codes: 0 published, 1 failed (nothing published), 2 usage or pipeline-file error, 75 another run holds the lock.",
         version: RapportPipeline.Runner.version,
-        subcommands: [Run.self, Validate.self, Clarity.self, Politeness.self, Generate.self])
+        subcommands: [Run.self, Validate.self, Extract.self, CacheCommand.self, Clarity.self, Politeness.self, Generate.self])
 }
 
 /// Options shared by `run` and `validate`.
@@ -82,6 +82,74 @@ extension Rapport {
             }
             let summary = try Runner.run(config, options: options, logger: Logger(label: "rapport"))
             if !quiet { print(summary.line) }
+        }
+    }
+
+    struct Extract: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Extract a pipeline's inputs (or the files named) into the cache of fact files, without a report.",
+            discussion: "A scheduler can extract each new export as it arrives; the next run reads only what is not cached yet.")
+
+        @Argument(help: "The pipeline file (pipelines/*.yaml).")
+        var pipeline: String
+        @Argument(help: "Inputs of the pipeline to extract (default: all of them).")
+        var files: [String] = []
+        @Option(help: "The output folder whose cache to fill (overrides outputs.dir).")
+        var out: String?
+        @Option(help: "Files read in parallel (default: the number of cores).")
+        var jobs: Int?
+        @Flag(help: "Print nothing on success.")
+        var quiet = false
+
+        func run() throws {
+            let config = try PipelineConfig.load(path: pipeline)
+            let jobs = try self.jobs.map { try CommandValues.count($0, option: "--jobs", in: 1...256, unit: "jobs") } ?? ProcessInfo.processInfo.activeProcessorCount
+            let now = Instant(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9))
+            let done = try CacheCommands.extract(config, paths: files, outputDirectory: out, now: now, jobs: jobs)
+            let failed = done.filter { $0.failure != nil }.count
+            for d in done where !quiet || d.failure != nil {
+                let what = d.failure.map { "REFUSED \($0)" } ?? (d.fromCache ? "cached already" : "extracted") + ", \(d.records) record\(d.records == 1 ? "" : "s")"
+                print("\(d.file): \(what)")
+            }
+            if failed > 0 { throw RapportError(.failed, "\(failed) of \(done.count) file\(done.count == 1 ? "" : "s") could not be read") }
+        }
+    }
+
+    struct CacheCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "cache", abstract: "Look after the cache of fact files.", subcommands: [Stats.self, Prune.self])
+
+        struct Stats: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "How much the cache holds, and how much of the pipeline's inputs it covers.")
+            @Argument(help: "The pipeline file.") var pipeline: String
+            @Option(help: "The output folder whose cache to read (overrides outputs.dir).") var out: String?
+
+            func run() throws {
+                let s = try CacheCommands.stats(try PipelineConfig.load(path: pipeline), outputDirectory: out)
+                print("cache: \(s.folder)")
+                print("entries: \(s.entries) (\(String(format: "%.1f", Double(s.bytes) / 1e6)) MB)")
+                let share = s.inputBytes > 0 ? String(format: "%.1f", Double(s.bytes) / Double(s.inputBytes) * 100) : "0"
+                print("inputs: \(s.current) cached, \(s.missing) to extract; the facts take \(share) % of the inputs' size on disk")
+            }
+        }
+
+        struct Prune: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Remove the entries no current input uses, then the least recently used above cache.max_size.")
+            @Argument(help: "The pipeline file.") var pipeline: String
+            @Option(help: "The output folder whose cache to prune (overrides outputs.dir).") var out: String?
+            @Option(name: .customLong("max-size"), help: "Keep at most this much (e.g. 2GB; default cache.max_size).") var maxSize: String?
+
+            func run() throws {
+                let config = try PipelineConfig.load(path: pipeline)
+                var limit: Int64?
+                if let maxSize {
+                    guard let v = Generate.parseSize(maxSize) else { throw ValidationError("--max-size: expected a size such as 2GB") }
+                    limit = v
+                }
+                let (removed, freed) = try CacheCommands.prune(config, outputDirectory: out, maxBytes: limit)
+                print("rapport: removed \(removed) entr\(removed == 1 ? "y" : "ies") (\(String(format: "%.1f", Double(freed) / 1e6)) MB)")
+            }
         }
     }
 
@@ -171,11 +239,11 @@ extension Rapport {
             o.end = try CommandValues.date(end, option: "--end")
             o.compressionLevel = min(9, max(1, level))
             if let size {
-                guard let bytes = parseSize(size) else { throw ValidationError("--size: expected a size such as 200MB or 1GB") }
+                guard let bytes = Self.parseSize(size) else { throw ValidationError("--size: expected a size such as 200MB or 1GB") }
                 o.targetBytes = bytes
             }
             if let ticketSize {
-                guard let bytes = parseSize(ticketSize) else { throw ValidationError("--ticket-size: expected a size such as 500MB") }
+                guard let bytes = Self.parseSize(ticketSize) else { throw ValidationError("--ticket-size: expected a size such as 500MB") }
                 o.ticketBytes = bytes
             }
             var chosen: Set<SourceKind> = []
@@ -201,7 +269,7 @@ extension Rapport {
             print("rapport: generated \(parts.joined(separator: ", ")) in \(out) in \(String(format: "%.1f", seconds)) s; pipeline: \(s.pipeline)")
         }
 
-        func parseSize(_ text: String) -> Int64? {
+        static func parseSize(_ text: String) -> Int64? {
             let units: [(String, Double)] = [("GB", 1e9), ("MB", 1e6), ("KB", 1e3), ("G", 1e9), ("M", 1e6), ("K", 1e3), ("B", 1)]
             for (u, f) in units where text.uppercased().hasSuffix(u) {
                 guard let v = Double(text.dropLast(u.count)) else { return nil }
@@ -230,6 +298,8 @@ enum Main {
     static func main() {
         // Before any other thread starts: SIGINT, SIGTERM and SIGHUP then clean up and exit 130/143/129.
         Interrupts.install()
+        // A file-size limit (ulimit -f) makes writes fail with EFBIG, reported as errors, instead of killing the process.
+        signal(SIGXFSZ, SIG_IGN)
         // RAPPORT_LOG_LEVEL=debug adds per-stage and per-output timings; the default shows warnings and errors.
         let level = ProcessInfo.processInfo.environment["RAPPORT_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
         LoggingSystem.bootstrap { _ in

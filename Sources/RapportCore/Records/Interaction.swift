@@ -92,6 +92,10 @@ public struct Attributes: Sendable {
     public var to: String = ""
     /// Ticket events: the tracker of the ticket (FORMATS.md, "Ticket identity").
     public var tracker: String = ""
+    /// E-mail: where the raw record lies in the decoded input (for conflicting duplicates).
+    public var raw: RawRange?
+    /// E-mail: the sender's party was stated by the export (a `parties:` column), not found by the rules.
+    public var partyIsStated = false
     /// Ticket events: position in the export, which orders events stamped with the same instant.
     public var documentOrder: Int32 = 0
     public init() {}

@@ -53,6 +53,8 @@ public final class CSVReader {
     private var arenaCapacity = 256
     private var recordStart = 0
     private var recordEnd = 0
+    /// Bytes of the stream dropped from the front of the buffer so far.
+    private var dropped: Int64 = 0
 
     /// The line on which the current record (or malformed record) starts.
     public private(set) var line: Int64 = 0
@@ -70,6 +72,10 @@ public final class CSVReader {
     }
 
     public var fieldCount: Int { fieldStarts.count }
+
+    /// Where the current record's raw bytes lie in the (decoded) stream: a conflicting
+    /// duplicate is settled by reading them again.
+    public var rawRange: RawRange { RawRange(offset: dropped + Int64(recordStart), length: Int32(clamping: recordEnd - recordStart)) }
 
     /// The raw bytes of the current record as they appear in the file (no line terminator).
     public var rawRecord: UnsafeRawBufferPointer {
@@ -382,6 +388,7 @@ public final class CSVReader {
         let pending = end - position
         if position > 0 {
             if pending > 0 { memmove(buffer, buffer + position, pending) }
+            dropped += Int64(position)
             position = 0
             end = pending
         }

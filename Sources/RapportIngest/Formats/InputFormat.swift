@@ -14,6 +14,9 @@ public struct FormatContext: Sendable {
     public var csv: CSVReader.Options
     /// The `kind:` of the source (a format that reads several kinds, like `csv`, needs it).
     public var kind: SourceKind = .email
+    /// Notes the instants rejected as more than a day in the future: a cached extraction is
+    /// redone once the run's time reaches them.
+    public var futureRejects: FutureRejects?
     /// Per-source settings some formats take (`encoding`, `delimiter`, `timestamp_format`, `columns`, `parties`).
     public var options: SourceOptions
 
@@ -49,10 +52,18 @@ public struct FormatContext: Sendable {
             return .failure(ValueError(.implausibleTimestamp, "\(column) \(t) is before 1990; check the export's date column"))
         }
         if t > now.adding(seconds: 86_400) {
+            futureRejects?.note(t)
             return .failure(ValueError(.implausibleTimestamp, "\(column) \(t) is more than a day in the future"))
         }
         return .success(t)
     }
+}
+
+/// The instants a file's records were rejected at for lying in the future (one reader's).
+public final class FutureRejects: @unchecked Sendable {
+    public private(set) var instants: [Instant] = []
+    public init() {}
+    func note(_ t: Instant) { instants.append(t) }
 }
 
 /// Settings a pipeline's `sources[]` entry may give a format.

@@ -64,6 +64,21 @@ public struct PipelineConfig: Sendable {
     public var maxRejectRatio: Double
     public var allowBadFiles: Bool
     public var maxRecordBytes: Int
+    /// `cache.dir`: where fact files are kept (nil: beside the output folder, see ``cacheDirectory(for:)``).
+    public var cacheDirectory: String?
+    /// `cache.max_size`: `rapport cache prune` (and every run) keeps the folder under this many bytes.
+    public var cacheMaxBytes: Int64?
+    /// `limits.memory`: the analysis keeps what it holds under about this many bytes.
+    public var memoryBudget: Int64 = 256 << 20
+
+    /// The cache folder for a report published at `target`: `cache.dir`, else `.NAME.cache` beside it.
+    public func cacheDirectory(for target: String) -> String {
+        if let cacheDirectory { return cacheDirectory }
+        let slash = target.lastIndex(of: "/")
+        let parent = slash.map { $0 == target.startIndex ? "/" : String(target[..<$0]) } ?? "."
+        let name = slash.map { String(target[target.index(after: $0)...]) } ?? target
+        return (parent == "/" ? "" : parent) + "/." + name + ".cache"
+    }
 
     /// Default SLA targets when a partner names none (README, "Choices").
     public static let defaultTargets = Targets(firstResponseSeconds: 4 * 3600, responseSeconds: 8 * 3600)
@@ -76,6 +91,11 @@ public struct PipelineConfig: Sendable {
     }
 
     public var sourceKinds: Set<SourceKind> { Set(sources.map(\.kind)) }
+
+    /// `escalation.phrases` compiled (they were checked when the file was read).
+    var compiledEscalationPhrases: PhraseMatcher? {
+        escalationPhrases.isEmpty ? nil : try? PhraseMatcher(patterns: escalationPhrases)
+    }
 
     /// Reads and checks a pipeline file.
     public static func load(path: String) throws(RapportError) -> PipelineConfig {
@@ -91,7 +111,7 @@ public struct PipelineConfig: Sendable {
 
     static let topLevelKeys = [
         "name", "timezone", "period", "client", "partners", "ignore", "sla_clock", "sources", "escalation",
-        "acknowledgements", "trust_index", "outputs", "limits", "priority_order", "acronyms_known", "clarification_patterns",
+        "acknowledgements", "trust_index", "outputs", "limits", "priority_order", "acronyms_known", "clarification_patterns", "cache",
     ]
 
     /// Parses pipeline YAML; `directory` is where relative paths start.
@@ -343,8 +363,23 @@ public struct PipelineConfig: Sendable {
         var maxRejectRatio = 0.05
         var allowBadFiles = false
         var maxRecordBytes = 16 << 20
+        var memory: Int64 = 256 << 20
+        var cacheDirectory: String?
+        var cacheMaxBytes: Int64?
+        if let c = top["cache"] {
+            let m = try c.mapping(allowed: ["dir", "max_size"])
+            if let d = m["dir"] {
+                let raw = try d.nonEmptyString()
+                cacheDirectory = normalisePath(raw.hasPrefix("/") ? raw : directory + "/" + raw)
+            }
+            if let size = m["max_size"] { cacheMaxBytes = try size.size() }
+        }
         if let l = top["limits"] {
-            let m = try l.mapping(allowed: ["max_reject_ratio", "allow_bad_files", "max_record_bytes"])
+            let m = try l.mapping(allowed: ["max_reject_ratio", "allow_bad_files", "max_record_bytes", "memory"])
+            if let b = m["memory"] {
+                memory = try b.size()
+                if memory < 32 << 20 { throw b.error("must be at least 32MB") }
+            }
             if let r = m["max_reject_ratio"] {
                 maxRejectRatio = try r.double()
                 if !(0...1).contains(maxRejectRatio) { throw r.error("must be between 0 and 1") }
@@ -364,7 +399,8 @@ public struct PipelineConfig: Sendable {
             ticketRules: TicketRules(priorityOrder: priorityOrder, escalationStatuses: statuses, escalationLabels: labels, escalationAssignees: assignees),
             acknowledgements: acknowledgements, acronymsKnown: acronymsKnown, clarificationPatterns: clarificationPatterns, trust: trust,
             outputDirectory: normalisePath(outputDirectory), outputFormats: formats, pseudonymize: pseudonymize, maxRejectRatio: maxRejectRatio,
-            allowBadFiles: allowBadFiles, maxRecordBytes: maxRecordBytes)
+            allowBadFiles: allowBadFiles, maxRecordBytes: maxRecordBytes, cacheDirectory: cacheDirectory, cacheMaxBytes: cacheMaxBytes,
+            memoryBudget: memory)
     }
 
     /// Two partners that could claim the same person (one domain, a domain and its subdomain,

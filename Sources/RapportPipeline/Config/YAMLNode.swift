@@ -1,3 +1,4 @@
+import RapportIngest
 import RapportCore
 import Yams
 
@@ -82,6 +83,20 @@ struct YAMLNode {
             throw error("\(s) is outside the dates Rapport reports on (\(CommandValues.rangeText))")
         }
         return d
+    }
+
+    /// A size such as `256MB`, `2GB`, `512KiB` or a number of bytes.
+    func size() throws(RapportError) -> Int64 {
+        let s = try string().trimmingASCIIWhitespace()
+        let units: [(String, Double)] = [
+            ("GiB", 1_073_741_824), ("MiB", 1_048_576), ("KiB", 1024), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3), ("G", 1e9), ("M", 1e6), ("K", 1e3), ("B", 1),
+        ]
+        for (u, f) in units where s.uppercased().hasSuffix(u.uppercased()) {
+            if let v = Double(String(s.dropLast(u.count)).trimmingASCIIWhitespace()), v >= 0, v * f < 9e18 { return Int64(v * f) }
+            break
+        }
+        if let v = Int64(s), v >= 0 { return v }
+        throw error("expected a size such as 256MB or 2GB, got `\(s)`")
     }
 
     /// A duration such as `4h`, `90m`, `2d`, `45s` or `1h30m`, in seconds.

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RapportAggregates
 import RapportCore
+import RapportFacts
 import RapportIngest
 import RapportRuntime
 import RapportSinks
@@ -23,6 +24,9 @@ public struct RunOptions: Sendable {
     public var progress: (@Sendable (Int, Int, Int64) -> Void)?
     /// `--allow-empty`: publish even when the window holds no conversation over a report that has some.
     public var allowEmpty = false
+    /// Where fact files are cached (default: the pipeline's `cache.dir`, else beside the output
+    /// folder; a run that publishes nothing uses a temporary folder it removes).
+    public var cacheDirectory: String?
 
     public init() {}
 }
@@ -36,6 +40,8 @@ public struct FileReport: Sendable {
     public var decodedBytes: Int64
     /// SHA-256 of the file as stored.
     public var sha256 = ""
+    /// True when its facts came from the cache (the file was not read this run).
+    public var fromCache = false
     /// Nil when the file was read; otherwise why it could not be (it then contributes no records).
     public var failure: String?
     public var read = 0
@@ -84,7 +90,9 @@ public struct RunSummary: Sendable {
         let rate = seconds > 0 ? mb / seconds : 0
         let periods = windowText
         var s = published.map { "rapport: published \($0) (\(periods)): " } ?? "rapport: \(pipeline) (\(periods)): "
-        s += "\(group(read)) records (\(group(used)) used, \(group(duplicates)) duplicate\(duplicates == 1 ? "" : "s"), \(group(rejected)) rejected) from \(files.count) file\(files.count == 1 ? "" : "s"), "
+        let cached = files.filter(\.fromCache).count
+        s += "\(group(read)) records (\(group(used)) used, \(group(duplicates)) duplicate\(duplicates == 1 ? "" : "s"), \(group(rejected)) rejected) from \(files.count) file\(files.count == 1 ? "" : "s")"
+        s += cached > 0 ? " (\(cached) from the cache), " : ", "
         s += "\(group(turns)) turns, \(group(conversations)) conversations, \(partnersWithData) partner\(partnersWithData == 1 ? "" : "s"); "
         s += String(format: "%.1f MB in %.2f s (%.0f MB/s)", mb, seconds, rate)
         return s
@@ -128,6 +136,8 @@ public enum Runner {
         let folder = write ? try OutputFolder.check(requested, protecting: [config.file] + files.map(\.path), knownFiles: Outputs.fileNames) : nil
         let target = folder?.path ?? requested
         let publisher = write ? try Publisher(target: target) : nil
+        var options = options
+        if write, options.cacheDirectory == nil { options.cacheDirectory = config.cacheDirectory(for: target) }
         let factTables = publisher.flatMap { Outputs.FactTablesWriter(formats: config.outputFormats, into: $0.staging) }
         do throws(RapportError) {
             var computation = try compute(config, files: files, options: options, logger: logger, factTables: factTables)
@@ -176,23 +186,23 @@ public enum Runner {
         let files: [InputFile]
         if let given { files = given } else { files = try InputFiles.expand(config) }
         let parties = config.directoryOfParties
-        let phrases: PhraseMatcher?
-        do {
-            phrases = config.escalationPhrases.isEmpty ? nil : try PhraseMatcher(patterns: config.escalationPhrases)
-        } catch {
-            throw RapportError(.usage, file: config.file, "escalation.phrases \(error)")
-        }
-        let clarification = try? PhraseMatcher(patterns: config.clarificationPatterns)
-        let analysis = MessageAnalyzer.Settings(
-            ignoreActors: GlobSet(config.ignoreActors), acknowledgements: AcknowledgementRule(phrases: config.acknowledgements),
-            escalationPhrases: phrases, escalationContacts: GlobSet(config.escalationContacts),
-            textRules: TextRules(acronymsKnown: config.acronymsKnown, clarification: clarification))
-
-        // Ingest: every file, in parallel; a file that cannot be read contributes nothing.
-        var outcomes = Ingestion.readAll(
-            files, config: config, analysis: analysis, parties: parties, now: options.now, jobs: options.jobs, progress: options.progress)
+        // Extract: every file not in the cache, in parallel; a file that cannot be read contributes nothing.
+        let temporaryCache = options.cacheDirectory == nil ? temporaryFolder("rapport-facts") : nil
+        defer { if let temporaryCache { SafeRemoval.removeTree(temporaryCache) } }
+        let cache = try FactCache(directory: options.cacheDirectory ?? temporaryCache!)
+        let extracted = try Extraction.extractAll(files, config: config, cache: cache, now: options.now, jobs: options.jobs, progress: options.progress)
         let runID = options.runID ?? defaultRunID(options.now)
         var summary = RunSummary(runID: runID, pipeline: config.name)
+        var outcomes: [FileOutcome] = []
+        for var e in extracted {
+            if let repaired = e.repaired { summary.warnings.append(RunWarning(.cacheEntryDamaged, repaired, file: e.file.display)) }
+            e = try Extraction.checkUnchanged(e, cache: cache)
+            do {
+                outcomes.append(try FactLoader.load(e, directory: parties, ignore: GlobSet(config.ignoreActors), contacts: GlobSet(config.escalationContacts)))
+            } catch {
+                throw RapportError(.failed, file: e.reader.path, "the facts of \(e.file.display) cannot be read: \(error.message); remove the cache folder and run again")
+            }
+        }
         summary.startedAt = options.now
         summary.deterministic = options.runID != nil
         summary.timings.append(("ingest", lap()))
@@ -231,6 +241,7 @@ public enum Runner {
             report.read = o.recordsRead
             report.sha256 = o.sha256
             report.failure = o.failure.map { "\($0.reason.rawValue): \($0.message)" }
+            report.fromCache = extracted[i].fromCache
             report.rejected = o.failure == nil ? o.rejects.count : 0
             summary.files.append(report)
             rejects += o.rejects
@@ -355,6 +366,14 @@ public enum Runner {
         for t in tickets { for e in t.events { count(e.at, e.origin.file) } }
         for m in meetings { count(m.scheduledStart, m.origin.file) }
         return counts
+    }
+
+    /// A fresh folder under the system's temporary folder (mkdtemp: 0700, unpredictable).
+    static func temporaryFolder(_ prefix: String) -> String {
+        let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array((base + "/" + prefix + "-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else { return base + "/" + prefix + "-\(getpid())" }
+        return String(cString: made)
     }
 
     static func defaultRunID(_ now: Instant) -> String {

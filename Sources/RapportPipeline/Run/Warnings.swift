@@ -23,6 +23,8 @@ public struct RunWarning: Sendable, Hashable {
         case inputChanged = "input_changed"
         /// The window holds no conversation; the report is empty.
         case emptyWindow = "empty_window"
+        /// A cached fact file was damaged (truncated, a flipped byte, another version): extracted again.
+        case cacheEntryDamaged = "cache_entry_damaged"
         /// What a reader noticed about an export (e.g. a truncated Jira page).
         case inputNote = "input_note"
     }

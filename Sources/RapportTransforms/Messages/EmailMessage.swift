@@ -53,15 +53,3 @@ public struct ThreadingKeys: Sendable {
         self.subjectKey = subjectKey
     }
 }
-
-/// What reading a message's text once decided (kept instead of the text).
-public struct MessageFlags: OptionSet, Sendable, Hashable {
-    public let rawValue: UInt8
-    public init(rawValue: UInt8) { self.rawValue = rawValue }
-    /// From `ignore.actors`, an auto-reply subject, or `Auto-Submitted`: never opens or answers a turn.
-    public static let automated = MessageFlags(rawValue: 1)
-    /// A client acknowledgement: opens no turn.
-    public static let acknowledgement = MessageFlags(rawValue: 2)
-    /// Client text matching `escalation.phrases`.
-    public static let escalationPhrase = MessageFlags(rawValue: 4)
-}

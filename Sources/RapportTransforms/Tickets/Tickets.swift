@@ -16,6 +16,24 @@ public struct TicketEvent: Sendable {
     /// Position in the export: orders events stamped with the same instant.
     public var order: Int32
 
+    public init(
+        id: String, at: Instant, actor: String, party: Party, kind: InteractionKind, isPublic: Bool, from: String, to: String, flags: MessageFlags,
+        text: TextStats?, origin: Origin, order: Int32
+    ) {
+        self.id = id
+        self.at = at
+        self.actor = actor
+        self.party = party
+        self.kind = kind
+        self.isPublic = isPublic
+        self.from = from
+        self.to = to
+        self.flags = flags
+        self.text = text
+        self.origin = origin
+        self.order = order
+    }
+
     /// Descriptions and public comments are messages; status, priority, assign, label,
     /// resolved and reopened events never are, even with text.
     public var isMessage: Bool { (kind == .created || kind == .message) && isPublic }

@@ -27,6 +27,8 @@ final class EmailEmitter {
         var fromIsActor = false
         /// The sender's party when the export says it (a `parties:` column), overriding the rules.
         var party: Party?
+        /// Where the raw record lies in the decoded input.
+        var raw: RawRange?
     }
 
     func reject(record: Int64, _ reason: RejectReason, _ message: String, excerpt: String) {
@@ -74,6 +76,8 @@ final class EmailEmitter {
         attributes.subject = v.subject
         attributes.recipients = recipients
         attributes.autoSubmitted = v.autoSubmitted
+        attributes.raw = v.raw
+        attributes.partyIsStated = v.party != nil
         sink.emit(
             Interaction(
                 source: .email, conversation: lookups.sharedThread(v.thread.trimmingASCIIWhitespace()), id: id, at: at, actor: from,

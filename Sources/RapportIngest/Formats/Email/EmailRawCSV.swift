@@ -54,7 +54,7 @@ public enum EmailRawCSV: InputFormat {
                 EmailEmitter.Values(
                     id: message["message-id"] ?? "", thread: "", inReplyTo: message["in-reply-to"].map(firstMessageID) ?? references,
                     from: message["from"] ?? "", to: message["to"] ?? "", cc: message["cc"] ?? "",
-                    subject: RFC2047.decode(message["subject"] ?? ""), body: message.body, autoSubmitted: !auto.isEmpty && auto != "no"),
+                    subject: RFC2047.decode(message["subject"] ?? ""), body: message.body, autoSubmitted: !auto.isEmpty && auto != "no", raw: reader.rawRange),
                 at: at, record: reader.line, excerpt: reader.excerpt, fingerprint: fingerprint.finish())
         }
         return records

@@ -78,6 +78,7 @@ public enum RapportEmailCSV: InputFormat {
             }
             let auto = autoSubmitted.trimmingASCIIWhitespace().lowercased()
             values.autoSubmitted = !auto.isEmpty && auto != "no"
+            values.raw = reader.rawRange
             emitter.emit(values, at: at, record: reader.line, excerpt: reader.excerpt, fingerprint: fingerprint.finish())
         }
         return records

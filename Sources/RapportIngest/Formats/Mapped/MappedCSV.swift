@@ -119,7 +119,7 @@ public enum MappedCSV: InputFormat {
                 EmailEmitter.Values(
                     id: integerLike(values["id"] ?? ""), thread: values["conversation"] ?? "", inReplyTo: integerLike(values["in_reply_to"] ?? ""),
                     from: values["from"] ?? values["actor"] ?? "", to: values["to"] ?? "", cc: values["cc"] ?? "", subject: values["subject"] ?? "",
-                    body: values["text"] ?? "", fromIsActor: fromIsActor, party: party),
+                    body: values["text"] ?? "", fromIsActor: fromIsActor, party: party, raw: reader.rawRange),
                 at: at, record: reader.line, excerpt: reader.excerpt, fingerprint: fingerprint.finish())
         }
         return records
