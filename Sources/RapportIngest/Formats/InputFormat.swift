@@ -130,6 +130,7 @@ public enum FormatRegistry {
     public static let all: [any InputFormat.Type] = [
         RapportEmailCSV.self,
         EmailRawCSV.self,
+        Mbox.self,
         RapportTicketsXML.self,
         JiraXML.self,
         BugzillaXML.self,
@@ -142,7 +143,7 @@ public enum FormatRegistry {
 
     /// Formats users may try that Rapport refuses rather than misreads, by the names they may type.
     public static let refused: [String: String] = [
-        "mbox": "mbox mail archives", "webvtt": "WebVTT transcripts", "vtt": "WebVTT transcripts",
+        "webvtt": "WebVTT transcripts", "vtt": "WebVTT transcripts",
         "ami-nxt": "AMI NXT meeting XML", "nxt": "AMI NXT meeting XML",
     ]
 

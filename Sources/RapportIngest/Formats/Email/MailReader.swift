@@ -1,0 +1,74 @@
+import RapportCore
+
+/// Shared by `mbox`, `maildir` and `eml`: one RFC 5322 message's bytes → an e-mail
+/// interaction (through ``MailMessage`` and ``EmailEmitter``) or a reject naming the message.
+final class MailReader {
+    let emitter: EmailEmitter
+    let context: FormatContext
+    private let parser: TimestampParser
+
+    init(context: FormatContext, sink: any IngestSink) {
+        self.context = context
+        self.emitter = EmailEmitter(context: context, sink: sink)
+        self.parser = TimestampParser(zone: context.zone)
+    }
+
+    /// Reads one message. `record` is its line (mbox) or entry number (folders and archives);
+    /// `entry` names the file inside a folder or archive (empty for an mbox), for rejects and
+    /// for the id of a message without a `Message-ID`.
+    func read(_ bytes: UnsafeRawBufferPointer, record: Int64, entry: String = "") {
+        let excerpt = { (entry.isEmpty ? "" : "[\(entry)] ") + MailMessage.string(UnsafeRawBufferPointer(rebasing: bytes.prefix(200))) }
+        guard let message = MailMessage(bytes) else {
+            emitter.reject(record: record, .badValue, "\(where_(entry))GMime found no message in these bytes", excerpt: excerpt())
+            return
+        }
+        guard !message.date.isEmpty else {
+            emitter.reject(record: record, .missingValue, "\(where_(entry))the message has no Date header", excerpt: excerpt())
+            return
+        }
+        var dateText = message.date
+        let at: Instant
+        switch dateText.withUTF8({ context.instant(UnsafeRawBufferPointer($0), parser: parser, column: "Date") }) {
+        case .success(let t): at = t
+        case .failure(let e):
+            emitter.reject(record: record, e.reason, where_(entry) + e.message, excerpt: excerpt())
+            return
+        }
+        var values = EmailEmitter.Values(
+            id: message.messageID, inReplyTo: message.parentID, to: ArchivedAddress.recipients(message.to),
+            cc: ArchivedAddress.recipients(message.cc), subject: message.subject, body: message.body, autoSubmitted: message.isAutoSubmitted)
+        if values.id.isEmpty && !entry.isEmpty { values.id = "\(context.displayPath)/\(entry)" }
+        switch ArchivedAddress.sender(message.from) {
+        case .field(let field): values.from = field
+        case .name(let name):
+            values.from = name
+            values.fromIsActor = true
+        }
+        // The cleaner strips HTML it recognises; a bare fragment is marked so that it does.
+        if message.bodyIsHTML {
+            let head = values.body.utf8.prefix(64).drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+            let lower = String(decoding: head.prefix(9), as: UTF8.self).lowercased()
+            if !lower.hasPrefix("<html") && !lower.hasPrefix("<!doctype") { values.body = "<html>" + values.body }
+        }
+        emitter.emit(values, at: at, record: record, excerpt: excerpt(), fingerprint: MailReader.fingerprint(headerOf: bytes))
+    }
+
+    private func where_(_ entry: String) -> String { entry.isEmpty ? "" : "\(entry): " }
+
+    /// The header block's bytes (the analysis adds the body): two copies of one message
+    /// digest alike, wherever they are stored.
+    static func fingerprint(headerOf bytes: UnsafeRawBufferPointer) -> Fingerprint {
+        var end = bytes.count
+        var i = 0
+        while i + 1 < bytes.count {
+            if bytes[i] == 0x0A && (bytes[i + 1] == 0x0A || (bytes[i + 1] == 0x0D && i + 2 < bytes.count && bytes[i + 2] == 0x0A)) {
+                end = i
+                break
+            }
+            i += 1
+        }
+        var hasher = FingerprintHasher()
+        hasher.addNormalisingLineEnds(UnsafeRawBufferPointer(rebasing: bytes[..<end]))
+        return hasher.finish()
+    }
+}
