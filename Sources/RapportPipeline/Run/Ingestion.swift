@@ -269,16 +269,25 @@ enum Ingestion {
             analyzer: analyzer, analysisThreads: analysisThreads, makeAnalyzer: { MessageAnalyzer(settings: analysis, parties: parties) })
         var counter: CountingSource?
         var hasher: HashingByteSource?
+        var entries: (any EntrySource)?
         do {
-            let peekable = PeekableByteSource(try open(file) { hasher = $0 })
-            let source = CountingSource(peekable)
-            counter = source
-            try refuseUnsupported(peekable, file: file)
             var context = FormatContext(
                 fileIndex: file.index, displayPath: file.display, zone: file.source.zone, parties: parties, now: now,
                 csv: CSVReader.Options(maxRecordBytes: config.maxRecordBytes), options: file.source.options)
             context.kind = file.source.kind
-            outcome.recordsRead = try file.source.format.read(source, context: context, into: collector)
+            if let format = file.source.format as? any EntryFormat.Type {
+                // A folder or an archive (or a lone file) read entry by entry: see EntrySources.
+                let source = try EntrySources.open(path: file.path, display: file.display, followSymlinks: file.source.followSymlinks)
+                entries = source
+                outcome.recordsRead = try format.read(entries: source, context: context, into: collector)
+                outcome.sha256 = try source.finishDigest()
+            } else {
+                let peekable = PeekableByteSource(try open(file) { hasher = $0 })
+                let source = CountingSource(peekable)
+                counter = source
+                try refuseUnsupported(peekable, file: file)
+                outcome.recordsRead = try file.source.format.read(source, context: context, into: collector)
+            }
             collector.finish()
             outcome.messages = collector.messages
             outcome.threadingKeys = collector.threadingKeys
@@ -300,8 +309,8 @@ enum Ingestion {
             outcome.threadingKeys = []
             outcome.rejects = [Reject(file: file.index, record: nil, reason: error.reason, message: error.message)]
         }
-        outcome.bytesOnDisk = counter?.bytesFromDisk ?? 0
-        outcome.bytesDecoded = counter?.count ?? 0
+        outcome.bytesOnDisk = counter?.bytesFromDisk ?? entries?.bytesFromDisk ?? 0
+        outcome.bytesDecoded = counter?.count ?? entries?.bytesRead ?? 0
         return outcome
     }
 

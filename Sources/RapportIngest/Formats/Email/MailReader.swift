@@ -26,7 +26,7 @@ final class MailReader {
             emitter.reject(record: record, .missingValue, "\(where_(entry))the message has no Date header", excerpt: excerpt())
             return
         }
-        var dateText = message.date
+        var dateText = MailReader.withoutWeekday(message.date)
         let at: Instant
         switch dateText.withUTF8({ context.instant(UnsafeRawBufferPointer($0), parser: parser, column: "Date") }) {
         case .success(let t): at = t
@@ -51,6 +51,15 @@ final class MailReader {
             if !lower.hasPrefix("<html") && !lower.hasPrefix("<!doctype") { values.body = "<html>" + values.body }
         }
         emitter.emit(values, at: at, record: record, excerpt: excerpt(), fingerprint: MailReader.fingerprint(headerOf: bytes))
+    }
+
+    /// RFC 5322's weekday is redundant, and hand-edited or forged messages get it wrong (2 of
+    /// notmuch's 53 test messages): the date as written is taken, the weekday dropped.
+    static func withoutWeekday(_ date: String) -> String {
+        guard let comma = date.utf8.prefix(12).firstIndex(of: UInt8(ascii: ",")) else { return date }
+        let head = date[..<comma]
+        guard head.utf8.allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || $0 == 0x20 }) else { return date }
+        return String(date[date.index(after: comma)...]).trimmingASCIIWhitespace()
     }
 
     private func where_(_ entry: String) -> String { entry.isEmpty ? "" : "\(entry): " }
