@@ -68,6 +68,8 @@ public struct SourceOptions: Sendable {
     /// `parties: { column, values }`: a column whose value says the party (`client`, a partner id or `unknown`).
     public var partyColumn: String?
     public var partyValues: [String: String] = [:]
+    /// `session_gap:` (format `slack-export`): a channel quiet this long ends a conversation.
+    public var sessionGapSeconds: Int64?
     public init() {}
 }
 
@@ -133,6 +135,7 @@ public enum FormatRegistry {
         Mbox.self,
         Maildir.self,
         EmlFiles.self,
+        SlackExport.self,
         RapportTicketsXML.self,
         JiraXML.self,
         BugzillaXML.self,

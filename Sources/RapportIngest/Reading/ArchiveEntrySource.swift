@@ -13,26 +13,49 @@ import RapportCore
 /// links and devices are passed over and reported. The digest is the archive file's own,
 /// from the caller's hashing layer.
 public final class ArchiveEntrySource: EntrySource {
-    private let archive: OpaquePointer
-    private let inner: any ByteSource
+    /// Opens the archive's bytes (again, for ``restart()``) and gives their digest once read.
+    public typealias Opener = () throws(InputError) -> (source: any ByteSource, digest: () -> String)
+
+    private let open: Opener
+    private var archive: OpaquePointer?
+    private var inner: any ByteSource
+    private var digest: () -> String
     private let input: UnsafeMutableRawBufferPointer
     private let limits: EntryLimits
-    private let digest: () -> String
     /// The inner source's failure, kept while libarchive unwinds.
     fileprivate var innerError: InputError?
     private var current: EntryByteSource?
     private var entries = 0
     private var finished = false
+    /// Disk bytes of the passes before this one.
+    private var earlierDiskBytes: Int64 = 0
     public private(set) var bytesRead: Int64 = 0
     public private(set) var passedOver: [String] = []
-    public var bytesFromDisk: Int64 { inner.bytesFromDisk }
+    public var bytesFromDisk: Int64 { earlierDiskBytes + inner.bytesFromDisk }
 
-    /// `digest` gives the stored archive's SHA-256 once it has been read to the end.
-    public init(_ source: any ByteSource, limits: EntryLimits = EntryLimits(), digest: @escaping () -> String = { "" }) throws(InputError) {
-        inner = source
+    /// Reads the archive `open` gives (called again by ``restart()``).
+    public init(open: @escaping Opener, limits: EntryLimits = EntryLimits()) throws(InputError) {
+        self.open = open
         self.limits = limits
-        self.digest = digest
         input = .allocate(byteCount: 1 << 16, alignment: 8)
+        let first = try open()
+        inner = first.source
+        digest = first.digest
+        try start()
+    }
+
+    /// Reads one stream of archive bytes; ``restart()`` is refused.
+    public convenience init(_ source: any ByteSource, limits: EntryLimits = EntryLimits(), digest: @escaping () -> String = { "" }) throws(InputError) {
+        var given: (any ByteSource)? = source
+        try self.init(
+            open: { () throws(InputError) -> (source: any ByteSource, digest: () -> String) in
+                guard let s = given else { throw InputError(.unsupportedFormat, "this archive stream cannot be read twice; give the archive file as the path") }
+                given = nil
+                return (s, digest)
+            }, limits: limits)
+    }
+
+    private func start() throws(InputError) {
         guard let a = archive_read_new() else { throw InputError(.unreadableFile, "libarchive could not start (out of memory?)") }
         archive = a
         archive_read_support_format_zip(a)
@@ -43,6 +66,21 @@ public final class ArchiveEntrySource: EntrySource {
         if status != ARCHIVE_OK {
             throw innerError ?? InputError(.unsupportedFormat, "not a zip or tar archive: \(errorText())")
         }
+    }
+
+    public func restart() throws(InputError) {
+        current = nil
+        archive_read_free(archive)
+        archive = nil
+        earlierDiskBytes += inner.bytesFromDisk
+        let again = try open()
+        inner = again.source
+        digest = again.digest
+        innerError = nil
+        entries = 0
+        finished = false
+        passedOver = []
+        try start()
     }
 
     deinit {
@@ -66,7 +104,10 @@ public final class ArchiveEntrySource: EntrySource {
     }
 
     public func next() throws(InputError) -> Entry? {
-        try current?.drain()
+        // The rest of an entry is passed over, not inflated: the digest is of the archive file.
+        if let c = current, !c.ended, archive_read_data_skip(archive) < ARCHIVE_WARN {
+            throw innerError ?? InputError(.corrupt, "an archive entry is damaged: \(errorText())")
+        }
         current = nil
         while !finished {
             var header: OpaquePointer?

@@ -34,6 +34,10 @@ public protocol EntrySource: AnyObject {
     var passedOver: [String] { get }
     /// Reads what is left (for the digest) and returns the input's SHA-256 in hex.
     func finishDigest() throws(InputError) -> String
+    /// Starts again at the first entry, for a format that needs one entry before the others
+    /// and cannot know where it is (Slack's `users.json` may come last). The digest is the
+    /// last pass's; the byte figures add up every pass.
+    func restart() throws(InputError)
 }
 
 /// Bounds on what one folder or archive may hold, so that a hostile one (a zip bomb, a
@@ -116,6 +120,10 @@ public final class SingleEntrySource: EntrySource {
         self.entry = EntryByteSource(source) { [unowned self] b throws(InputError) in self.bytesRead += Int64(b.count) }
     }
 
+    public func restart() throws(InputError) {
+        throw InputError(.unsupportedFormat, "this input cannot be read twice; give the folder or the archive file itself as the path")
+    }
+
     public func next() throws(InputError) -> Entry? {
         guard !handedOut, let entry else { return nil }
         handedOut = true
@@ -188,6 +196,15 @@ public final class FolderEntrySource: EntrySource {
             }
         }
         return nil
+    }
+
+    public func restart() throws(InputError) {
+        current = nil
+        names = []
+        listedRoot = false
+        hasher = SHA256()
+        entries = 0
+        passedOver = []
     }
 
     private func open(_ relative: String, path: String, size: Int64) throws(InputError) -> Entry {

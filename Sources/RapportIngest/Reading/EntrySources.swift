@@ -22,9 +22,18 @@ public enum EntrySources {
         let named = [".zip", ".tar", ".tar.gz", ".tgz"].contains { lower.hasSuffix($0) }
         let zipMagic = head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x50, 0x4B, 0x05, 0x06])
         let tarMagic = head.count >= 262 && Array(head[257..<262]) == Array("ustar".utf8)
-        let gzip = head.starts(with: [0x1F, 0x8B])
-        if named || zipMagic || tarMagic || (gzip && lower.hasSuffix(".tgz")) {
-            return try ArchiveEntrySource(peekable, limits: limits, digest: hashing.hexDigest)
+        if named || zipMagic || tarMagic {
+            // Opened afresh for each pass (restart), each with its own hash of the file.
+            var first: PeekableByteSource? = peekable
+            return try ArchiveEntrySource(
+                open: { () throws(InputError) -> (source: any ByteSource, digest: () -> String) in
+                    if let source = first {
+                        first = nil
+                        return (source, hashing.hexDigest)
+                    }
+                    let again = HashingByteSource(try FileByteSource(path: path))
+                    return (again, again.hexDigest)
+                }, limits: limits)
         }
         let name = display.split(separator: "/").last.map(String.init) ?? display
         let bytes: any ByteSource = lower.hasSuffix(".gz") ? try GzipByteSource(peekable) : peekable

@@ -177,7 +177,7 @@ public struct PipelineConfig: Sendable {
         var sources: [Source] = []
         for s in try sourcesNode.sequence() {
             let common = ["kind", "format", "path", "timezone", "follow_symlinks"]
-            let all = common + ["delimiter", "encoding", "timestamp_format", "columns", "parties"]
+            let all = common + ["delimiter", "encoding", "timestamp_format", "columns", "parties", "session_gap"]
             let m = try s.mapping(allowed: all)
             guard let kindNode = m["kind"], let formatNode = m["format"], let pathNode = m["path"] else {
                 throw s.error("a source needs `kind`, `format` and `path`")
@@ -247,6 +247,11 @@ public struct PipelineConfig: Sendable {
                     }
                     options.partyValues[value] = name
                 }
+            }
+            if let g = m["session_gap"] {
+                let seconds = try g.duration()
+                if seconds < 1 { throw g.error("the gap must be at least one second") }
+                options.sessionGapSeconds = Int64(seconds)
             }
             let raw = try pathNode.nonEmptyString()
             let pattern = raw.hasPrefix("/") ? raw : directory + "/" + raw
