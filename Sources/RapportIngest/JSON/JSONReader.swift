@@ -217,8 +217,8 @@ public final class JSONReader {
         position += 1  // the opening quote
         scratch.removeAll(keepingCapacity: true)
         while true {
+            guard try peek() != nil else { throw truncated("the input ends inside a string") }
             // Copy the run up to the next quote, backslash or control byte in one step.
-            if position == end { _ = try peek() }
             var i = position
             while i < end {
                 let c = buffer[i]
@@ -230,7 +230,8 @@ public final class JSONReader {
                 position = i
                 if scratch.count > limits.maxStringBytes { throw corrupt("a string longer than \(limits.maxStringBytes) bytes") }
             }
-            guard let c = try peek() else { throw truncated("the input ends inside a string") }
+            if position == end { continue }  // the run reached the end of the buffer
+            let c = buffer[position]
             position += 1
             if c == UInt8(ascii: "\"") { break }
             if c < 0x20 { throw corrupt("a raw control character in a string (write it as an escape)") }

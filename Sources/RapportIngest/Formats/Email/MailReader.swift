@@ -44,12 +44,7 @@ final class MailReader {
             values.from = name
             values.fromIsActor = true
         }
-        // The cleaner strips HTML it recognises; a bare fragment is marked so that it does.
-        if message.bodyIsHTML {
-            let head = values.body.utf8.prefix(64).drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
-            let lower = String(decoding: head.prefix(9), as: UTF8.self).lowercased()
-            if !lower.hasPrefix("<html") && !lower.hasPrefix("<!doctype") { values.body = "<html>" + values.body }
-        }
+        values.bodyIsHTML = message.bodyIsHTML
         emitter.emit(values, at: at, record: record, excerpt: excerpt(), fingerprint: MailReader.fingerprint(headerOf: bytes))
     }
 

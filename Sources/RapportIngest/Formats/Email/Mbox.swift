@@ -53,6 +53,9 @@ final class MboxSplitter {
     private var atEOF = false
     private var lineNumber: Int64 = 0
     private var previousLineWasBlank = true
+    /// The last piece handed out was cut from a line longer than the limit: the next one continues it.
+    private var midLine = false
+    private var lastWasContinuation = false
     /// The message being gathered (separator removed, `>From` unescaped).
     private(set) var message: [UInt8] = []
     private var pending: Event?
@@ -77,8 +80,8 @@ final class MboxSplitter {
             messageLine = line
         }
         while let line = try nextLine() {
-            let isSeparator = previousLineWasBlank && MboxSplitter.isSeparator(line)
-            let blank = line.count == 0 || (line.count == 1 && line[line.startIndex] == 0x0D)
+            let isSeparator = !lastWasContinuation && previousLineWasBlank && MboxSplitter.isSeparator(line)
+            let blank = !lastWasContinuation && (line.count == 0 || (line.count == 1 && line[line.startIndex] == 0x0D))
             defer { previousLineWasBlank = blank }
             if isSeparator {
                 if messageLine == 0 {
@@ -136,7 +139,9 @@ final class MboxSplitter {
                 let newline = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(p))
                 let lineStart = start
                 start = newline + 1
-                lineNumber += 1
+                lastWasContinuation = midLine
+                if !midLine { lineNumber += 1 }
+                midLine = false
                 return UnsafeRawBufferPointer(start: base + lineStart, count: newline - lineStart)
             }
             if atEOF || (end - start >= maxMessageBytes && end - start > 0) {
@@ -144,7 +149,9 @@ final class MboxSplitter {
                 let lineStart = start
                 let lineEnd = end
                 start = end
-                lineNumber += 1
+                lastWasContinuation = midLine
+                if !midLine { lineNumber += 1 }
+                midLine = !atEOF
                 return UnsafeRawBufferPointer(start: base + lineStart, count: lineEnd - lineStart)
             }
             try fill()
