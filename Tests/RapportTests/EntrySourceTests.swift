@@ -42,13 +42,13 @@ enum TestZip {
         return Array(member[10..<(member.count - 8)])
     }
 
-    /// A zip of one deflated entry of `count` zero bytes, compressed in 1 MiB steps (a bomb
+    /// A zip of one deflated entry of `count` zero bytes (or `byte`s), compressed in 1 MiB steps (a bomb
     /// of any size without holding it).
-    static func zeros(name: String, count: Int) -> [UInt8] {
+    static func zeros(name: String, count: Int, byte: UInt8 = 0) -> [UInt8] {
         var s = z_stream()
         deflateInit2_(&s, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
         defer { deflateEnd(&s) }
-        var zeros = [UInt8](repeating: 0, count: 1 << 20)
+        var zeros = [UInt8](repeating: byte, count: 1 << 20)
         var data: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var crc = crc32(0, nil, 0)

@@ -212,17 +212,27 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: "pwned"))
     }
 
+    enum MailArchiveTestsSeeds {
+        static let users = #"[{"id": "U1", "name": "eve", "profile": {"email": "eve@evil.example"}, "is_bot": false}]"#
+    }
+
     /// Writes the fuzzers' seeds to `RAPPORT_WRITE_CORPUS` (one folder per `rapport-fuzz`
     /// target: the corpus's small cases, plus timestamps and addresses); a no-op otherwise.
     @Test func writeTheCorpus() throws {
         guard let dir = ProcessInfo.processInfo.environment["RAPPORT_WRITE_CORPUS"] else { return }
-        for target in ["csv", "xml", "gzip", "timestamp", "address", "text"] {
+        for target in ["csv", "xml", "gzip", "timestamp", "address", "text", "mime", "zip", "json"] {
             try FileManager.default.createDirectory(atPath: dir + "/" + target, withIntermediateDirectories: true)
         }
-        for c in HostileCorpus.all where !["bomb", "field-of-50-mb", "reply-chain-100000-long", "nesting-100000-deep"].contains(c.name) {
-            let target = c.file.hasSuffix(".gz") ? "gzip" : c.file.hasSuffix(".xml") ? "xml" : "csv"
+        let large = ["bomb", "field-of-50-mb", "reply-chain-100000-long", "nesting-100000-deep", "mbox-message-of-60-mb", "slack-zip-bomb", "mime-nesting-20000-deep"]
+        for c in HostileCorpus.all where !large.contains(c.name) && c.format != "maildir" {
+            let target = c.file.hasSuffix(".gz") ? "gzip" : c.file.hasSuffix(".xml") ? "xml" : c.file.hasSuffix(".mbox") ? "mime" : c.file.hasSuffix(".zip") ? "zip" : "csv"
             try c.write(dir + "/" + target + "/" + c.file, 9, "/nonexistent/secret")
         }
+        let json = [
+            HostileCorpus.slackDay, MailArchiveTestsSeeds.users, #"{"a": [1, -0.5e-3, true, null, "\u00e9\ud83d\ude00\/"]}"#, "[1,]", #"["\ud800"]"#,
+            String(repeating: "[", count: 300),
+        ]
+        for (i, j) in json.enumerated() { try j.write(toFile: dir + "/json/seed-\(i)", atomically: true, encoding: .utf8) }
         let timestamps = [
             "2026-03-02T09:00:00Z", "2026-03-02T09:00:00.123456789+05:30", "Mon, 2 Mar 2026 09:00:00 +0100", "2 Mar 2026 09:00 GMT",
             "2026-02-30T09:00:00Z", "2026-03-03T24:00:00Z", "2026-03-03T09:00:00+25:00", "１９70-01-01T00:00:00Z", "02.03.2026 09:00:00",

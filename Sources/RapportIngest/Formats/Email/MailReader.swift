@@ -19,7 +19,7 @@ final class MailReader {
     func read(_ bytes: UnsafeRawBufferPointer, record: Int64, entry: String = "") {
         let excerpt = { (entry.isEmpty ? "" : "[\(entry)] ") + MailMessage.string(UnsafeRawBufferPointer(rebasing: bytes.prefix(200))) }
         guard let message = MailMessage(bytes) else {
-            emitter.reject(record: record, .badValue, "\(where_(entry))GMime found no message in these bytes", excerpt: excerpt())
+            emitter.reject(record: record, .badValue, "\(where_(entry))the message is damaged or cut short: GMime finds no message in it", excerpt: excerpt())
             return
         }
         guard !message.date.isEmpty else {
