@@ -282,6 +282,28 @@ import Testing
         #expect(rejects.map(\.reason) == [.missingValue] && rejects[0].message.contains("no Date header"))
     }
 
+    /// Every real message that can be read without GMime reads to the same values as with it.
+    @Test func theByteReadingAgreesWithGMime() throws {
+        var messages: [[UInt8]] = []
+        for file in ["mbox-pipermail-r-package-devel/2023q3.txt", "mailing-list-mbox-perceval/pipermail_2015_november.mbox",
+            "mailing-list-mbox-perceval/mbox_complex.mbox", "mailing-list-mbox-perceval/mbox_iso8859_encoding.mbox"] {
+            let splitter = MboxSplitter(source: try FileByteSource(path: Self.data + "/" + file), maxMessageBytes: 1 << 24)
+            while try splitter.next() != nil { messages.append(splitter.message) }
+        }
+        let maildir = FolderEntrySource(root: Self.data + "/maildir-notmuch-default")
+        while let entry = try maildir.next() { messages.append(try #require(try readWhole(entry.bytes, limit: 1 << 24))) }
+        messages.append(Array((Self.head + "Subject: crlf\r\nContent-Type: text/plain; charset=\"UTF-8\"\r\n\r\nline one\r\nline two\r\n").utf8))
+        var plain = 0
+        for m in messages {
+            m.withUnsafeBytes { b in
+                guard let fast = MailMessage(plain: b) else { return }
+                plain += 1
+                #expect(fast == MailMessage(gmime: b), "\(String(decoding: b.prefix(300), as: UTF8.self))")
+            }
+        }
+        #expect(plain > 300 && plain < messages.count)
+    }
+
     // MARK: addresses mangled by archivers
 
     @Test(arguments: [

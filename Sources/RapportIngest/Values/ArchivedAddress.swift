@@ -1,3 +1,5 @@
+import Glibc
+
 /// Address fields as mailing-list archivers rewrite them against address harvesters, read
 /// back as the archiver intends, or, when its rewriting cannot be undone, replaced by the
 /// sender's display name (so that `people` globs name the party). An address is never
@@ -18,10 +20,9 @@ public enum ArchivedAddress {
         case name(String)
     }
 
-    /// Markers of the lossy rewritings (the look-alike spellings of "sending from").
-    static let lossyMarkers = [" @end|ng |rom ", " m@iii@g oii "]
-
-    public static func isLossy(_ field: String) -> Bool { lossyMarkers.contains { field.contains($0) } }
+    /// Whether the field holds a lossy rewriting (a look-alike spelling of "sending from":
+    /// ` @end|ng |rom ` or ` m@iii@g oii `).
+    public static func isLossy(_ field: String) -> Bool { field.containsBytes(" @end|ng |rom ") || field.containsBytes(" m@iii@g oii ") }
 
     /// Reads a `From` field.
     public static func sender(_ field: String) -> Sender {
@@ -40,7 +41,7 @@ public enum ArchivedAddress {
 
     /// `local at domain.tld` → `local@domain.tld` wherever both sides look like an address's halves.
     public static func restoringAt(_ field: String) -> String {
-        guard field.contains(" at ") else { return field }
+        guard field.containsBytes(" at ") else { return field }
         let b = Array(field.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(b.count)
@@ -103,5 +104,26 @@ extension String {
     fileprivate func trimmingQuotes() -> String {
         guard count >= 2, first == "\"", last == "\"" else { return self }
         return String(dropFirst().dropLast())
+    }
+}
+
+extension String {
+    /// Whether the UTF-8 bytes hold `needle` (memchr for its first byte, then memcmp):
+    /// `String.contains(_:)` of a string built a searcher per call and cost a third of an mbox
+    /// run's reading time.
+    func containsBytes(_ needle: StaticString) -> Bool {
+        let n = needle.utf8CodeUnitCount
+        var copy = self
+        return copy.withUTF8 { hay in
+            guard let base = hay.baseAddress, n > 0, hay.count >= n else { return false }
+            let first = Int32(needle.utf8Start.pointee)
+            var at = 0
+            while at + n <= hay.count, let p = memchr(base + at, first, hay.count - n + 1 - at) {
+                let i = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(p))
+                if memcmp(base + i, needle.utf8Start, n) == 0 { return true }
+                at = i + 1
+            }
+            return false
+        }
     }
 }

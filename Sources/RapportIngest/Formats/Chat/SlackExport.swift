@@ -286,7 +286,7 @@ final class SlackReader {
 /// `&gt;` unescaped.
 enum SlackText {
     static func plain(_ text: String, people: [String: SlackDirectory.Person]) -> String {
-        guard text.contains("<") || text.contains("&") else { return text }
+        guard text.containsBytes("<") || text.containsBytes("&") else { return text }
         var out = ""
         var rest = Substring(text)
         while let open = rest.firstIndex(of: "<"), let close = rest[open...].firstIndex(of: ">") {

@@ -1,3 +1,4 @@
+import Glibc
 import RapportCore
 
 /// Shared by `mbox`, `maildir` and `eml`: one RFC 5322 message's bytes → an e-mail
@@ -18,7 +19,7 @@ final class MailReader {
     /// for the id of a message without a `Message-ID`.
     func read(_ bytes: UnsafeRawBufferPointer, record: Int64, entry: String = "") {
         let excerpt = { (entry.isEmpty ? "" : "[\(entry)] ") + MailMessage.string(UnsafeRawBufferPointer(rebasing: bytes.prefix(200))) }
-        guard let message = MailMessage(bytes) else {
+        guard let message = MailMessage.parse(bytes) else {
             emitter.reject(record: record, .badValue, "\(where_(entry))the message is damaged or cut short: GMime finds no message in it", excerpt: excerpt())
             return
         }
@@ -64,12 +65,13 @@ final class MailReader {
     static func fingerprint(headerOf bytes: UnsafeRawBufferPointer) -> Fingerprint {
         var end = bytes.count
         var i = 0
-        while i + 1 < bytes.count {
-            if bytes[i] == 0x0A && (bytes[i + 1] == 0x0A || (bytes[i + 1] == 0x0D && i + 2 < bytes.count && bytes[i + 2] == 0x0A)) {
-                end = i
+        while i + 1 < bytes.count, let base = bytes.baseAddress, let p = memchr(base + i, 0x0A, bytes.count - i - 1) {
+            let n = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(p))
+            if bytes[n + 1] == 0x0A || (bytes[n + 1] == 0x0D && n + 2 < bytes.count && bytes[n + 2] == 0x0A) {
+                end = n
                 break
             }
-            i += 1
+            i = n + 1
         }
         var hasher = FingerprintHasher()
         hasher.addNormalisingLineEnds(UnsafeRawBufferPointer(rebasing: bytes[..<end]))
