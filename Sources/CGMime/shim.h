@@ -73,9 +73,29 @@ static inline int rapport_gmime_is_html(GMimeTextPart *part) {
     return rapport_gmime_is_type(GMIME_OBJECT(part), "text", "html");
 }
 
-/* The part's text, transfer encoding undone and converted from its charset to UTF-8 (bytes
-   as they are when it declares none); free with g_free. */
-static inline char *rapport_gmime_text(GMimeTextPart *part) { return g_mime_text_part_get_text(part); }
-
-/* The charset the part declares, or NULL. */
-static inline const char *rapport_gmime_charset(GMimeTextPart *part) { return g_mime_text_part_get_charset(part); }
+/* The part's bytes with their transfer encoding undone, converted to UTF-8 from the charset
+   they declare unless it is UTF-8 or US-ASCII (or unknown to iconv, or absent: then as they
+   are, for Swift to read as UTF-8 or windows-1252). Unlike g_mime_text_part_get_text, NUL bytes
+   do not cut the text short. NULL when the part has no content; free with g_byte_array_free. */
+static inline GByteArray *rapport_gmime_text_bytes(GMimeTextPart *part) {
+    GMimeDataWrapper *content = g_mime_part_get_content(GMIME_PART(part));
+    if (content == NULL) return NULL;
+    GMimeStream *memory = g_mime_stream_mem_new();
+    GMimeStream *filtered = g_mime_stream_filter_new(memory);
+    const char *charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
+    if (charset != NULL && g_ascii_strcasecmp(charset, "utf-8") != 0 && g_ascii_strcasecmp(charset, "utf8") != 0
+        && g_ascii_strcasecmp(charset, "us-ascii") != 0) {
+        GMimeFilter *convert = g_mime_filter_charset_new(charset, "UTF-8");
+        if (convert != NULL) {
+            g_mime_stream_filter_add(GMIME_STREAM_FILTER(filtered), convert);
+            g_object_unref(convert);
+        }
+    }
+    g_mime_data_wrapper_write_to_stream(content, filtered);
+    g_mime_stream_flush(filtered);
+    g_object_unref(filtered);
+    GByteArray *bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(memory));
+    g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(memory), FALSE);
+    g_object_unref(memory);
+    return bytes;
+}

@@ -293,6 +293,10 @@ import Testing
         let maildir = FolderEntrySource(root: Self.data + "/maildir-notmuch-default")
         while let entry = try maildir.next() { messages.append(try #require(try readWhole(entry.bytes, limit: 1 << 24))) }
         messages.append(Array((Self.head + "Subject: crlf\r\nContent-Type: text/plain; charset=\"UTF-8\"\r\n\r\nline one\r\nline two\r\n").utf8))
+        // What the fuzzer found the two readings to differ on: NUL bytes in a body and in a
+        // header, a bare CR inside a header name.
+        messages.append(Array((Self.head + "\nbefore").utf8) + [0, 1] + Array("after\n".utf8))
+        messages.append(Array("Date: Tue, 3 Mar 2026 09:00:00 +0000".utf8) + [0, 0] + Array("\nMessage\rID: <x@y>\nSub".utf8) + [0, 0] + Array("ject: Hi\n\nbody".utf8))
         var plain = 0
         for m in messages {
             m.withUnsafeBytes { b in

@@ -9,7 +9,8 @@ import RapportCore
 /// when they are not UTF-8) and RFC 2047 words are decoded only where a name or subject is
 /// shown: decoding an address field first could turn an encoded comma into a separator.
 /// The body is the first inline text/plain part (text/plain before text/html in a
-/// multipart/alternative), its transfer encoding undone and its charset converted to UTF-8;
+/// multipart/alternative), its transfer encoding undone and its charset converted to UTF-8 (bytes
+/// without a charset, or in UTF-8 or US-ASCII, are read as UTF-8, else as windows-1252);
 /// attachments and attached messages are skipped.
 ///
 /// A message with no MIME structure to undo (no `Content-Type`, or text/plain in UTF-8 or
@@ -61,9 +62,9 @@ struct MailMessage: Equatable {
         autoSubmitted = header("Auto-Submitted")
         if let part = rapport_gmime_message_body(message) {
             bodyIsHTML = rapport_gmime_is_html(part) != 0
-            if let text = rapport_gmime_text(part) {
-                body = MailMessage.string(UnsafeRawBufferPointer(start: text, count: strlen(text)))
-                g_free(text)
+            if let text = rapport_gmime_text_bytes(part) {
+                body = MailMessage.string(UnsafeRawBufferPointer(start: text.pointee.data, count: Int(text.pointee.len)))
+                g_byte_array_free(text, 1)
             }
         }
     }
@@ -74,7 +75,7 @@ struct MailMessage: Equatable {
         var fields = PlainHeaders()
         guard let bodyStart = fields.read(bytes) else { return nil }
         let body = UnsafeRawBufferPointer(rebasing: bytes[bodyStart...])
-        guard MailMessage.needsNoDecoding(type: fields.contentType, encoding: fields.transferEncoding, body: body) else { return nil }
+        guard MailMessage.needsNoDecoding(type: fields.contentType, encoding: fields.transferEncoding) else { return nil }
         messageID = fields.messageID
         date = fields.date
         from = fields.from
@@ -87,9 +88,10 @@ struct MailMessage: Equatable {
         self.body = MailMessage.string(body)
     }
 
-    /// text/plain (or no type) in UTF-8, or in ASCII with an ASCII body; 7bit, 8bit, binary or no
+    /// text/plain (or no type) in UTF-8 or US-ASCII (8-bit bytes in either are read as GMime's path
+    /// reads them: UTF-8, else windows-1252); 7bit, 8bit, binary or no
     /// transfer encoding. Compared as bytes: lower-casing and splitting Strings cost more than the rest.
-    static func needsNoDecoding(type: String, encoding: String, body: UnsafeRawBufferPointer) -> Bool {
+    static func needsNoDecoding(type: String, encoding: String) -> Bool {
         var e = encoding
         let plainEncoding = e.withUTF8 { b in b.isEmpty || equalsLower(b, "7bit") || equalsLower(b, "8bit") || equalsLower(b, "binary") }
         guard plainEncoding else { return false }
@@ -102,7 +104,7 @@ struct MailMessage: Equatable {
                 guard let eq = p.firstIndex(of: UInt8(ascii: "=")), equalsLower(trim(p[..<eq]), "charset") else { continue }
                 var value = trim(p[(eq + 1)...])
                 if value.count >= 2, value.first == 0x22, value.last == 0x22 { value = value.dropFirst().dropLast() }
-                let ok = equalsLower(value, "utf-8") || equalsLower(value, "utf8") || (equalsLower(value, "us-ascii") && body.isASCII)
+                let ok = equalsLower(value, "utf-8") || equalsLower(value, "utf8") || equalsLower(value, "us-ascii")
                 if !ok { return false }
             }
             return true
@@ -200,7 +202,9 @@ struct PlainHeaders {
         func store() {
             guard field >= 0, seen & (1 << field) == 0 else { return }
             seen |= 1 << field
-            let value = MailMessage.unfold(UnsafeRawBufferPointer(rebasing: b[valueStart..<valueEnd]))
+            // A NUL ends the value, as it ends GMime's C string.
+            let nul = memchr(base + valueStart, 0, valueEnd - valueStart).map { UnsafeRawPointer(base).distance(to: UnsafeRawPointer($0)) }
+            let value = MailMessage.unfold(UnsafeRawBufferPointer(rebasing: b[valueStart..<(nul ?? valueEnd)]))
             switch field {
             case 0: messageID = value
             case 1: date = value
@@ -224,6 +228,8 @@ struct PlainHeaders {
                 store()
                 return next
             }
+            // NUL bytes and bare CRs in headers are left to GMime's own reading of them.
+            if memchr(base + i, 0, lineEnd - i) != nil || memchr(base + i, 0x0D, lineEnd - i) != nil { return nil }
             if b[i] == 0x20 || b[i] == 0x09 {
                 // A folded line continues the header before it.
                 valueEnd = end
@@ -231,7 +237,7 @@ struct PlainHeaders {
                 store()
                 guard let c = memchr(base + i, Int32(UInt8(ascii: ":")), lineEnd - i) else { return nil }
                 let colon = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(c))
-                guard colon > i else { return nil }
+                guard colon > i, PlainHeaders.isFieldName(UnsafeRawBufferPointer(rebasing: b[i..<colon])) else { return nil }
                 field = PlainHeaders.index(UnsafeRawBufferPointer(rebasing: b[i..<colon]))
                 valueStart = colon + 1
                 valueEnd = end
@@ -247,12 +253,20 @@ struct PlainHeaders {
         "content-transfer-encoding",
     ].map { Array($0.utf8) }
 
+    /// RFC 5322 field names are printable ASCII without `:` (white space before the colon allowed);
+    /// anything else is left to GMime.
+    static func isFieldName(_ name: UnsafeRawBufferPointer) -> Bool {
+        var n = name.count
+        while n > 0, name[n - 1] == 0x20 || name[n - 1] == 0x09 { n -= 1 }
+        return n > 0 && name[..<n].allSatisfy { $0 >= 0x21 && $0 <= 0x7E }
+    }
+
     /// The position of a header name in ``names`` (case-insensitive), -1 for others.
     static func index(_ name: UnsafeRawBufferPointer) -> Int {
         var n = name.count
         while n > 0, name[n - 1] == 0x20 || name[n - 1] == 0x09 { n -= 1 }
         outer: for (k, candidate) in names.enumerated() where candidate.count == n {
-            for j in 0..<n where name[j] | 0x20 != candidate[j] { continue outer }
+            for j in 0..<n where (name[j] >= 0x41 && name[j] <= 0x5A ? name[j] | 0x20 : name[j]) != candidate[j] { continue outer }
             return k
         }
         return -1

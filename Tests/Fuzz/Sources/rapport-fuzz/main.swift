@@ -1,7 +1,7 @@
 import CFuzzDriver
 import Foundation
 import RapportCore
-import RapportIngest
+@testable import RapportIngest
 @testable import RapportTransforms
 
 /// `rapport-fuzz TARGET [libFuzzer options and corpus folders]`: feeds libFuzzer's inputs to
@@ -14,8 +14,8 @@ import RapportIngest
 ///   gzip       the strict gzip reader, on zlib and on ISA-L (compared)
 ///   text       the text cleaner and clarity rules; the one-pass ASCII rules against the scalar ones,
 ///              the URL and address removal and the HTML stripping against their byte-by-byte statements
-///   mime       the mbox splitter and GMime over several chunk sizes (results must agree), and the
-///              bytes as one `.eml` message
+///   mime       the mbox splitter and GMime over several chunk sizes (results must agree), the
+///              bytes as one `.eml` message, and its byte reading against GMime's (must agree)
 ///   zip        libarchive's reader with Rapport's bounds, entry by entry, and the Slack export format
 ///   json       the strict streaming JSON reader over several chunk sizes (events must agree), and
 ///              its element trees
@@ -175,6 +175,12 @@ func runOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         // Chunk boundaries must never change which messages are read, nor how.
         let whole = mailbox(bytes, chunk: 1 << 16)
         for chunk in [1, 7] where mailbox(bytes, chunk: chunk) != whole { fatalError("mbox reading depends on the chunk size") }
+        // A message read by bytes must read as GMime reads it (where GMime finds one).
+        bytes.withUnsafeBytes { b in
+            if let plain = MailMessage(plain: b), let gmime = MailMessage(gmime: b), plain != gmime {
+                fatalError("the byte reading disagrees with GMime: \(plain) vs \(gmime)")
+            }
+        }
         let context = FormatContext(fileIndex: 0, displayPath: "fuzz.eml", zone: .utc, parties: parties, now: now)
         _ = try? EmlFiles.read(MemoryByteSource(bytes, chunkSize: 4096), context: context, into: NullSink())
     case .zip:
