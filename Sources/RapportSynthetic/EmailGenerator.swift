@@ -223,6 +223,8 @@ public struct EmailGenerator {
             if !cc.isEmpty { out += "Cc: \(cc)\n" }
             out += "Subject: \(subject)\nDate: \(EmailGenerator.rfc2822(at, offset: offset))\nMessage-ID: \(id)\n"
             if !inReplyTo.isEmpty { out += "In-Reply-To: \(inReplyTo)\n" }
+            // Where the CSV names the thread, so does Gmail's header (as Google Takeout writes it).
+            if !threadID.isEmpty { out += "X-GM-THRID: \(threadID)\n" }
             out += "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
             for line in body.split(separator: "\n", omittingEmptySubsequences: false) {
                 if line.drop(while: { $0 == ">" }).hasPrefix("From ") { out += ">" }

@@ -276,6 +276,13 @@ import Testing
         #expect(m?.attributes.recipients.map(\.address) == ["jane@acme.example", "bob@acme.example"])
     }
 
+    @Test func gmailsThreadIdIsTheConversation() throws {
+        let (m, _) = try Self.message(Self.head + "X-GM-THRID: 1771234567890\nSubject: s\n\nbody\n")
+        #expect(m?.conversation == "1771234567890")
+        let (g, _) = try Self.message(Self.head + "X-GM-THRID: 42\nContent-Type: text/plain; charset=iso-8859-1\n\nbody\n")
+        #expect(g?.conversation == "42")
+    }
+
     @Test func aMessageWithoutADateIsRejectedNamingWhy() throws {
         let (m, rejects) = try Self.message("From: ana@globex.example\nSubject: no date\n\nbody\n")
         #expect(m == nil)

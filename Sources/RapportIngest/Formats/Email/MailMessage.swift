@@ -27,6 +27,8 @@ struct MailMessage: Equatable {
     var inReplyTo = ""
     var references = ""
     var autoSubmitted = ""
+    /// Gmail's thread id (`X-GM-THRID`, in Google Takeout's mbox): the conversation when present.
+    var gmailThread = ""
     var body = ""
     /// The body is HTML (no text/plain alternative was given).
     var bodyIsHTML = false
@@ -60,6 +62,7 @@ struct MailMessage: Equatable {
         inReplyTo = header("In-Reply-To")
         references = header("References")
         autoSubmitted = header("Auto-Submitted")
+        gmailThread = header("X-GM-THRID")
         if let part = rapport_gmime_message_body(message) {
             bodyIsHTML = rapport_gmime_is_html(part) != 0
             if let text = rapport_gmime_text_bytes(part) {
@@ -85,6 +88,7 @@ struct MailMessage: Equatable {
         inReplyTo = fields.inReplyTo
         references = fields.references
         autoSubmitted = fields.autoSubmitted
+        gmailThread = fields.gmailThread
         self.body = MailMessage.string(body)
     }
 
@@ -189,7 +193,7 @@ struct MailMessage: Equatable {
 /// The header block of a message read by bytes: the first occurrence of each header Rapport reads.
 struct PlainHeaders {
     var messageID = "", date = "", from = "", to = "", cc = "", subject = "", inReplyTo = "", references = "", autoSubmitted = ""
-    var contentType = "", transferEncoding = ""
+    var contentType = "", transferEncoding = "", gmailThread = ""
 
     /// Reads the headers; returns where the body starts, or nil when a line is not a header.
     mutating func read(_ b: UnsafeRawBufferPointer) -> Int? {
@@ -216,7 +220,8 @@ struct PlainHeaders {
             case 7: references = value
             case 8: autoSubmitted = value
             case 9: contentType = value
-            default: transferEncoding = value
+            case 10: transferEncoding = value
+            default: gmailThread = value
             }
         }
         while i < b.count {
@@ -250,7 +255,7 @@ struct PlainHeaders {
 
     static let names: [[UInt8]] = [
         "message-id", "date", "from", "to", "cc", "subject", "in-reply-to", "references", "auto-submitted", "content-type",
-        "content-transfer-encoding",
+        "content-transfer-encoding", "x-gm-thrid",
     ].map { Array($0.utf8) }
 
     /// RFC 5322 field names are printable ASCII without `:` (white space before the colon allowed);

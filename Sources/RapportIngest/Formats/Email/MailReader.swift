@@ -38,6 +38,7 @@ final class MailReader {
         var values = EmailEmitter.Values(
             id: message.messageID, inReplyTo: message.parentID, to: ArchivedAddress.recipients(message.to),
             cc: ArchivedAddress.recipients(message.cc), subject: message.subject, body: message.body, autoSubmitted: message.isAutoSubmitted)
+        values.thread = message.gmailThread
         if values.id.isEmpty && !entry.isEmpty { values.id = "\(context.displayPath)/\(entry)" }
         switch ArchivedAddress.sender(message.from) {
         case .field(let field): values.from = field
