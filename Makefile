@@ -13,7 +13,7 @@ DEBIAN_PACKAGES := zlib1g-dev libxml2-dev libsqlite3-dev pkg-config libisal-dev 
 BENCH_DATA ?= Benchmarks/.data
 
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := csv timestamp address xml gzip text mime zip json
+FUZZ_TARGETS := csv timestamp address xml gzip text vtt chat mime zip json
 FUZZ_DIR ?= .build-fuzz
 
 .PHONY: report test build release deps bench screenshot fuzz asan clean

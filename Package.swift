@@ -54,13 +54,15 @@ let package = Package(
         .target(name: "RapportTransforms", dependencies: ["RapportCore"]),
         // facts -> per (period, partner) metrics and the trust index.
         .target(name: "RapportAggregates", dependencies: ["RapportCore"]),
+        // Run-time machinery: the output folder check, atomic publishing, the lock, interrupts.
+        .target(name: "RapportRuntime", dependencies: ["RapportCore", "CSupport"]),
         // metrics and facts -> CSV, JSON, SQLite, HTML files.
         .target(name: "RapportSinks", dependencies: ["RapportCore", "CSQLite"]),
         // The only module that knows every stage: pipeline file -> run.
         .target(
             name: "RapportPipeline",
             dependencies: [
-                "RapportCore", "RapportIngest", "RapportTransforms", "RapportAggregates", "RapportSinks",
+                "RapportCore", "RapportIngest", "RapportTransforms", "RapportAggregates", "RapportSinks", "RapportRuntime",
                 "CZlib", "CSupport",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -77,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "rapport",
             dependencies: [
-                "RapportPipeline", "RapportCore", "RapportSynthetic",
+                "RapportPipeline", "RapportCore", "RapportRuntime", "RapportSynthetic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -86,7 +88,7 @@ let package = Package(
             name: "RapportTests",
             dependencies: [
                 "RapportCore", "RapportIngest", "RapportTransforms", "RapportAggregates", "RapportSinks",
-                "RapportPipeline", "RapportSynthetic", "CZlib", "CSQLite",
+                "RapportPipeline", "RapportRuntime", "RapportSynthetic", "CZlib", "CSQLite",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
     ]

@@ -451,7 +451,7 @@ public struct EmailGenerator {
             y += emailFormat == .mbox
                 ? "  - { kind: email, format: mbox, path: \"email/*.mbox.gz\" }\n" : "  - { kind: email, format: rapport-email-csv, path: \"email/*.csv.gz\" }\n"
         }
-        if kinds.contains(.ticket) { y += "  - { kind: ticket, format: rapport-tickets-xml, path: \"tickets/*.xml\(gzipTickets ? ".gz" : "")\" }\n" }
+        if kinds.contains(.ticket) { y += "  - { kind: ticket, format: rapport-tickets-xml, path: \"tickets/*.xml\(gzipTickets ? ".gz" : "")\", tracker: \"https://helpdesk.acme.example\" }\n" }
         if kinds.contains(.meeting) {
             y += "  - { kind: meeting, format: rapport-meetings-csv, path: \"meetings/*.csv.gz\" }\n"
             y += "  - { kind: meeting, format: rapport-meetings-xml, path: \"meetings/*.xml\" }\n"

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import RapportCore
 import RapportPipeline
+import RapportRuntime
 import RapportSynthetic
 
 /// `rapport`: communication logs with outsourcing partners -> periodic trust reports.
@@ -12,7 +13,7 @@ struct Rapport: ParsableCommand {
         abstract: "Turn ticket, e-mail and meeting exports into per-partner trust reports.",
         discussion: "Exit codes: 0 published, 1 failed (nothing published), 2 usage or pipeline-file error, 75 another run holds the lock.",
         version: RapportPipeline.Runner.version,
-        subcommands: [Run.self, Validate.self, Clarity.self, Generate.self])
+        subcommands: [Run.self, Validate.self, Clarity.self, Politeness.self, Generate.self])
 }
 
 /// Options shared by `run` and `validate`.
@@ -31,20 +32,19 @@ struct WindowOptions: ParsableArguments {
     func validate() throws {
         if (from == nil) != (to == nil) { throw ValidationError("--from and --to go together") }
         if last != nil && from != nil { throw ValidationError("use either --last or --from/--to") }
-        if let last, last < 1 { throw ValidationError("--last must be at least 1") }
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     }
 
+    /// Every value range-checked (exit 2 with the accepted range, PRODUCT.md).
     func runOptions(zone: ZoneRules) throws -> RunOptions {
         var o = RunOptions()
         if let from, let to {
             o.window.from = try CommandValues.date(from, option: "--from")
             o.window.to = try CommandValues.date(to, option: "--to")
-            if o.window.to! <= o.window.from! { throw RapportError(.usage, "--to must be after --from") }
+            if o.window.to! <= o.window.from! { throw RapportError(.usage, "--to (\(to)) must be after --from (\(from))") }
         }
-        o.window.last = last
+        if let last { o.window.last = try CommandValues.count(last, option: "--last", in: 1...CommandValues.maxPeriods, unit: "periods") }
         if let asOf { o.asOf = try CommandValues.instant(asOf, zone: zone, option: "--as-of") }
-        if let jobs { o.jobs = jobs }
+        if let jobs { o.jobs = try CommandValues.count(jobs, option: "--jobs", in: 1...256, unit: "jobs") }
         return o
     }
 }
@@ -64,12 +64,15 @@ extension Rapport {
         var quiet = false
         @Flag(help: "Show a progress line on stderr even when it is not a terminal.")
         var progress = false
+        @Flag(name: .customLong("allow-empty"), help: "Publish even when the window holds no conversation (an empty report never replaces one with figures otherwise).")
+        var allowEmpty = false
 
         func run() throws {
             let config = try PipelineConfig.load(path: pipeline)
             var options = try window.runOptions(zone: config.zone)
             options.outputDirectory = out
             options.runID = runID
+            options.allowEmpty = allowEmpty
             // A progress line only for a person watching (stderr is a terminal), never under cron.
             if !quiet && (progress || isatty(2) == 1) {
                 options.progress = { done, total, bytes in
@@ -114,6 +117,21 @@ extension Rapport {
 
         func run() throws {
             print(try ClarityReport.csv(files: files, clean: !noClean), terminator: "")
+        }
+    }
+
+    struct Politeness: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Score files with politeness rules v1 (docs/politeness.md): one CSV row per file.",
+            discussion: "Columns: file, words, politeness (0-100, 50 neutral; empty under 3 words), then the count of each cue. Without --no-clean the message cleaning runs first.")
+
+        @Flag(name: .customLong("no-clean"), help: "Score the text as it is.")
+        var noClean = false
+        @Argument(help: "Text files (UTF-8).")
+        var files: [String]
+
+        func run() throws {
+            print(try PolitenessReport.csv(files: files, clean: !noClean), terminator: "")
         }
     }
 
@@ -215,6 +233,8 @@ struct StderrLogHandler: LogHandler {
 @main
 enum Main {
     static func main() {
+        // Before any other thread starts: SIGINT, SIGTERM and SIGHUP then clean up and exit 130/143/129.
+        Interrupts.install()
         // RAPPORT_LOG_LEVEL=debug adds per-stage and per-output timings; the default shows warnings and errors.
         let level = ProcessInfo.processInfo.environment["RAPPORT_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
         LoggingSystem.bootstrap { _ in

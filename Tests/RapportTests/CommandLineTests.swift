@@ -24,6 +24,7 @@ import Testing
     /// not pipes, so a chatty stderr can never block the child; a crash shows as 128 + the
     /// signal number, as a shell would.
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
+        try #require(FileManager.default.isExecutableFile(atPath: binary), "build the rapport product before the tests (make test does)")
         let dir = temporaryDirectory("rapport-output")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let p = Process()
@@ -45,9 +46,6 @@ import Testing
         return Outcome(status: status, stdout: readText(dir + "/stdout"), stderr: readText(dir + "/stderr"))
     }
 
-    @Test func theBinaryIsBuilt() {
-        #expect(FileManager.default.isExecutableFile(atPath: Self.binary), "build the rapport product before the tests (make test does)")
-    }
 
     @Test func aPublishedRunPrintsOneLineAndExitsZero() throws {
         let out = temporaryDirectory() + "/weekly"

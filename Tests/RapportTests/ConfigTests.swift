@@ -51,7 +51,7 @@ import Testing
         #expect(error(Self.valid.replacingOccurrences(of: "Europe/Berlin", with: "Europe/Atlantis"))?.description.hasPrefix("p.yaml:2: `timezone`: `Europe/Atlantis` is not an IANA time zone") == true)
         #expect(error(Self.valid + "period: fortnight\n")?.description == "p.yaml:8: `period`: `fortnight` is not one of: day, week, month, quarter")
         #expect(error(Self.valid.replacingOccurrences(of: "1h30m", with: "soon"))?.line == 5)
-        #expect(error(Self.valid.replacingOccurrences(of: "rapport-email-csv", with: "webvtt"))?.description.contains("WebVTT transcripts are not supported yet; supported formats: rapport-email-csv") == true)
+        #expect(error(Self.valid.replacingOccurrences(of: "rapport-email-csv", with: "nxt"))?.description.contains("AMI NXT meeting XML are not supported yet; supported formats: rapport-email-csv") == true)
         #expect(error(Self.valid.replacingOccurrences(of: "rapport-email-csv", with: "mbox")) == nil)
         #expect(error(Self.valid.replacingOccurrences(of: "rapport-email-csv", with: "outlook"))?.description.contains("unknown format `outlook`") == true)
         #expect(error(Self.valid + "limits: { max_reject_ratio: 2 }\n")?.description.contains("between 0 and 1") == true)

@@ -45,8 +45,14 @@ import Testing
         #expect(!files.isEmpty)
         for f in files {
             let run = try runPipeline(dir + "/" + f)
-            #expect(run.summary.read == run.summary.used + run.summary.duplicates + run.summary.rejectedRecords, "\(f)")
-            #expect(!run.summary.window.isEmpty, "\(f)")
+            let s = run.summary
+            #expect(s.read == s.used + s.duplicates + s.rejectedRecords, "\(f)")
+            #expect(!s.window.isEmpty, "\(f)")
+            // A shipped pipeline reports on every partner it names, from real turns and conversations.
+            let config = try PipelineConfig.load(path: dir + "/" + f)
+            #expect(s.partnersWithData == config.partners.count, "\(f)")
+            #expect(s.turns > 0 && s.conversations > 0 && s.used > s.rejectedRecords, "\(f): \(s.line)")
+            #expect(try readCSV(run.dir + "/trust_report.csv").contains { !$0["trust_index"]!.isEmpty }, "\(f)")
         }
     }
 

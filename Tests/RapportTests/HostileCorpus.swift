@@ -86,7 +86,7 @@ enum HostileCorpus {
 
     static let gzipOfOneRow: [UInt8] = GzipWriter.gzip(csv([row("g1")]))
 
-    static let all: [HostileCase] = xml + gzip + csvCases + mail + archives
+    static let all: [HostileCase] = xml + gzip + csvCases + trackersAndMeetingLogs + mail + archives
 
     // MARK: XML
 
@@ -210,6 +210,36 @@ enum HostileCorpus {
                 return "<c\(i)@evil.example>,\(at),\(from),\(to),Chain,Message \(i).,\(i == 0 ? "" : "<c\(i - 1)@evil.example>")\n"
             }
         },
+    ]
+
+    // MARK: JSON trackers, transcripts and chats
+
+    static func jsonCase(_ name: String, format: String, _ expect: HostileCase.Expectation, _ write: @escaping @Sendable (String, Int, String) throws -> Void) -> HostileCase {
+        HostileCase(name: name, file: "\(name).json", kind: "ticket", format: format, expect: expect, write: write)
+    }
+
+    static let trackersAndMeetingLogs: [HostileCase] = [
+        jsonCase("json-nesting-100000-deep", format: "redmine-json", .refused("corrupt")) { path, _, _ in
+            try stream(path, prefix: "{\"issues\": ", count: 100_000) { _ in "[" }
+        },
+        jsonCase("json-string-of-20-mb", format: "github-issues", .refused("corrupt")) { path, _, _ in
+            try stream(path, prefix: "[{\"number\": 1, \"title\": \"", count: 20, suffix: "\"}]") { _ in String(repeating: "x", count: 1 << 20) }
+        },
+        jsonCase("json-truncated", format: "github-issues", .refused("truncated"), put(#"[{"number": 1, "html_url": "https://github.com/e/v/issues/1", "title": "cut"#)),
+        jsonCase("json-issue-without-id", format: "redmine-json", .read(records: 1, used: 0, rejects: ["missing_value": 1]), put(#"{"issues": [{"subject": "no id"}]}"#)),
+        HostileCase(
+            name: "vtt-bad-timestamp", file: "vtt-bad-timestamp.vtt", kind: "meeting", format: "webvtt", sourceKeys: ", meeting_start: \"2026-03-03T09:00:00Z\"",
+            expect: .read(records: 2, used: 1, rejects: ["bad_timestamp": 1]),
+            write: put("WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\nEve: hello\n\n2\n00:00:99.000 --> 00:01:00.000\nEve: a second that does not exist\n")),
+        HostileCase(
+            name: "vtt-line-of-5-mb", file: "vtt-line-of-5-mb.vtt", kind: "meeting", format: "webvtt", sourceKeys: ", meeting_start: \"2026-03-03T09:00:00Z\"",
+            expect: .read(records: 2, used: 1, rejects: ["record_too_large": 1])
+        ) { path, _, _ in
+            try stream(path, prefix: "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nEve: ", count: 5, suffix: "\n\n00:00:03.000 --> 00:00:04.000\nEve: after\n") { _ in String(repeating: "y", count: 1 << 20) }
+        },
+        HostileCase(
+            name: "chat-hour-25", file: "chat-hour-25.txt", kind: "email", format: "zoom-chat", sourceKeys: ", date: 2026-03-03",
+            expect: .read(records: 2, used: 1, rejects: ["bad_timestamp": 1]), write: put("09:00:00\tEve:\thello\n25:00:00\tEve:\tan hour that does not exist\n")),
     ]
 
     // MARK: mbox and MIME

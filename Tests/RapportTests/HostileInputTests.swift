@@ -212,20 +212,28 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: "pwned"))
     }
 
+    /// The targets of `rapport-fuzz` (and of the Makefile's FUZZ_TARGETS).
+    static let fuzzTargets = ["csv", "xml", "gzip", "timestamp", "address", "text", "vtt", "chat", "mime", "zip", "json"]
+
     enum MailArchiveTestsSeeds {
         static let users = #"[{"id": "U1", "name": "eve", "profile": {"email": "eve@evil.example"}, "is_bot": false}]"#
     }
 
-    /// Writes the fuzzers' seeds to `RAPPORT_WRITE_CORPUS` (one folder per `rapport-fuzz`
-    /// target: the corpus's small cases, plus timestamps and addresses); a no-op otherwise.
+    /// Writes the fuzzers' seeds (one folder per `rapport-fuzz` target: the corpus's small
+    /// cases, plus timestamps, addresses and texts) to `RAPPORT_WRITE_CORPUS` (`make fuzz`),
+    /// or to a temporary folder, and checks that every target got seeds.
     @Test func writeTheCorpus() throws {
-        guard let dir = ProcessInfo.processInfo.environment["RAPPORT_WRITE_CORPUS"] else { return }
-        for target in ["csv", "xml", "gzip", "timestamp", "address", "text", "mime", "zip", "json"] {
+        let dir = ProcessInfo.processInfo.environment["RAPPORT_WRITE_CORPUS"] ?? temporaryDirectory("rapport-corpus")
+        for target in Self.fuzzTargets {
             try FileManager.default.createDirectory(atPath: dir + "/" + target, withIntermediateDirectories: true)
         }
-        let large = ["bomb", "field-of-50-mb", "reply-chain-100000-long", "nesting-100000-deep", "mbox-message-of-60-mb", "slack-zip-bomb", "mime-nesting-20000-deep"]
+        let large = [
+            "bomb", "field-of-50-mb", "reply-chain-100000-long", "nesting-100000-deep", "json-string-of-20-mb", "vtt-line-of-5-mb",
+            "mbox-message-of-60-mb", "slack-zip-bomb", "mime-nesting-20000-deep",
+        ]
         for c in HostileCorpus.all where !large.contains(c.name) && c.format != "maildir" {
-            let target = c.file.hasSuffix(".gz") ? "gzip" : c.file.hasSuffix(".xml") ? "xml" : c.file.hasSuffix(".mbox") ? "mime" : c.file.hasSuffix(".zip") ? "zip" : "csv"
+            let byExtension = [".gz": "gzip", ".xml": "xml", ".vtt": "vtt", ".txt": "chat", ".mbox": "mime", ".zip": "zip", ".json": "json"]
+            let target = byExtension.first { c.file.hasSuffix($0.key) }?.value ?? "csv"
             try c.write(dir + "/" + target + "/" + c.file, 9, "/nonexistent/secret")
         }
         let json = [
@@ -241,6 +249,12 @@ import Testing
             "jane@acme.example", "Jane Roe <jane@acme.example>", "\"Roe, Jane\" <jane@acme.example>; ana@globex.example",
             "=?UTF-8?B?SsOkbmU=?= <jane@acme.example>", "<>", "\"unterminated <a@b>", "a@b, , c@d",
         ]
+        try MeetingLogFormatTests.cues.write(toFile: dir + "/vtt/seed-cues.vtt", atomically: true, encoding: .utf8)
+        try "08:58:13\t From Ana Cruz : Welcome!\n09:01:00 From Jane Roe to Everyone:\n\tA question?\n00:11:09\tAna:\they\n"
+            .write(toFile: dir + "/chat/seed-chat.txt", atomically: true, encoding: .utf8)
+        try "WEBVTT\n\nNOTE voice tags\n\n00:01.000 --> 00:02.000 align:start\n<v Ana>Hi &amp; <i>welcome</i></v>\n\n00:02.000 --> 00:03.000\nmore\n"
+            .write(toFile: dir + "/vtt/seed-voices.vtt", atomically: true, encoding: .utf8)
+        try "23:59:50\tAna:\tlate\n00:00:10\tJane:\tpast midnight\n\tsecond line\n".write(toFile: dir + "/chat/seed-midnight.txt", atomically: true, encoding: .utf8)
         for (i, t) in timestamps.enumerated() { try t.write(toFile: dir + "/timestamp/seed-\(i)", atomically: true, encoding: .utf8) }
         for (i, a) in addresses.enumerated() { try a.write(toFile: dir + "/address/seed-\(i)", atomically: true, encoding: .utf8) }
         let texts = [
@@ -249,5 +263,9 @@ import Testing
             "Thanks!\n\n-- \nJane\n> quoted\nOn Mon, 2 Mar 2026 Jane wrote:\nold text", "Die Anfrage wird morgen bearbeitet, danke. Größe: 5 m²",
         ]
         for (i, t) in texts.enumerated() { try t.write(toFile: dir + "/text/seed-\(i)", atomically: true, encoding: .utf8) }
+        for target in Self.fuzzTargets {
+            let seeds = try FileManager.default.contentsOfDirectory(atPath: dir + "/" + target)
+            #expect(seeds.count >= 3, "\(target): \(seeds.count) seeds")
+        }
     }
 }

@@ -139,7 +139,6 @@ import Testing
     @Test(arguments: [
         ("mailing-list-mbox-perceval/pipermail_2015_november.mbox", "mbox mail archive"),
         ("mailing-list-mbox-perceval/mbox_iso8859_encoding.mbox", "mbox mail archive"),
-        ("meeting-transcripts-webvtt/cip_test_transcript.vtt", "WebVTT transcript"),
         ("ami-meeting-nxt/ES2002a.A.words.xml", "AMI NXT meeting XML"),
     ])
     func unsupportedFormatsAreRefusedNeverMisread(file: String, what: String) throws {

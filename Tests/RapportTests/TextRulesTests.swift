@@ -95,6 +95,36 @@ import Testing
         #expect(ack("Thanks a lot team, this is all fine now for us today\nBest regards,\nJane (why?)"))
     }
 
+    /// METRICS.md: whole-word is about the characters around the phrase, not white space.
+    @Test func phrasesNextToPunctuationAndEmojiMatch() {
+        #expect(ack("Hi&amp;thanks for the help"))
+        #expect(ack("Hi&amp;thanks for your kindness"))
+        #expect(ack("Thank you💖you rock"))
+        #expect(ack("Thank you💖you are awesome💖"))
+        #expect(ack("(thanks)"))
+        #expect(ack("ok,thx"))
+        #expect(ack("noted_ok") == false)  // `_` touches it
+        #expect(ack("THANK\tYOU so much"))
+        #expect(ack("thank\n  you team"))  // a space in the phrase matches any run of white space, newlines too
+        #expect(!ack("thankyou"))
+        #expect(!ack("thanksgiving"))
+        #expect(!ack("ungreat"))
+        #expect(!ack("great2"))
+        #expect(!ack("２great"))  // a full-width digit is a number (Nd)
+        #expect(!ack("ⅷgreat"))  // so is a Roman numeral (Nl)
+        #expect(!ack("²great"))  // and a superscript two (No)
+        #expect(ack("—great—"))
+    }
+
+    /// A configured phrase with non-ASCII letters matches case-insensitively by Unicode's rules.
+    @Test func nonASCIIPhrasesFoldCase() {
+        let german = AcknowledgementRule(phrases: ["danke schön", "erledigt"])
+        #expect(german.isAcknowledgement(cleaned: "DANKE SCHÖN!"))
+        #expect(german.isAcknowledgement(cleaned: "Danke   schön, das war's"))
+        #expect(!german.isAcknowledgement(cleaned: "Dankeschön"))
+        #expect(!german.isAcknowledgement(cleaned: "unerledigt"))
+    }
+
     @Test func questionsAndRealRequestsDo() {
         #expect(!ack("Thanks. Could you also send the PDF?"))
         #expect(!ack("Please send the April rota."))

@@ -3,9 +3,10 @@ import RapportCore
 /// Language clarity (METRICS.md "Language clarity"): readability pooled over a partner's
 /// English messages in the period (sum the counts, then apply the formula once), acronym
 /// density, short messages, clarification requests from the client, and the share of
-/// partner messages that are not English (left out of the English formulas).
+/// partner messages that are not English (left out of the English formulas). Meeting
+/// transcripts count too: what each party said (an utterance is a message here).
 public enum ClarityMetrics: MetricFamily {
-    public static let sources: Set<SourceKind> = [.email, .ticket]
+    public static let sources: Set<SourceKind> = [.email, .ticket, .meeting]
 
     public static let metrics: [MetricSpec] = [
         MetricSpec("clarity.partner.flesch_reading_ease", unit: "score", .readability(prefix: "p_", .fleschReadingEase), "Flesch Reading Ease of the partner's English messages, pooled: 206.835 − 1.015·(W/S) − 84.6·(Y/W) (readability rules v1)."),

@@ -9,7 +9,7 @@ public enum ResponseMetrics: MetricFamily {
         MetricSpec("response.turns", unit: "count", .count("turns"), "Response turns opened in the period: a client message opens a turn when none is open in its conversation."),
         MetricSpec("response.answered", unit: "count", .count("answered"), "Turns answered by a later partner message (by as-of)."),
         MetricSpec("response.unanswered", unit: "count", .count("unanswered"), "Turns still open at as-of; excluded from latency statistics."),
-        MetricSpec("response.acknowledgements", unit: "count", .count("acknowledgements"), "Client acknowledgements (short thanks/confirmations) that opened no turn, in the period of their own time."),
+        MetricSpec("response.acknowledgements", unit: "count", .count("acknowledgements"), "Client acknowledgements that opened no turn (a body of at most 12 words, no question mark, and an acknowledgement phrase with no letter, number or _ right before or after it), in the period of their own time."),
         MetricSpec("response.proactive_updates", unit: "count", .count("proactive_updates"), "Partner messages sent while no turn was open."),
         MetricSpec("response.latency_p50_s", unit: "seconds", .percentile("latency", 0.5), "Median calendar latency (answer.at - open.at) of answered turns; type-7 percentile."),
         MetricSpec("response.latency_p90_s", unit: "seconds", .percentile("latency", 0.9), "90th percentile calendar latency of answered turns; type-7 percentile."),

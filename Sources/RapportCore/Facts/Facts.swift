@@ -15,6 +15,9 @@ public struct TurnFact: Sendable, Hashable {
     /// The part of `[openedAt, answeredAt)` inside the partner's calendar, in seconds
     /// (filled by business hours when a calendar applies).
     public var businessLatencySeconds: Double?
+    /// Tickets: the tracker and the ticket's link (FORMATS.md, "Ticket identity"); empty otherwise.
+    public var tracker = ""
+    public var url = ""
     /// The SLA target that applies (first response or response), in seconds; nil without a target.
     public var targetSeconds: Double?
     /// Answered later than the target, or unanswered and older than it at `as-of`; nil without a target.
@@ -58,6 +61,9 @@ public struct ConversationFact: Sendable, Hashable {
     public var escalationReason: EscalationReason?
     public var resolved: Bool
     public var reopened: Bool
+    /// Tickets: the tracker and the ticket's link (FORMATS.md, "Ticket identity"); empty otherwise.
+    public var tracker = ""
+    public var url = ""
 
     public init(
         source: SourceKind, conversation: String, partner: Int?, openedAt: Instant, messages: Int, turns: Int,
@@ -231,6 +237,8 @@ public struct TextTotals: Sendable, Hashable {
 public struct InteractionFact: Sendable, Hashable {
     public var source: SourceKind
     public var conversation: String
+    /// Tickets: the tracker (a conversation is `(source, tracker, conversation)`); empty otherwise.
+    public var tracker = ""
     public var id: String
     public var at: Instant
     public var actor: String

@@ -31,6 +31,30 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// True when some text matches both patterns (two partners' `people` globs that could
+    /// claim the same person). Walks pairs of pattern positions: a `*` may match nothing or
+    /// take a character; two positions take a character together when both accept one.
+    public func overlaps(_ other: Glob) -> Bool {
+        let a = scalars
+        let b = other.scalars
+        var seen = Set<Int>()
+        var pending = [(0, 0)]
+        while let (i, j) = pending.popLast() {
+            guard seen.insert(i * (b.count + 1) + j).inserted else { continue }
+            if i == a.count && j == b.count { return true }
+            if i < a.count && a[i] == "*" { pending.append((i + 1, j)) }
+            if j < b.count && b[j] == "*" { pending.append((i, j + 1)) }
+            guard i < a.count, j < b.count else { continue }
+            let x = a[i]
+            let y = b[j]
+            if x == "*" && y == "*" { continue }  // both stay: no progress
+            let wild: Set<Unicode.Scalar> = ["*", "?"]
+            guard wild.contains(x) || wild.contains(y) || x == y else { continue }
+            pending.append((x == "*" ? i : i + 1, y == "*" ? j : j + 1))
+        }
+        return false
+    }
+
     /// Iterative wildcard match with one backtracking point: linear for one `*`, never exponential.
     @inline(__always)
     private static func match<T: Equatable>(

@@ -27,8 +27,9 @@ public struct Membership: Sendable {
 /// Resolves actors (e-mail addresses or user names) to parties.
 ///
 /// An address matches by domain (the domain or any subdomain, case-insensitive);
-/// any actor matches the `people` globs; the client is tried first, then partners
-/// in file order; dated `members` take precedence in their date range.
+/// any actor matches the `people` globs; the client is tried first, then partners by
+/// `priority` (higher first) and file order; dated `members` take precedence in their
+/// date range.
 public struct PartyDirectory: Sendable {
     public let partners: [PartnerInfo]
     /// Index 0 is the client, then partners in order.
@@ -36,15 +37,24 @@ public struct PartyDirectory: Sendable {
     private let domainIndex: [String: Int]
     private let peopleGlobs: [(Int, Glob)]
     private let memberships: [(Int, Membership)]
+    /// Each rule index's place in the order rules are tried (the lower wins).
+    private let rank: [Int]
 
-    public init(client: PartyRules, partners: [(PartnerInfo, PartyRules)]) {
+    /// `priorities` (one per partner, default 0): a higher one is tried first; equal ones in file order.
+    public init(client: PartyRules, partners: [(PartnerInfo, PartyRules)], priorities: [Int] = []) {
         self.partners = partners.map(\.0)
         let rules = [client] + partners.map(\.1)
         self.rules = rules
+        // Rule indexes in the order they are tried: the client, then partners by priority.
+        let order = [0] + partners.indices.sorted { a, b in
+            let (pa, pb) = (a < priorities.count ? priorities[a] : 0, b < priorities.count ? priorities[b] : 0)
+            return pa != pb ? pa > pb : a < b
+        }.map { $0 + 1 }
         var index: [String: Int] = [:]
         var globs: [(Int, Glob)] = []
         var members: [(Int, Membership)] = []
-        for (i, r) in rules.enumerated() {
+        for i in order {
+            let r = rules[i]
             for d in r.domains {
                 let key = d.lowercased().trimmingDots()
                 if index[key] == nil { index[key] = i }
@@ -52,6 +62,9 @@ public struct PartyDirectory: Sendable {
             for p in r.people { globs.append((i, Glob(p))) }
             for m in r.members { members.append((i, m)) }
         }
+        var rank = [Int](repeating: 0, count: rules.count)
+        for (position, i) in order.enumerated() { rank[i] = position }
+        self.rank = rank
         self.domainIndex = index
         self.peopleGlobs = globs
         self.memberships = members
@@ -71,17 +84,18 @@ public struct PartyDirectory: Sendable {
                 return Self.party(forRuleIndex: i)
             }
         }
-        var best = Int.max
+        var best = -1
+        func better(_ i: Int) -> Bool { best < 0 || rank[i] < rank[best] }
         if let at = actor.lastIndex(of: "@") {
             var domain = actor[actor.index(after: at)...].lowercased()[...]
             while true {
-                if let i = domainIndex[String(domain)] { best = min(best, i) }
+                if let i = domainIndex[String(domain)], better(i) { best = i }
                 guard let dot = domain.firstIndex(of: ".") else { break }
                 domain = domain[domain.index(after: dot)...]
             }
         }
-        for (i, g) in peopleGlobs where i < best && g.matches(actor) { best = i }
-        return best == Int.max ? .unknown : Self.party(forRuleIndex: best)
+        for (i, g) in peopleGlobs where better(i) && g.matches(actor) { best = i }
+        return best < 0 ? .unknown : Self.party(forRuleIndex: best)
     }
 
     private static func party(forRuleIndex i: Int) -> Party { i == 0 ? .client : .partner(i - 1) }

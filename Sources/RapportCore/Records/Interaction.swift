@@ -90,6 +90,8 @@ public struct Attributes: Sendable {
     /// Ticket change events: the value before and after (status, priority, assignee, label).
     public var from: String = ""
     public var to: String = ""
+    /// Ticket events: the tracker of the ticket (FORMATS.md, "Ticket identity").
+    public var tracker: String = ""
     /// Ticket events: position in the export, which orders events stamped with the same instant.
     public var documentOrder: Int32 = 0
     public init() {}

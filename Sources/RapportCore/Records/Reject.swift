@@ -24,6 +24,7 @@ public enum RejectReason: String, Sendable, Hashable, CaseIterable {
     case compressionBomb = "compression_bomb"
     case badHeader = "bad_header"
     case unsupportedFormat = "unsupported_format"
+    case changedWhileRead = "changed_while_read"
     /// An archive entry named to escape its folder (`..`, an absolute path).
     case unsafeEntry = "unsafe_entry"
 }

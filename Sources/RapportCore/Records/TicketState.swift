@@ -2,6 +2,10 @@
 /// export without change history still tells: when it was resolved.
 public struct TicketState: Sendable {
     public var key: String
+    /// The tracker the ticket lives in (FORMATS.md, "Ticket identity"): keys compare within one tracker only.
+    public var tracker: String
+    /// The ticket's own link (Jira's item `<link>`, or built from the tracker); empty when unknown.
+    public var url: String
     public var subject: String
     public var priority: String?
     public var status: String?
@@ -12,19 +16,25 @@ public struct TicketState: Sendable {
     public var created: Instant?
     /// The export's resolution date (Jira `resolved`), for exports without history.
     public var resolved: Instant?
+    /// The date the work was promised for (Jira `<due>`, Redmine `due_date`, a mapped `due`
+    /// column): a local date in the pipeline's zone (METRICS.md, reliability of commitments).
+    public var due: LocalDate?
     /// A snapshot export's final status says the ticket was reopened (Bugzilla REOPENED).
     public var reopened: Bool
+    public var id: TicketID { TicketID(tracker: tracker, key: key) }
     /// True when the export carries change events (status, priority, resolved…); false for
     /// snapshot exports such as Jira XML, where escalation and reopening are inferred.
     public var hasHistory: Bool
     public var origin: Origin
 
     public init(
-        key: String, subject: String = "", priority: String? = nil, status: String? = nil, labels: [String] = [],
+        key: String, tracker: String = "", url: String = "", subject: String = "", priority: String? = nil, status: String? = nil, labels: [String] = [],
         assignee: String? = nil, reporter: String? = nil, created: Instant? = nil, resolved: Instant? = nil, reopened: Bool = false,
         hasHistory: Bool, origin: Origin
     ) {
         self.key = key
+        self.tracker = tracker
+        self.url = url
         self.subject = subject
         self.priority = priority
         self.status = status
@@ -36,6 +46,23 @@ public struct TicketState: Sendable {
         self.reopened = reopened
         self.hasHistory = hasHistory
         self.origin = origin
+    }
+}
+
+/// A ticket's identity: its tracker and its key (the same key in two trackers is two tickets).
+public struct TicketID: Hashable, Sendable {
+    public var tracker: String
+    public var key: String
+    public init(tracker: String, key: String) {
+        self.tracker = tracker
+        self.key = key
+    }
+
+    /// Byte order of the key, then of the tracker (so that one tracker's tickets keep their old order).
+    public static func bytesLess(_ a: TicketID, _ b: TicketID) -> Bool {
+        if RapportCore.bytesLess(a.key, b.key) { return true }
+        if RapportCore.bytesLess(b.key, a.key) { return false }
+        return RapportCore.bytesLess(a.tracker, b.tracker)
     }
 }
 
@@ -64,10 +91,17 @@ public struct MeetingRecord: Sendable {
         public var actor: String
         public var party: Party
         public var seconds: Double
-        public init(actor: String, party: Party, seconds: Double) {
+        /// What was said, as the transcript has it (empty when the log gives only times);
+        /// the run reads it into `stats` and drops it.
+        public var text: String
+        /// The clarity counts of `text` (METRICS.md "Language clarity"), once read.
+        public var stats: TextStats?
+        public init(actor: String, party: Party, seconds: Double, text: String = "", stats: TextStats? = nil) {
             self.actor = actor
             self.party = party
             self.seconds = seconds
+            self.text = text
+            self.stats = stats
         }
     }
 

@@ -5,6 +5,16 @@ public struct CSVHeader: Sendable {
     public let names: [String]
     private let index: [String: Int]
 
+    /// Reads the first record as the header: nil for an empty file (no records); a malformed
+    /// header row is an error that says why in words.
+    public static func readFirst(_ reader: CSVReader) throws(InputError) -> CSVHeader? {
+        guard let first = try reader.next() else { return nil }
+        if case .malformed(_, let why) = first {
+            throw InputError(.badHeader, "the header row (line \(reader.line)) is malformed: \(why)")
+        }
+        return try CSVHeader(reader: reader)
+    }
+
     /// Reads the header from the current record of `reader` (names trimmed, compared case-insensitively).
     public init(reader: CSVReader) throws(InputError) {
         var names: [String] = []

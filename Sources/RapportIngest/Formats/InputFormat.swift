@@ -68,6 +68,22 @@ public struct SourceOptions: Sendable {
     /// `parties: { column, values }`: a column whose value says the party (`client`, a partner id or `unknown`).
     public var partyColumn: String?
     public var partyValues: [String: String] = [:]
+    /// `tracker:` for ticket formats whose export does not name its tracker (Rapport's ticket
+    /// XML, mapped CSV); the pipeline sets the source entry's path when it is not given.
+    public var tracker = ""
+    /// `meeting:` the id of the meeting a transcript or chat belongs to (webvtt, zoom-chat).
+    public var meeting: String?
+    /// `meeting_start:` when the recording began: transcript and cloud-chat times count from it.
+    public var meetingStart: Instant?
+    /// `date:` the local day of a saved chat whose lines carry only a wall-clock time (zoom-chat).
+    public var date: LocalDate?
+    /// `resolved_statuses:` status names that mean resolved (redmine); nil for the English default.
+    public var resolvedStatuses: [String]?
+    /// `status_names:` / `priority_names:` id → name, for journal changes whose ids the export does not name (redmine).
+    public var statusNames: [String: String] = [:]
+    public var priorityNames: [String: String] = [:]
+    /// `include_pull_requests:` read pull requests as tickets too (github-issues, github-migration).
+    public var includePullRequests = false
     /// `session_gap:` (format `slack-export`): a channel quiet this long ends a conversation.
     public var sessionGapSeconds: Int64?
     public init() {}
@@ -139,16 +155,21 @@ public enum FormatRegistry {
         RapportTicketsXML.self,
         JiraXML.self,
         BugzillaXML.self,
+        RedmineXML.self,
+        RedmineJSON.self,
+        GitHubIssues.self,
+        GitHubMigration.self,
         RapportMeetingsCSV.self,
         RapportMeetingsXML.self,
         ZoomParticipantsCSV.self,
         TeamsAttendanceCSV.self,
+        WebVTT.self,
+        ZoomChat.self,
         MappedCSV.self,
     ]
 
     /// Formats users may try that Rapport refuses rather than misreads, by the names they may type.
     public static let refused: [String: String] = [
-        "webvtt": "WebVTT transcripts", "vtt": "WebVTT transcripts",
         "ami-nxt": "AMI NXT meeting XML", "nxt": "AMI NXT meeting XML",
     ]
 

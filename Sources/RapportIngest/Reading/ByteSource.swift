@@ -44,7 +44,27 @@ public final class FileByteSource: ByteSource {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw InputError(.unreadableFile, "cannot open: \(String(cString: strerror(errno)))") }
         self.fd = fd
+        var opened = stat()
+        fstat(fd, &opened)
+        self.opened = FileSnapshot(opened)
         _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
+    }
+
+    /// Size, modification time and identity when the file was opened.
+    public let opened: FileSnapshot
+
+    /// Throws when the file changed since it was opened (PRODUCT.md: an input that changes
+    /// while it is read is refused): its size or modification time, or the path now names
+    /// another file (an export written over it by rename).
+    public func checkUnchanged() throws(InputError) {
+        var now = stat()
+        var atPath = stat()
+        let changed = fstat(fd, &now) != 0 || FileSnapshot(now) != opened || stat(path, &atPath) != 0 || FileSnapshot(atPath) != opened
+        if changed {
+            throw InputError(
+                .changedWhileRead,
+                "the file changed while it was read (its size, modification time or identity differ from when it was opened); run again once the export is complete")
+        }
     }
 
     deinit { close(fd) }
@@ -59,6 +79,21 @@ public final class FileByteSource: ByteSource {
             if errno == EINTR { continue }
             throw InputError(.unreadableFile, "read failed: \(String(cString: strerror(errno)))")
         }
+    }
+}
+
+/// What tells a file apart from its next version: identity, size and modification time.
+public struct FileSnapshot: Equatable, Sendable {
+    public var device: UInt64
+    public var inode: UInt64
+    public var size: Int64
+    public var modifiedNanoseconds: Int64
+
+    public init(_ st: stat) {
+        device = UInt64(st.st_dev)
+        inode = UInt64(st.st_ino)
+        size = Int64(st.st_size)
+        modifiedNanoseconds = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
     }
 }
 

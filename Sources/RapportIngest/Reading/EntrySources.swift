@@ -7,15 +7,20 @@ public enum EntrySources {
     /// `.tgz`, or starting with a zip's or tar's magic bytes, is read with libarchive
     /// (``ArchiveEntrySource``, its digest the file's SHA-256); any other file is one entry
     /// (gzip-inflated when it ends in `.gz`). A symbolic link as the path itself is refused
-    /// unless `followSymlinks`.
-    public static func open(path: String, display: String, followSymlinks: Bool, limits: EntryLimits = EntryLimits()) throws(InputError) -> any EntrySource {
+    /// unless `followSymlinks`. `opened` receives the file's source (not a folder's), so that
+    /// the run can check it did not change while it was read.
+    public static func open(
+        path: String, display: String, followSymlinks: Bool, limits: EntryLimits = EntryLimits(), opened: ((FileByteSource) -> Void)? = nil
+    ) throws(InputError) -> any EntrySource {
         var st = stat()
         if lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK, !followSymlinks {
             throw InputError(.unreadableFile, "is a symbolic link; set `follow_symlinks: true` on the source to read it")
         }
         guard stat(path, &st) == 0 else { throw InputError(.unreadableFile, "cannot open: \(String(cString: strerror(errno)))") }
         if (st.st_mode & S_IFMT) == S_IFDIR { return FolderEntrySource(root: path, limits: limits) }
-        let hashing = HashingByteSource(try FileByteSource(path: path))
+        let file = try FileByteSource(path: path)
+        opened?(file)
+        let hashing = HashingByteSource(file)
         let peekable = PeekableByteSource(hashing)
         let head = try peekable.peek(512)
         let lower = path.lowercased()

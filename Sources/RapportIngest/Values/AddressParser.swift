@@ -3,6 +3,11 @@
 /// separated by `,` or `;` (separators inside quotes, angle brackets or
 /// comments do not split). RFC 5322 groups (`Team: a@x, b@y;`,
 /// `undisclosed-recipients:;`) give their members. Addresses come back lower-cased.
+///
+/// Names as Outlook and Teams write them, `Last, First <addr>` without quotes: a field
+/// holding one person takes the address in its last `<…>` and everything before as the
+/// name; in a list, items without an address that come right before a `Name <addr>` item
+/// are that person's name (`Reyes, Ben <ben@x>, Ana <ana@y>` is two people).
 public enum AddressParser {
     /// Why an address field was refused.
     public struct Failure: Error, Sendable, CustomStringConvertible {
@@ -12,7 +17,28 @@ public enum AddressParser {
 
     /// Every address in a list field; empty for an empty field.
     public static func parseList(_ bytes: UnsafeRawBufferPointer) -> Result<[String], Failure> {
+        var items: [Range<Int>] = []
+        if let failure = splitItems(bytes, into: &items) { return .failure(failure) }
         var out: [String] = []
+        for (k, range) in items.enumerated() {
+            let item = UnsafeRawBufferPointer(rebasing: bytes[range])
+            // `Last, First <addr>`: the name's pieces before the item with the address.
+            if isNameOnly(item), items[(k + 1)...].first(where: { !isNameOnly(UnsafeRawBufferPointer(rebasing: bytes[$0])) }).map({
+                hasAngleAddress(UnsafeRawBufferPointer(rebasing: bytes[$0]))
+            }) == true {
+                continue
+            }
+            switch parseItem(item) {
+            case .success(let address?): out.append(address)
+            case .success(nil): break
+            case .failure(let f): return .failure(f)
+            }
+        }
+        return .success(out)
+    }
+
+    /// The items of a list, split at `,` and `;` outside quotes, angle brackets and comments.
+    private static func splitItems(_ bytes: UnsafeRawBufferPointer, into items: inout [Range<Int>]) -> Failure? {
         var itemStart = 0
         var inQuote = false
         var angle = 0
@@ -27,7 +53,7 @@ public enum AddressParser {
                     continue
                 }
                 if c == UInt8(ascii: "\"") { inQuote = false }
-                if i == n { return .failure(Failure(message: "unbalanced quote in address list")) }
+                if i == n { return Failure(message: "unbalanced quote in address list") }
             } else if c == UInt8(ascii: "\"") {
                 inQuote = true
             } else if c == UInt8(ascii: "(") {
@@ -39,22 +65,35 @@ public enum AddressParser {
             } else if c == UInt8(ascii: ">") && comment == 0 && angle > 0 {
                 angle -= 1
             } else if (c == UInt8(ascii: ",") || c == UInt8(ascii: ";")) && angle == 0 && comment == 0 {
-                let item = UnsafeRawBufferPointer(rebasing: bytes[itemStart..<min(i, n)])
-                switch parseItem(item) {
-                case .success(let address?): out.append(address)
-                case .success(nil): break
-                case .failure(let f): return .failure(f)
-                }
+                items.append(itemStart..<min(i, n))
                 itemStart = i + 1
             }
             i += 1
         }
-        if angle != 0 { return .failure(Failure(message: "unbalanced < > in address list")) }
-        return .success(out)
+        if angle != 0 { return Failure(message: "unbalanced < > in address list") }
+        return nil
     }
 
-    /// Exactly one address (the `from` field).
+    /// An item that can only be part of a name: no `@`, no `<`, no group colon, not empty.
+    private static func isNameOnly(_ item: UnsafeRawBufferPointer) -> Bool {
+        var sawText = false
+        for c in item {
+            if c == UInt8(ascii: "@") || c == UInt8(ascii: "<") || c == UInt8(ascii: ":") { return false }
+            if c != 0x20 && c != 0x09 && c != 0x0A && c != 0x0D { sawText = true }
+        }
+        return sawText
+    }
+
+    private static func hasAngleAddress(_ item: UnsafeRawBufferPointer) -> Bool {
+        lastIndexOutsideQuotes(stripComments(Array(item)), of: UInt8(ascii: "<")) != nil
+    }
+
+    /// Exactly one person (the `from` field, a meeting participant, a ticket author): the
+    /// address in the last `<…>` with everything before it the name, commas included; else
+    /// the whole value as a bare address.
     public static func parseSingle(_ bytes: UnsafeRawBufferPointer) -> Result<String, Failure> {
+        let value = stripComments(Array(bytes))
+        if let open = lastIndexOutsideQuotes(value, of: UInt8(ascii: "<")) { return angleAddress(value, open: open) }
         switch parseList(bytes) {
         case .failure(let f): return .failure(f)
         case .success(let list):
@@ -89,17 +128,23 @@ public enum AddressParser {
             trim(&item)
             if item.isEmpty { return .success(nil) }
         }
-        var address: [UInt8]
-        if let open = lastIndexOutsideQuotes(item, of: UInt8(ascii: "<")) {
-            guard let close = item[open...].firstIndex(of: UInt8(ascii: ">")) else {
-                return .failure(Failure(message: "missing > in \(quoted(item))"))
-            }
-            address = Array(item[(open + 1)..<close])
-            let after = item[(close + 1)...].filter { $0 != 0x20 && $0 != 0x09 }
-            if !after.isEmpty { return .failure(Failure(message: "text after > in \(quoted(item))")) }
-        } else {
-            address = item
+        if let open = lastIndexOutsideQuotes(item, of: UInt8(ascii: "<")) { return angleAddress(item, open: open).map { $0 } }
+        var address = item
+        trim(&address)
+        guard isPlausibleAddress(address) else {
+            return .failure(Failure(message: "\(quoted(item)) is not an e-mail address"))
         }
+        return .success(lowercased(address))
+    }
+
+    /// The address between the `<` at `open` and the next `>`, with nothing but white space after it.
+    private static func angleAddress(_ item: [UInt8], open: Int) -> Result<String, Failure> {
+        guard let close = item[open...].firstIndex(of: UInt8(ascii: ">")) else {
+            return .failure(Failure(message: "missing > in \(quoted(item))"))
+        }
+        var address = Array(item[(open + 1)..<close])
+        let after = item[(close + 1)...].filter { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
+        if !after.isEmpty { return .failure(Failure(message: "text after > in \(quoted(item))")) }
         trim(&address)
         guard isPlausibleAddress(address) else {
             return .failure(Failure(message: "\(quoted(item)) is not an e-mail address"))

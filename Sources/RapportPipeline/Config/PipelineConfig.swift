@@ -16,6 +16,8 @@ public struct PipelineConfig: Sendable {
         public var targets: Targets
         /// Working time for business latency (the pipeline's Mon–Fri 09:00–17:00 when not given).
         public var calendar: WorkCalendar
+        /// `priority:` decides between partners whose rules overlap (higher wins; default 0).
+        public var priority = 0
     }
 
     /// One `sources[]` entry.
@@ -69,7 +71,8 @@ public struct PipelineConfig: Sendable {
     public var partnerInfos: [PartnerInfo] { partners.map { PartnerInfo(id: $0.id, name: $0.name) } }
 
     public var directoryOfParties: PartyDirectory {
-        PartyDirectory(client: client.rules, partners: partners.map { (PartnerInfo(id: $0.id, name: $0.name), $0.rules) })
+        PartyDirectory(
+            client: client.rules, partners: partners.map { (PartnerInfo(id: $0.id, name: $0.name), $0.rules) }, priorities: partners.map(\.priority))
     }
 
     public var sourceKinds: Set<SourceKind> { Set(sources.map(\.kind)) }
@@ -113,7 +116,7 @@ public struct PipelineConfig: Sendable {
         let period = try PeriodKind(rawValue: top["period"]?.oneOf(PeriodKind.allCases.map(\.rawValue)) ?? "week")!
 
         func organisation(_ node: YAMLNode, isClient: Bool) throws(RapportError) -> Organisation {
-            let keys = isClient ? ["name", "domains", "people", "members"] : ["id", "name", "domains", "people", "members", "targets", "calendar"]
+            let keys = isClient ? ["name", "domains", "people", "members"] : ["id", "name", "domains", "people", "members", "targets", "calendar", "priority"]
             let m = try node.mapping(allowed: keys)
             var id = "client"
             if !isClient {
@@ -145,10 +148,12 @@ public struct PipelineConfig: Sendable {
             for d in domains where d.contains("@") || d.contains(" ") || d.isEmpty {
                 throw m["domains"]!.error("`\(d)` is not a domain (write `example.com`, not an address)")
             }
-            return Organisation(
+            var org = Organisation(
                 id: id, name: name,
                 rules: PartyRules(domains: domains, people: try m["people"]?.strings() ?? [], members: members),
                 targets: targets, calendar: calendar)
+            if let priority = m["priority"] { org.priority = try priority.int() }
+            return org
         }
 
         guard let clientNode = top["client"] else {
@@ -165,6 +170,7 @@ public struct PipelineConfig: Sendable {
             partners.append(org)
         }
         if partners.isEmpty { throw partnersNode.error("list at least one partner") }
+        try refuseOverlaps(partners, nodes: try partnersNode.sequence())
 
         var ignoreActors: [String] = []
         if let ignore = top["ignore"] {
@@ -176,8 +182,9 @@ public struct PipelineConfig: Sendable {
         guard let sourcesNode = top["sources"] else { throw RapportError(.usage, file: file, line: 1, "`sources` is required: which exports to read") }
         var sources: [Source] = []
         for s in try sourcesNode.sequence() {
-            let common = ["kind", "format", "path", "timezone", "follow_symlinks"]
-            let all = common + ["delimiter", "encoding", "timestamp_format", "columns", "parties", "session_gap"]
+            var common = ["kind", "format", "path", "timezone", "follow_symlinks"]
+            if m0Kind(s) == "ticket" { common.append("tracker") }
+            let all = common + ["delimiter", "encoding", "timestamp_format", "columns", "parties"] + SourceOptions.formatKeys
             let m = try s.mapping(allowed: all)
             guard let kindNode = m["kind"], let formatNode = m["format"], let pathNode = m["path"] else {
                 throw s.error("a source needs `kind`, `format` and `path`")
@@ -248,13 +255,11 @@ public struct PipelineConfig: Sendable {
                     options.partyValues[value] = name
                 }
             }
-            if let g = m["session_gap"] {
-                let seconds = try g.duration()
-                if seconds < 1 { throw g.error("the gap must be at least one second") }
-                options.sessionGapSeconds = Int64(seconds)
-            }
+            try parseFormatKeys(m, zone: sourceZone, into: &options)
             let raw = try pathNode.nonEmptyString()
             let pattern = raw.hasPrefix("/") ? raw : directory + "/" + raw
+            // Tickets are keyed by tracker and key; an export that names no tracker takes this one.
+            options.tracker = try m["tracker"]?.nonEmptyString() ?? raw
             sources.append(
                 Source(
                     kind: kind, format: format, pattern: pattern, zone: sourceZone,
@@ -362,6 +367,35 @@ public struct PipelineConfig: Sendable {
             allowBadFiles: allowBadFiles, maxRecordBytes: maxRecordBytes)
     }
 
+    /// Two partners that could claim the same person (one domain, a domain and its subdomain,
+    /// or people globs some name matches both) need `priority:` to say which wins.
+    static func refuseOverlaps(_ partners: [Organisation], nodes: [YAMLNode]) throws(RapportError) {
+        for b in partners.indices {
+            for a in 0..<b where partners[a].priority == partners[b].priority {
+                let (x, y) = (partners[a], partners[b])
+                var clash: String?
+                for d in x.rules.domains {
+                    for e in y.rules.domains {
+                        let (dl, el) = (d.lowercased(), e.lowercased())
+                        if dl == el || dl.hasSuffix("." + el) || el.hasSuffix("." + dl) { clash = "domains \(d) and \(e)" }
+                    }
+                }
+                for g in x.rules.people {
+                    for h in y.rules.people where Glob(g).overlaps(Glob(h)) { clash = clash ?? "people globs \(g) and \(h)" }
+                }
+                if let clash {
+                    throw nodes[b].error(
+                        "partners \(x.id) and \(y.id) overlap (\(clash)): the same person could count for either; remove the overlap, or give one a higher `priority:` to say which wins")
+                }
+            }
+        }
+    }
+
+    /// The `kind:` a source entry names, read before the entry's keys are checked.
+    private static func m0Kind(_ node: YAMLNode) -> String? {
+        node.node.mapping?.first { $0.key.scalar?.string == "kind" }?.value.scalar?.string
+    }
+
     static let weekdayNames = ["mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 7]
 
     /// `calendar: { timezone, days: [mon, …], hours: ["08:00-12:00", "22:00-06:00"], holidays: [2026-12-25] }`.
@@ -432,4 +466,40 @@ func normalisePath(_ path: String) -> String {
         parts.append(c)
     }
     return (absolute ? "/" : "") + parts.joined(separator: "/")
+}
+
+// The per-format source keys of the tracker and meeting-log formats, kept in one place until
+// options move into per-format Decodable structs.
+extension SourceOptions {
+    static let formatKeys = [
+        "meeting", "meeting_start", "date", "resolved_statuses", "status_names", "priority_names", "include_pull_requests", "session_gap",
+    ]
+}
+
+/// Reads the keys of ``SourceOptions/formatKeys`` from a source entry (whether the format takes
+/// them was checked against its `optionKeys` before).
+private func parseFormatKeys(_ m: [String: YAMLNode], zone: ZoneRules, into options: inout SourceOptions) throws(RapportError) {
+    options.meeting = try m["meeting"]?.nonEmptyString()
+    if let start = m["meeting_start"] {
+        guard case .success(let t) = TimestampParser(zone: zone).parse(try start.nonEmptyString()) else {
+            throw start.error("expected when the recording began, e.g. 2026-03-02T09:00:00+01:00 (without an offset: in the source's timezone)")
+        }
+        options.meetingStart = t
+    }
+    options.date = try m["date"]?.date()
+    if options.date != nil && options.meetingStart != nil {
+        throw m["date"]!.error("give `date` (lines carry the wall clock) or `meeting_start` (lines count from the recording's start), not both")
+    }
+    options.resolvedStatuses = try m["resolved_statuses"]?.strings()
+    for (key, target) in [("status_names", \SourceOptions.statusNames), ("priority_names", \SourceOptions.priorityNames)] {
+        guard let node = m[key] else { continue }
+        let ids = node.node.mapping?.keys.compactMap { $0.scalar?.string } ?? []
+        for (id, name) in try node.mapping(allowed: ids) { options[keyPath: target][id] = try name.nonEmptyString() }
+    }
+    options.includePullRequests = try m["include_pull_requests"]?.bool() ?? false
+    if let g = m["session_gap"] {
+        let seconds = try g.duration()
+        if seconds < 1 { throw g.error("the gap must be at least one second") }
+        options.sessionGapSeconds = Int64(seconds)
+    }
 }

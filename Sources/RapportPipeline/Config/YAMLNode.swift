@@ -78,6 +78,9 @@ struct YAMLNode {
     func date() throws(RapportError) -> LocalDate {
         let s = try string()
         guard let d = LocalDate(parsing: s) else { throw error("expected a date YYYY-MM-DD, got `\(s)`") }
+        guard d >= CommandValues.earliestDate && d <= CommandValues.latestDate else {
+            throw error("\(s) is outside the dates Rapport reports on (\(CommandValues.rangeText))")
+        }
         return d
     }
 

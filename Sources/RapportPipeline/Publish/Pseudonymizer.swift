@@ -13,10 +13,15 @@ public struct Pseudonymizer: @unchecked Sendable {
 
     /// Reads the key from the environment; no key is an error (never a silent fallback to real names).
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(RapportError) {
-        guard let secret = environment[Pseudonymizer.environmentVariable], secret.utf8.count >= 16 else {
+        guard let secret = environment[Pseudonymizer.environmentVariable], !secret.isEmpty else {
             throw RapportError(
                 .usage,
-                "outputs.pseudonymize is on but \(Pseudonymizer.environmentVariable) is not set (at least 16 characters); set it to a secret kept outside the report")
+                "outputs.pseudonymize is on but \(Pseudonymizer.environmentVariable) is not set; set it to a secret of at least 16 characters kept outside the report")
+        }
+        guard secret.utf8.count >= 16 else {
+            throw RapportError(
+                .usage,
+                "\(Pseudonymizer.environmentVariable) is \(secret.utf8.count) bytes long, too short to keep pseudonyms from being guessed; use a secret of at least 16 characters")
         }
         key = SymmetricKey(data: Data(secret.utf8))
     }

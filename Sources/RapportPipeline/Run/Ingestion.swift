@@ -12,9 +12,11 @@ struct FileOutcome: Sendable {
     var messages: [EmailMessage] = []
     /// What threading reads of each message, in the same order.
     var threadingKeys: [ThreadingKeys] = []
-    var tickets: [String: TicketBundle] = [:]
+    var tickets: [TicketID: TicketBundle] = [:]
     var meetings: [MeetingRecord] = []
     var warnings: [String] = []
+    /// Every actor the file names (senders, recipients, ticket people, invitees).
+    var actors: Set<String> = []
     /// Set when the whole file could not be read; then it contributes no records.
     var failure: InputError?
     var bytesOnDisk: Int64 = 0
@@ -52,6 +54,9 @@ final class AnalysisLanes<Output>: @unchecked Sendable {
     private var delivered = 0
     private var submitted = 0
     private var batch = MovingBatch<Interaction>(capacity: batchSize)
+
+    /// Every lane's analyzer (read once the lanes have finished).
+    var analyzers: [MessageAnalyzer] { lanes.map(\.analyzer) }
 
     init(count: Int, makeAnalyzer: () -> MessageAnalyzer, work: @escaping (MessageAnalyzer, Interaction) -> Output) {
         lanes = (0..<max(1, count)).map { i in (makeAnalyzer(), DispatchQueue(label: "rapport.analysis.\(i)")) }
@@ -154,14 +159,14 @@ final class FileCollector: IngestSink {
     var warnings: [String] = []
     /// Set when cores would otherwise sit idle: texts are analysed beside the reader.
     private let emailLanes: AnalysisLanes<(message: EmailMessage, keys: ThreadingKeys)>?
-    private let ticketLanes: AnalysisLanes<(key: String, event: TicketEvent)>?
+    private let ticketLanes: AnalysisLanes<(id: TicketID, event: TicketEvent)>?
 
     /// `analysisThreads` above zero analyses texts on that many threads beside the reader.
     init(analyzer: MessageAnalyzer, analysisThreads: Int, makeAnalyzer: () -> MessageAnalyzer) {
         self.analyzer = analyzer
         if analysisThreads > 0 {
             emailLanes = AnalysisLanes(count: analysisThreads, makeAnalyzer: makeAnalyzer) { $0.analyze($1) }
-            ticketLanes = AnalysisLanes(count: analysisThreads, makeAnalyzer: makeAnalyzer) { ($1.conversation, FileCollector.ticketEvent($1, analyzer: $0)) }
+            ticketLanes = AnalysisLanes(count: analysisThreads, makeAnalyzer: makeAnalyzer) { (FileCollector.ticketID($1), FileCollector.ticketEvent($1, analyzer: $0)) }
         } else {
             emailLanes = nil
             ticketLanes = nil
@@ -170,9 +175,15 @@ final class FileCollector: IngestSink {
 
     /// A ticket event with its text read (descriptions and public comments) or only its sender checked.
     static func ticketEvent(_ interaction: Interaction, analyzer: MessageAnalyzer) -> TicketEvent {
+        analyzer.noteActors(interaction)
         let isText = interaction.kind == .created || interaction.kind == .message
         let (flags, stats) = isText && interaction.isPublic ? analyzer.read(interaction) : (analyzer.isAutomated(interaction) ? [.automated] : [], nil)
         return TicketCollector.event(interaction, flags: flags, text: stats)
+    }
+
+    /// The ticket an event belongs to: its tracker and key.
+    static func ticketID(_ interaction: Interaction) -> TicketID {
+        TicketID(tracker: interaction.attributes.tracker, key: interaction.conversation)
     }
 
     /// Keeps an analysed message, and what threading reads of it in the list beside.
@@ -184,8 +195,18 @@ final class FileCollector: IngestSink {
     /// Waits for the analysis threads; call once reading has ended.
     func finish() {
         emailLanes?.finish { $0.moveEach(keep) }
-        ticketLanes?.finish { $0.moveEach { tickets.add($0.event, to: $0.key) } }
+        ticketLanes?.finish { $0.moveEach { tickets.add($0.event, to: $0.id) } }
     }
+
+    /// Every actor seen, by this collector and its analyzers (after ``finish()``).
+    var actors: Set<String> {
+        var all = otherActors
+        for a in [analyzer] + (emailLanes?.analyzers ?? []) + (ticketLanes?.analyzers ?? []) { all.formUnion(a.actorsSeen) }
+        return all
+    }
+
+    /// Ticket assignees and meeting people, who pass no analyzer.
+    private var otherActors: Set<String> = []
 
     func emit(_ interaction: consuming Interaction) {
         switch interaction.source {
@@ -193,9 +214,9 @@ final class FileCollector: IngestSink {
             if let emailLanes { emailLanes.add(consume interaction) { $0.moveEach(keep) } } else { keep(analyzer.analyze(interaction)) }
         case .ticket:
             if let ticketLanes {
-                ticketLanes.add(consume interaction) { $0.moveEach { tickets.add($0.event, to: $0.key) } }
+                ticketLanes.add(consume interaction) { $0.moveEach { tickets.add($0.event, to: $0.id) } }
             } else {
-                tickets.add(FileCollector.ticketEvent(interaction, analyzer: analyzer), to: interaction.conversation)
+                tickets.add(FileCollector.ticketEvent(interaction, analyzer: analyzer), to: FileCollector.ticketID(interaction))
             }
         case .meeting:
             break
@@ -203,8 +224,22 @@ final class FileCollector: IngestSink {
     }
 
     func reject(_ reject: Reject) { rejects.append(reject) }
-    func ticket(_ state: TicketState) { tickets.add(state) }
-    func meeting(_ record: MeetingRecord) { meetings.append(record) }
+    func ticket(_ state: TicketState) {
+        if let assignee = state.assignee { otherActors.insert(assignee) }
+        tickets.add(state)
+    }
+    /// Keeps a meeting, its utterances' texts read into clarity counts and dropped.
+    func meeting(_ record: MeetingRecord) {
+        var m = record
+        for i in m.invitees { otherActors.insert(i.actor) }
+        for i in m.utterances.indices {
+            otherActors.insert(m.utterances[i].actor)
+            guard !m.utterances[i].text.isEmpty else { continue }
+            m.utterances[i].stats = analyzer.stats(ofPlainText: m.utterances[i].text, party: m.utterances[i].party)
+            m.utterances[i].text = ""
+        }
+        meetings.append(m)
+    }
     func warn(_ message: String) { warnings.append(message) }
 }
 
@@ -219,12 +254,16 @@ enum Ingestion {
 
     /// Opens a file as a byte stream: gzip when it ends in `.gz`; symlinks refused unless allowed.
     /// `hashing` receives the stored bytes' SHA-256 hasher when given.
-    static func open(_ file: InputFile, hashing: ((HashingByteSource) -> Void)? = nil) throws(InputError) -> any ByteSource {
+    static func open(
+        _ file: InputFile, hashing: ((HashingByteSource) -> Void)? = nil, opened: ((FileByteSource) -> Void)? = nil
+    ) throws(InputError) -> any ByteSource {
         var st = stat()
         if lstat(file.path, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK, !file.source.followSymlinks {
             throw InputError(.unreadableFile, "is a symbolic link; set `follow_symlinks: true` on the source to read it")
         }
-        var raw: any ByteSource = try FileByteSource(path: file.path)
+        let fileSource = try FileByteSource(path: file.path)
+        opened?(fileSource)
+        var raw: any ByteSource = fileSource
         if let hashing {
             let hasher = HashingByteSource(raw)
             hashing(hasher)
@@ -249,8 +288,8 @@ enum Ingestion {
         if text.hasPrefix("From ") && file.source.format != Mbox.self {
             throw InputError(.unsupportedFormat, "this is an mbox mail archive: read it with `format: mbox`; \(supported)")
         }
-        if text.hasPrefix("WEBVTT") {
-            throw InputError(.unsupportedFormat, "this is a WebVTT transcript, which Rapport does not read yet; \(supported)")
+        if text.hasPrefix("WEBVTT") && file.source.format != WebVTT.self {
+            throw InputError(.unsupportedFormat, "this is a WebVTT transcript; read it with `kind: meeting, format: webvtt`")
         }
         if text.contains("nite.sourceforge.net") || text.contains("<nite:") {
             throw InputError(.unsupportedFormat, "this is AMI NXT meeting XML, which Rapport does not read yet; \(supported)")
@@ -270,6 +309,7 @@ enum Ingestion {
         var counter: CountingSource?
         var hasher: HashingByteSource?
         var entries: (any EntrySource)?
+        var onDisk: FileByteSource?
         do {
             var context = FormatContext(
                 fileIndex: file.index, displayPath: file.display, zone: file.source.zone, parties: parties, now: now,
@@ -277,12 +317,13 @@ enum Ingestion {
             context.kind = file.source.kind
             if let format = file.source.format as? any EntryFormat.Type {
                 // A folder or an archive (or a lone file) read entry by entry: see EntrySources.
-                let source = try EntrySources.open(path: file.path, display: file.display, followSymlinks: file.source.followSymlinks)
+                let source = try EntrySources.open(
+                    path: file.path, display: file.display, followSymlinks: file.source.followSymlinks, opened: { onDisk = $0 })
                 entries = source
                 outcome.recordsRead = try format.read(entries: source, context: context, into: collector)
                 outcome.sha256 = try source.finishDigest()
             } else {
-                let peekable = PeekableByteSource(try open(file) { hasher = $0 })
+                let peekable = PeekableByteSource(try open(file, hashing: { hasher = $0 }, opened: { onDisk = $0 }))
                 let source = CountingSource(peekable)
                 counter = source
                 try refuseUnsupported(peekable, file: file)
@@ -295,18 +336,21 @@ enum Ingestion {
             outcome.meetings = collector.meetings
             outcome.rejects = collector.rejects
             outcome.warnings = collector.warnings
+            outcome.actors = collector.actors
             // The reader may stop before the end of a file (trailing blank lines): hash the rest too.
             if let hasher {
                 var rest = [UInt8](repeating: 0, count: 1 << 16)
                 while try readAll(hasher, &rest) > 0 {}
                 outcome.sha256 = hasher.hexDigest()
             }
+            try onDisk?.checkUnchanged()
         } catch {
             collector.finish()  // let the analysis threads drain before the outcome is dropped
             outcome.failure = error
             outcome.recordsRead = 0
             outcome.messages = []
             outcome.threadingKeys = []
+            outcome.actors = []
             outcome.rejects = [Reject(file: file.index, record: nil, reason: error.reason, message: error.message)]
         }
         outcome.bytesOnDisk = counter?.bytesFromDisk ?? entries?.bytesFromDisk ?? 0

@@ -1,11 +1,36 @@
 import Foundation
 import RapportAggregates
 import RapportCore
+import RapportRuntime
 import RapportSinks
 import RapportTransforms
 
 /// Writes the outputs a pipeline asks for into the staging folder.
 enum Outputs {
+    /// Every name Rapport writes into a report folder (besides its marker): a folder holding
+    /// anything else is not replaced (``OutputFolder``).
+    static let fileNames: Set<String> = [
+        "trust_report.csv", "metrics.csv", "responses.csv", "conversations.csv", "rejects.csv", "definitions.csv", "partners.csv",
+        "attention.csv", "report.json", "report.html", "report.pdf", "rapport.sqlite",
+    ]
+
+    /// True when the published report at `target` counts conversations (its report.json), or
+    /// cannot be read: an empty run must not replace it (PRODUCT.md).
+    static func reportHasConversations(_ target: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: target + "/report.json"),
+            let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let totals = json["totals"] as? [String: Any], let conversations = totals["conversations"] as? Int
+        else { return FileManager.default.fileExists(atPath: target + "/trust_report.csv") }
+        return conversations > 0
+    }
+
+    /// The marker: one line, the pipeline's name (OUTPUTS.md).
+    static func writeMarker(_ config: PipelineConfig, into dir: String) throws(RapportError) {
+        let out = try OutputFile(path: dir + "/" + OutputFolder.markerName)
+        try out.write(CSVFormatting.escapingControls(config.name) + "\n")
+        try out.close()
+    }
+
     /// Writes every asked-for format; returns the seconds each took (for `RAPPORT_LOG_LEVEL=debug`).
     /// The CSV files and the database are written at the same time, on two threads; the JSON
     /// and the page follow (the page's trends come from the database). `factTables`, when
@@ -13,6 +38,7 @@ enum Outputs {
     static func write(
         _ c: Runner.Computation, config: PipelineConfig, into dir: String, factTables: FactTablesWriter? = nil
     ) throws(RapportError) -> [(String, Double)] {
+        try writeMarker(config, into: dir)
         let formats = Set(config.outputFormats)
         let definitions = MetricRegistry.definitions + [QualityMetrics.rejected] + TrustSettings.definitions
         let csv = formats.contains(.csv)
@@ -163,12 +189,14 @@ enum Outputs {
 
     static func runRecord(_ c: Runner.Computation, config: PipelineConfig, pseudonymKeyID: String) -> RunRecord {
         let s = c.summary
-        return RunRecord(
+        var record = RunRecord(
             runID: s.runID, startedAt: s.startedAt, pipeline: config.name, periodKind: config.period.rawValue, windowFirst: s.window.first?.label,
             windowLast: s.window.last?.label, asOf: s.asOf, inputs: s.files.map { ($0.file, $0.bytes, $0.sha256) }, recordsRead: s.read,
             used: s.used, duplicates: s.duplicates, rejected: s.rejected, turns: s.turns, conversations: s.conversations,
             definitionsVersion: Runner.definitionsVersion, toolVersion: Runner.version, seconds: s.deterministic ? 0 : s.seconds,
             pseudonymKeyID: pseudonymKeyID)
+        record.deterministic = s.deterministic
+        return record
     }
 
     /// Without a database, the trends cover the window of this run.
@@ -217,7 +245,8 @@ enum Outputs {
             title: config.name, runID: s.runID, asOf: s.asOf?.rfc3339 ?? "", window: window, partners: config.partnerInfos, trust: c.aggregates.trust,
             history: history, quality: quality, rejectReasons: reasons.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) },
             notes: s.notes + notes + s.files.compactMap { f in f.failure.map { "\(f.file): \($0)" } }, definitions: definitions,
-            definitionsVersion: Runner.definitionsVersion, pseudonymized: config.pseudonymize)
+            definitionsVersion: Runner.definitionsVersion, pseudonymized: config.pseudonymize,
+            warnings: s.warnings.map { ($0.code.rawValue, $0.message) })
     }
 
     static func grouped(_ n: Int) -> String {
@@ -299,6 +328,16 @@ enum ReportDocument {
             ),
             ("timings", timings),
             ("notes", .array((s.notes + notes).map(JSONValue.string))),
+            (
+                "warnings",
+                .array(
+                    s.warnings.map { w in
+                        var fields: [(String, JSONValue)] = [("code", .string(w.code.rawValue)), ("message", .string(w.message))]
+                        if let p = w.partner { fields.append(("partner", .string(p))) }
+                        if let f = w.file { fields.append(("file", .string(f))) }
+                        return .object(fields)
+                    })
+            ),
             ("trust_report", .array(headline)),
         ])
     }

@@ -3,6 +3,7 @@ import Logging
 import RapportAggregates
 import RapportCore
 import RapportIngest
+import RapportRuntime
 import RapportSinks
 import RapportTransforms
 
@@ -20,6 +21,8 @@ public struct RunOptions: Sendable {
     public var now: Instant = Instant(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9))
     /// Called as files finish reading (files done, files in all, bytes read); the CLI draws a progress line.
     public var progress: (@Sendable (Int, Int, Int64) -> Void)?
+    /// `--allow-empty`: publish even when the window holds no conversation over a report that has some.
+    public var allowEmpty = false
 
     public init() {}
 }
@@ -53,6 +56,8 @@ public struct RunSummary: Sendable {
     public var conversations = 0
     public var partnersWithData = 0
     public var notes: [String] = []
+    /// Misconfigurations and data conditions found (PRODUCT.md), in the order found.
+    public var warnings: [RunWarning] = []
     public var seconds = 0.0
     /// Wall time per stage (ingest, transform, aggregate, write), in seconds.
     public var timings: [(String, Double)] = []
@@ -68,11 +73,16 @@ public struct RunSummary: Sendable {
     public var rejectedRecords: Int { files.reduce(0) { $0 + $1.rejected } }
     public var decodedBytes: Int64 { files.reduce(0) { $0 + $1.decodedBytes } }
 
+    /// The window as the summary line names it.
+    public var windowText: String {
+        window.isEmpty ? "no complete period" : window.count == 1 ? window[0].label : "\(window.first!.label)..\(window.last!.label)"
+    }
+
     /// The one line printed under cron.
     public var line: String {
         let mb = Double(decodedBytes) / 1_000_000
         let rate = seconds > 0 ? mb / seconds : 0
-        let periods = window.isEmpty ? "no complete period" : window.count == 1 ? window[0].label : "\(window.first!.label)..\(window.last!.label)"
+        let periods = windowText
         var s = published.map { "rapport: published \($0) (\(periods)): " } ?? "rapport: \(pipeline) (\(periods)): "
         s += "\(group(read)) records (\(group(used)) used, \(group(duplicates)) duplicate\(duplicates == 1 ? "" : "s"), \(group(rejected)) rejected) from \(files.count) file\(files.count == 1 ? "" : "s"), "
         s += "\(group(turns)) turns, \(group(conversations)) conversations, \(partnersWithData) partner\(partnersWithData == 1 ? "" : "s"); "
@@ -93,7 +103,7 @@ public struct RunSummary: Sendable {
 
 /// Runs a pipeline: the only place that knows every stage.
 public enum Runner {
-    public static let definitionsVersion = "1"
+    public static let definitionsVersion = "2"
     public static let version = "0.1.0"
 
     /// Everything computed before anything is written.
@@ -111,13 +121,22 @@ public enum Runner {
     /// pipeline problems (exit 2) and a held lock (exit 75).
     public static func run(_ config: PipelineConfig, options: RunOptions, logger: Logger, write: Bool = true) throws(RapportError) -> RunSummary {
         let started = DispatchTime.now()
-        // Take the lock before reading, so that a second run stops at once.
-        let target = normalisePath(options.outputDirectory.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 } ?? config.outputDirectory)
+        let requested = normalisePath(options.outputDirectory.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 } ?? config.outputDirectory)
+        let files = try InputFiles.expand(config)
+        // The folder is checked, and the lock taken, before anything is read: a refused run
+        // touches nothing, and a second run stops at once.
+        let folder = write ? try OutputFolder.check(requested, protecting: [config.file] + files.map(\.path), knownFiles: Outputs.fileNames) : nil
+        let target = folder?.path ?? requested
         let publisher = write ? try Publisher(target: target) : nil
         let factTables = publisher.flatMap { Outputs.FactTablesWriter(formats: config.outputFormats, into: $0.staging) }
-        do {
-            var computation = try compute(config, options: options, logger: logger, factTables: factTables)
+        do throws(RapportError) {
+            var computation = try compute(config, files: files, options: options, logger: logger, factTables: factTables)
             computation.target = target
+            if folder?.state == .report && !options.allowEmpty && computation.summary.conversations == 0 && Outputs.reportHasConversations(target) {
+                throw RapportError(
+                    .failed, file: target,
+                    "nothing to report: the window (\(computation.summary.windowText)) holds no conversation, so the report there, which has some, was kept; check the inputs and --from/--to/--last, or pass --allow-empty to publish an empty report")
+            }
             if let publisher {
                 let writing = DispatchTime.now()
                 computation.summary.seconds = Double(writing.uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
@@ -142,7 +161,7 @@ public enum Runner {
     /// `factTables`, when given, starts writing the tables that need only the facts as soon as
     /// the transforms are done, beside the aggregation.
     static func compute(
-        _ config: PipelineConfig, options: RunOptions, logger: Logger, factTables: Outputs.FactTablesWriter? = nil
+        _ config: PipelineConfig, files given: [InputFile]? = nil, options: RunOptions, logger: Logger, factTables: Outputs.FactTablesWriter? = nil
     ) throws(RapportError) -> Computation {
         var clock = DispatchTime.now()
         func lap() -> Double {
@@ -154,7 +173,8 @@ public enum Runner {
         }
         let pseudonymizer = config.pseudonymize ? try Pseudonymizer() : nil
         let collectInteractions = config.outputFormats.contains(.sqlite)
-        let files = try InputFiles.expand(config)
+        let files: [InputFile]
+        if let given { files = given } else { files = try InputFiles.expand(config) }
         let parties = config.directoryOfParties
         let phrases: PhraseMatcher?
         do {
@@ -183,9 +203,12 @@ public enum Runner {
         var allKeys: [ThreadingKeys] = outcomes.isEmpty ? [] : outcomes[0].threadingKeys.take()
         allMessages.reserveCapacity(allMessages.count + outcomes.reduce(0) { $0 + $1.messages.count })
         allKeys.reserveCapacity(allMessages.capacity)
-        var ticketFiles: [[String: TicketBundle]] = []
+        var ticketFiles: [[TicketID: TicketBundle]] = []
         var meetings: [MeetingRecord] = []
+        var seen = Misconfiguration.Observations()
         for i in outcomes.indices {
+            seen.actors.formUnion(outcomes[i].actors)
+            outcomes[i].actors = []
             // Move each file's messages out, so that they are held once.
             allMessages.append(contentsOf: outcomes[i].messages)
             outcomes[i].messages = []
@@ -196,8 +219,11 @@ public enum Runner {
             meetings += outcomes[i].meetings
             let o = outcomes[i]
             for w in o.warnings {
-                logger.warning("\(o.file.path): \(w)")
                 summary.notes.append("\(o.file.display): \(w)")
+                summary.warnings.append(RunWarning(.inputNote, "\(o.file.display): \(w)", file: o.file.display))
+            }
+            if let f = o.failure, f.reason == .changedWhileRead {
+                summary.warnings.append(RunWarning(.inputChanged, "\(o.file.display): \(f.message); it was refused", file: o.file.display))
             }
             var report = FileReport(
                 file: o.file.display, format: o.file.source.format.name, kind: o.file.source.kind, bytes: o.bytesOnDisk,
@@ -254,6 +280,10 @@ public enum Runner {
         summary.asOf = asOf
         let earliest = instants.lazy.filter { $0 <= asOf }.min()
         instants = []
+        let cutter = PeriodCutter(kind: config.period, zone: config.zone)
+        let window = Window.periods(options.window, cutter: cutter, earliest: earliest, asOf: asOf)
+        summary.window = window
+        seen.recordsInWindow = Self.recordsInWindow(window, cutter: cutter, messages: allMessages, tickets: mergedTickets.tickets, meetings: meetings)
 
         // Transform: threads and tickets to turns and conversations, meetings to meeting facts; then SLA targets.
         // Threading needs every message at once; the conversations it finds are then built in
@@ -281,7 +311,7 @@ public enum Runner {
         }
         Slices.releaseInBackground(&mergedTickets.tickets)
         for e in mergedTickets.duplicates where e.at <= asOf { facts.events.append(EventFact(kind: .duplicate, at: e.at, partner: nil)) }
-        let meetingResult = Meetings.build(meetings, asOf: asOf, collectInteractions: collectInteractions)
+        let meetingResult = Meetings.build(meetings, asOf: asOf, zone: zone, collectInteractions: collectInteractions)
         facts.append(contentsOf: meetingResult.facts)
         for m in meetings { summary.files[Int(m.origin.file)].used += m.records }
         for m in meetingResult.duplicates {
@@ -294,9 +324,6 @@ public enum Runner {
         summary.timings.append(("transform", lap()))
 
         // Aggregate over the window.
-        let cutter = PeriodCutter(kind: config.period, zone: config.zone)
-        let window = Window.periods(options.window, cutter: cutter, earliest: earliest, asOf: asOf)
-        summary.window = window
         var pseudonym: (@Sendable (String) -> String)?
         if let pseudonymizer { pseudonym = { pseudonymizer.pseudonym($0) } }
         let context = ReportContext(partners: config.partnerInfos, cutter: cutter, window: window, files: files.map(\.display), pseudonym: pseudonym)
@@ -309,8 +336,25 @@ public enum Runner {
         summary.turns = facts.turns.indices.count { inWindow.contains(cutter.period(of: facts.turns[$0].openedAt)) }
         summary.conversations = facts.conversations.indices.count { inWindow.contains(cutter.period(of: facts.conversations[$0].openedAt)) }
         summary.partnersWithData = Set(aggregates.trust.map(\.partner)).count
+        seen.observe(facts, aggregates: aggregates, context: context)
+        summary.warnings += Misconfiguration.warnings(config, seen, files: summary.files)
+        for w in summary.warnings { logger.warning("\(w.code.rawValue): \(w.message)") }
         summary.timings.append(("aggregate", lap()))
         return Computation(summary: summary, facts: facts, rejects: rejects, aggregates: aggregates, context: context)
+    }
+
+    /// How many of each file's records fall inside the window (messages, ticket events, meetings).
+    static func recordsInWindow(
+        _ window: [Period], cutter: PeriodCutter, messages: [EmailMessage], tickets: [TicketBundle], meetings: [MeetingRecord]
+    ) -> [Int: Int] {
+        guard let first = window.first, let last = window.last else { return [:] }
+        let (start, end) = (cutter.start(of: first), cutter.end(of: last))
+        var counts: [Int: Int] = [:]
+        func count(_ at: Instant, _ file: Int32) { if at >= start && at < end { counts[Int(file), default: 0] += 1 } }
+        for i in messages.indices { count(messages[i].at, messages[i].origin.file) }
+        for t in tickets { for e in t.events { count(e.at, e.origin.file) } }
+        for m in meetings { count(m.scheduledStart, m.origin.file) }
+        return counts
     }
 
     static func defaultRunID(_ now: Instant) -> String {

@@ -34,12 +34,15 @@ public struct ReportPageInput: Sendable {
     public var definitions: [MetricDefinition]
     public var definitionsVersion: String
     public var pseudonymized: Bool
+    /// Misconfigurations and data conditions (code, message): the banner at the top.
+    public var warnings: [(String, String)]
 
     public init(
         title: String, runID: String, asOf: String, window: String, partners: [PartnerInfo], trust: [TrustRow], history: [HistoryPoint],
         quality: [(String, String)], rejectReasons: [(String, Int)], notes: [String], definitions: [MetricDefinition],
-        definitionsVersion: String, pseudonymized: Bool
+        definitionsVersion: String, pseudonymized: Bool, warnings: [(String, String)] = []
     ) {
+        self.warnings = warnings
         self.title = title
         self.runID = runID
         self.asOf = asOf
@@ -88,6 +91,8 @@ public enum ReportPage {
             svg { background: #fff; border: 1px solid #e2e8f0; border-radius: 8px; }
             .legend span { display: inline-block; margin-right: 12px; font-size: 13px; } .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px; }
             footer { color: #94a3b8; font-size: 12px; margin-top: 30px; }
+            .warnings { background: #fffbeb; border: 1px solid #b45309; border-radius: 8px; padding: 10px 14px; margin-bottom: 18px; color: #78350f; }
+            .warnings ul { margin: 6px 0 0; padding-left: 20px; } .warnings code { font-size: 12px; }
             </style>
             </head>
             <body>
@@ -96,6 +101,7 @@ public enum ReportPage {
             <div class="meta">Window \(e(input.window)) · as of \(e(input.asOf)) · run \(e(input.runID))\(input.pseudonymized ? " · people pseudonymised" : "")</div>
 
             """
+        h += warningBanner(input)
         h += latestCards(input)
         h += charts(input)
         h += trustTable(input)
@@ -104,6 +110,14 @@ public enum ReportPage {
         h += "<footer>Made by Rapport. Every figure is defined below and in definitions.csv (definitions version \(e(input.definitionsVersion))).</footer>\n"
         h += "</main>\n</body>\n</html>\n"
         return h
+    }
+
+    /// What the run found wrong with its configuration or data, before any figure.
+    static func warningBanner(_ input: ReportPageInput) -> String {
+        guard !input.warnings.isEmpty else { return "" }
+        var h = "<div class=\"warnings\" role=\"alert\"><strong>\(input.warnings.count == 1 ? "1 warning" : "\(input.warnings.count) warnings"): check these before reading the figures</strong>\n<ul>\n"
+        for (code, message) in input.warnings { h += "<li>\(e(message)) <code>\(e(code))</code></li>\n" }
+        return h + "</ul></div>\n"
     }
 
     /// Each partner's latest period in the window: index, band, delta, components.
@@ -250,8 +264,12 @@ public enum ReportPage {
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
             default:
-                // Control characters other than tab and newline are not allowed in XML.
-                if u.value < 0x20 && u != "\t" && u != "\n" { out += " " } else { out.unicodeScalars.append(u) }
+                // Control characters are not allowed in XML: shown as `\u00XX`, as every output writes them.
+                if (u.value < 0x20 && u != "\t" && u != "\n") || u.value == 0x7F {
+                    out += CSVFormatting.escapingControls(String(u))
+                } else {
+                    out.unicodeScalars.append(u)
+                }
             }
         }
         return out

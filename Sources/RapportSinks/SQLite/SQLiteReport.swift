@@ -20,6 +20,8 @@ public struct RunRecord: Sendable {
     public var turns: Int
     public var conversations: Int
     public var definitionsVersion: String
+    /// `--run-id` fixed the run: no wall-clock value is stored (`started_at` NULL, `seconds` 0).
+    public var deterministic = false
     public var toolVersion: String
     public var seconds: Double
     /// Names the pseudonym key (a pseudonym of a fixed text), empty without pseudonyms: rows
@@ -75,7 +77,11 @@ public enum SQLiteReport {
         try db.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536")
         try db.transaction { () throws(RapportError) in
             try createSchema(db, tables: tables + [rejects])
-            if previous != nil { try db.execute("INSERT OR IGNORE INTO runs SELECT * FROM previous.runs") }
+            // Other runs' records carry over; this run id's is written anew below, so that a
+            // rerun with the same --run-id gives the same file, byte for byte.
+            if previous != nil {
+                try db.execute("INSERT OR IGNORE INTO runs SELECT * FROM previous.runs WHERE run_id <> '\(run.runID.replacingAll("'", with: "''"))'")
+            }
             // Replace the periods this run covers (and the whole-window rows), nothing else. When
             // no other period is stored, empty the table whole: SQLite then drops pages instead of
             // visiting every row and index entry.
@@ -84,7 +90,8 @@ public enum SQLiteReport {
                 let others = try db.rows("SELECT EXISTS (SELECT 1 FROM \(t.name) WHERE period NOT IN (\(labels)))")
                 try db.execute("DELETE FROM \(t.name)" + (others.first?.first == "0" ? "" : " WHERE period IN (\(labels))"))
             }
-            try db.execute("DELETE FROM definitions")
+            // Rejects are the inputs' as this run read them (every run reads them all): replaced, never accumulated.
+            try db.execute("DELETE FROM definitions; DELETE FROM rejects")
             for t in tables { try insert(db, t, extra: []) }
             try insert(db, rejects, extra: [.text(run.runID)])
             try insertRun(db, run)
@@ -128,6 +135,7 @@ public enum SQLiteReport {
             var columns = t.columns.map { "\"\($0)\" \(sqlType($0, table: t.name))" }
             if t.name == "rejects" { columns.append("run_id TEXT") }
             try db.execute("CREATE TABLE IF NOT EXISTS \(t.name) (\(columns.joined(separator: ", ")))")
+            try addMissingColumns(db, table: t)
         }
         try db.execute(
             """
@@ -155,6 +163,15 @@ public enum SQLiteReport {
             """)
     }
 
+    /// A database written by an earlier version lacks the columns appended since (OUTPUTS.md:
+    /// columns are appended, never renamed): they are added, empty for the rows already there.
+    static func addMissingColumns(_ db: SQLiteDatabase, table: any ReportTable) throws(RapportError) {
+        let present = Set(try db.rows("SELECT name FROM pragma_table_info('\(table.name)')").compactMap { $0.first ?? nil })
+        for column in table.columns where !present.contains(column) {
+            try db.execute("ALTER TABLE \(table.name) ADD COLUMN \"\(column)\" \(sqlType(column, table: table.name))")
+        }
+    }
+
     /// Inserts the table's rows, each followed by `extra`. Rows go in several to a statement
     /// (`INSERT ... VALUES (...), (...)`): SQLite's work per statement is then shared.
     static func insert(_ db: SQLiteDatabase, _ table: any ReportTable, extra: [SQLValue]) throws(RapportError) {
@@ -180,7 +197,7 @@ public enum SQLiteReport {
             var needed = 0
             for cell in pending {
                 switch cell {
-                case .text(let s): needed += s.utf8.count
+                case .text(let s): needed += s.utf8.count * 6  // control characters grow to `\u00XX`
                 case .instant: needed += 40  // "-yyyy-mm-ddThh:mm:ss.nnnnnnnnnZ" at most
                 case .date: needed += 16  // "-yyyy-mm-dd" at most
                 default: break
@@ -190,7 +207,7 @@ public enum SQLiteReport {
             for (k, cell) in pending.enumerated() {
                 let i = k / columns * width + k % columns
                 switch cell {
-                case .text(let s): statement.bindTextInPlace(arena.keep(s), at: i)
+                case .text(let s): statement.bindTextInPlace(arena.keep(CSVFormatting.escapingControls(s)), at: i)
                 case .number(let d): if d.isFinite { statement.bindReal(d, at: i) } else { statement.bindNull(at: i) }
                 case .integer(let n): statement.bindInteger(Int64(n), at: i)
                 case .bool(let b): statement.bindInteger(b ? 1 : 0, at: i)
@@ -221,7 +238,7 @@ public enum SQLiteReport {
         let inputs = "[" + r.inputs.map { "{\"file\": \(JSONValue.escape($0.file)), \"bytes\": \($0.bytes), \"sha256\": \"\($0.sha256)\"}" }.joined(separator: ", ") + "]"
         let s = try db.prepare("INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         try s.run([
-            .text(r.runID), .text(r.startedAt.rfc3339), .text(r.pipeline), .text(r.periodKind), .optional(r.windowFirst), .optional(r.windowLast),
+            .text(r.runID), r.deterministic ? .null : .text(r.startedAt.rfc3339), .text(r.pipeline), .text(r.periodKind), .optional(r.windowFirst), .optional(r.windowLast),
             .optional(r.asOf?.rfc3339), .text(inputs), .integer(Int64(r.recordsRead)), .integer(Int64(r.used)), .integer(Int64(r.duplicates)),
             .integer(Int64(r.rejected)), .integer(Int64(r.turns)), .integer(Int64(r.conversations)), .text(r.definitionsVersion),
             .text(r.toolVersion), .real(r.seconds), .text(r.pseudonymKeyID),
@@ -233,7 +250,7 @@ public enum SQLiteReport {
     /// real names never sit beside pseudonyms, nor pseudonyms of two keys that cannot join.
     public static func continues(path: String, pseudonymKeyID: String) -> Bool {
         guard let db = try? SQLiteDatabase(path: path, readOnly: true),
-            let rows = try? db.rows("SELECT pseudonym_key FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 1")
+            let rows = try? db.rows("SELECT pseudonym_key FROM runs ORDER BY rowid DESC LIMIT 1")
         else { return false }
         return rows.isEmpty || rows[0][0] == pseudonymKeyID
     }

@@ -59,6 +59,9 @@ public struct ReportContext: Sendable {
     /// A person or an identifier that may name one, as the outputs show it (pseudonymised when asked).
     public func identifier(_ value: String) -> String { pseudonym.map { $0(value) } ?? value }
 
+    /// A ticket's link as the outputs show it: empty when pseudonymised (a link names the ticket).
+    public func link(_ url: String) -> String { pseudonym == nil ? url : "" }
+
     /// `client`, `unknown` or the partner's id.
     public func partyName(_ party: Party) -> String {
         if let p = party.partnerIndex { return partners[p].id }

@@ -78,7 +78,7 @@ public struct ResponsesTable: ReportTable {
     public let name = "responses"
     public let columns = [
         "source", "conversation", "turn", "partner", "period", "opened_at", "answered_at", "answered", "first_response",
-        "latency_s", "business_latency_s", "target_s", "breached", "opened_by", "answered_by",
+        "latency_s", "business_latency_s", "target_s", "breached", "opened_by", "answered_by", "tracker", "url",
     ]
     let turns: [TurnFact]
     let order: [(index: Int, period: Int)]
@@ -115,6 +115,8 @@ public struct ResponsesTable: ReportTable {
             cells.append(.optional(turns[index].breached))
             cells.append(.text(context.identifier(turns[index].openedBy)))
             cells.append(.optional(turns[index].answeredBy.map(context.identifier)))
+            cells.append(.text(turns[index].tracker))
+            cells.append(.text(context.link(turns[index].url)))
         }, body)
     }
 }
@@ -187,7 +189,7 @@ public struct ConversationsTable: ReportTable {
     public let name = "conversations"
     public let columns = [
         "source", "conversation", "partner", "period", "opened_at", "messages", "turns", "escalated", "escalation_reason",
-        "resolved", "reopened",
+        "resolved", "reopened", "tracker", "url",
     ]
     let conversations: [ConversationFact]
     let order: [(index: Int, period: Int)]
@@ -218,6 +220,8 @@ public struct ConversationsTable: ReportTable {
             cells.append(.optional(conversations[index].escalationReason?.rawValue))
             cells.append(.bool(conversations[index].resolved))
             cells.append(.bool(conversations[index].reopened))
+            cells.append(.text(conversations[index].tracker))
+            cells.append(.text(context.link(conversations[index].url)))
         }, body)
     }
 }
@@ -273,7 +277,7 @@ public struct DefinitionsTable: ReportTable {
 /// The normalised fact table (SQLite only): one row per message, event or attendance used.
 public struct InteractionsTable: ReportTable {
     public let name = "interactions"
-    public let columns = ["source", "conversation", "partner", "id", "at", "period", "actor", "party", "kind", "public"]
+    public let columns = ["source", "conversation", "partner", "id", "at", "period", "actor", "party", "kind", "public", "tracker"]
     let facts: [InteractionFact]
     /// Rows in time order (index into `facts`, window position, the conversation's partner), so that
     /// the period index grows as rows go in.
@@ -283,11 +287,13 @@ public struct InteractionsTable: ReportTable {
     /// `conversations` give each conversation's partner, so that a client's message filters by
     /// the partner it was addressed to.
     public init(_ facts: [InteractionFact], conversations: [ConversationFact], context: ReportContext) {
-        var partnerOf: [SourceKind: [String: Int]] = [:]
-        for c in conversations { if let p = c.partner { partnerOf[c.source, default: [:]][c.conversation] = p } }
+        var partnerOf: [SourceKind: [TicketID: Int]] = [:]
+        for c in conversations {
+            if let p = c.partner { partnerOf[c.source, default: [:]][TicketID(tracker: c.tracker, key: c.conversation)] = p }
+        }
         var order: [(index: Int, period: Int, partner: Int?)] = []
         for (i, f) in facts.enumerated() {
-            if let p = context.windowIndex(of: f.at) { order.append((i, p, partnerOf[f.source]?[f.conversation])) }
+            if let p = context.windowIndex(of: f.at) { order.append((i, p, partnerOf[f.source]?[TicketID(tracker: f.tracker, key: f.conversation)])) }
         }
         order.sort { a, b in facts[a.index].at != facts[b.index].at ? facts[a.index].at < facts[b.index].at : a.index < b.index }
         self.facts = facts
@@ -301,7 +307,7 @@ public struct InteractionsTable: ReportTable {
             try body([
                 .text(f.source.rawValue), .text(context.identifier(f.conversation)), context.partnerCell(partner),
                 .text(context.identifier(f.id)), .instant(f.at), .text(context.windowLabels[period]), .text(context.identifier(f.actor)),
-                .text(context.partyName(f.party)), .text(f.kind.rawValue), .bool(f.isPublic),
+                .text(context.partyName(f.party)), .text(f.kind.rawValue), .bool(f.isPublic), .text(f.tracker),
             ])
         }
     }

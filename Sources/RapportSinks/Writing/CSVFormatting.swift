@@ -50,9 +50,13 @@ public enum CSVFormatting {
         s.withUTF8Bytes { bytes in
             guard let first = bytes.first else { return }
             var needsQuote = false
-            for b in bytes where b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == 0x0A || b == 0x0D {
-                needsQuote = true
-                break
+            for b in bytes where b <= UInt8(ascii: "\"") || b == UInt8(ascii: ",") || b == 0x7F {
+                if isControl(b) {
+                    // NUL and the like are never written raw (PRODUCT.md): the escaped text instead.
+                    appendText(escapingControls(s), to: &out)
+                    return
+                }
+                if b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == 0x0A || b == 0x0D { needsQuote = true }
             }
             let neutralise: Bool
             switch first {
@@ -71,6 +75,27 @@ public enum CSVFormatting {
                 out.append(contentsOf: bytes)
             }
         }
+    }
+
+    /// A control character other than tab, LF and CR (C0 and DEL).
+    @inline(__always)
+    static func isControl(_ b: UInt8) -> Bool { (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D) || b == 0x7F }
+
+    /// `s` with each control character other than tab, LF and CR written `\u00XX` (as JSON
+    /// spells it), so that ids and names holding NUL or escape codes reach no output raw.
+    public static func escapingControls(_ s: String) -> String {
+        guard s.utf8.contains(where: isControl) else { return s }
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count + 8)
+        let hex = Array("0123456789abcdef".utf8)
+        for b in s.utf8 {
+            if isControl(b) {
+                out += Array("\\u00".utf8) + [hex[Int(b >> 4)], hex[Int(b & 0x0F)]]
+            } else {
+                out.append(b)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Appends an integer's decimal digits (what `String(i)` spells, without making it).

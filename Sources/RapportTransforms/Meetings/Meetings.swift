@@ -14,18 +14,27 @@ public enum Meetings {
 
     /// `meetings` in file order. A meeting is its id and scheduled start: copies from several
     /// files or logs are merged (their records count as duplicates).
-    public static func build(_ meetings: [MeetingRecord], asOf: Instant, collectInteractions: Bool = false) -> Result {
+    /// Utterances read into clarity counts (transcripts) count for the speaker's partner, or
+    /// (the client's) for every partner in the meeting, on the meeting's day in `zone`.
+    public static func build(_ meetings: [MeetingRecord], asOf: Instant, zone: ZoneRules = .utc, collectInteractions: Bool = false) -> Result {
         var result = Result()
         // A recurring meeting id used with several starts gets the start in its name.
         var startsPerID: [String: Set<Int64>] = [:]
         for m in meetings { startsPerID[m.id, default: []].insert(m.scheduledStart.nanoseconds) }
-        // The same meeting from several logs (attendance and minutes): the first copy's schedule,
-        // status and invitees; utterances and action items from the first copy that has them.
+        // The same meeting from several logs (attendance and minutes): the schedule, status and
+        // invitees of the first copy that has invitees (a transcript has none), else the first
+        // copy's; utterances and action items from the first copy that has them.
         var merged: [MeetingRecord] = []
         var position: [String: Int] = [:]
         for m in meetings where m.scheduledStart <= asOf {
             let key = "\(m.id)|\(m.scheduledStart.nanoseconds)"
             if let k = position[key] {
+                if merged[k].invitees.isEmpty && !m.invitees.isEmpty {
+                    let (utterances, items) = (merged[k].utterances, merged[k].actionItems)
+                    merged[k] = MeetingRecord(
+                        id: m.id, title: m.title, scheduledStart: m.scheduledStart, scheduledEnd: m.scheduledEnd, actualStart: m.actualStart,
+                        actualEnd: m.actualEnd, status: m.status, invitees: m.invitees, utterances: utterances, actionItems: items, origin: merged[k].origin)
+                }
                 if merged[k].utterances.isEmpty { merged[k].utterances = m.utterances }
                 if merged[k].actionItems.isEmpty { merged[k].actionItems = m.actionItems }
                 result.duplicates.append(m)
@@ -39,6 +48,9 @@ public enum Meetings {
             var partners: [Int] = []
             for i in m.invitees { if let p = i.party.partnerIndex, !partners.contains(p) { partners.append(p) } }
             for a in m.actionItems { if let p = a.party.partnerIndex, !partners.contains(p) { partners.append(p) } }
+            // A transcript without an attendance log still says which partners were there.
+            for u in m.utterances { if let p = u.party.partnerIndex, !partners.contains(p) { partners.append(p) } }
+            result.facts.addTexts(texts(of: m, partners: partners), zone: zone)
             let totalTalk = m.utterances.reduce(0) { $0 + $1.seconds }
             var overrun: Double?
             if m.status == .held, let end = m.actualEnd, let scheduled = m.scheduledEnd { overrun = end.seconds(since: scheduled) }
@@ -70,5 +82,20 @@ public enum Meetings {
                     turns: 0, escalationReason: nil))
         }
         return result
+    }
+
+    /// The clarity counts of what was said: a partner's utterances for that partner, the
+    /// client's for each partner in the meeting.
+    static func texts(of m: MeetingRecord, partners: [Int]) -> [TextFact] {
+        var out: [TextFact] = []
+        for u in m.utterances {
+            guard let stats = u.stats else { continue }
+            if let p = u.party.partnerIndex {
+                out.append(TextFact(at: m.scheduledStart, partner: p, isClient: false, stats: stats))
+            } else if u.party.isClient {
+                for p in partners { out.append(TextFact(at: m.scheduledStart, partner: p, isClient: true, stats: stats)) }
+            }
+        }
+        return out
     }
 }

@@ -30,6 +30,8 @@ public final class MessageAnalyzer {
 
     public let settings: Settings
     public let parties: PartyDirectory
+    /// Every sender and recipient this analyzer saw (for the run's misconfiguration checks).
+    public private(set) var actorsSeen: Set<String> = []
     private var ignored: [String: Bool] = [:]
     private var contact: [String: Bool] = [:]
 
@@ -85,8 +87,24 @@ public final class MessageAnalyzer {
         return (flags, stats)
     }
 
+    /// Notes the actor and recipients of `m` as seen.
+    public func noteActors(_ m: Interaction) {
+        actorsSeen.insert(m.actor)
+        for r in m.attributes.recipients { actorsSeen.insert(r.address) }
+    }
+
+    /// The clarity counts of a plain text someone said or wrote outside a message (a meeting
+    /// transcript's utterance); nil for speakers who are neither client nor partner.
+    public func stats(ofPlainText text: String, party: Party) -> TextStats? {
+        guard party.isClient || party.isPartner else { return nil }
+        var text = text
+        let cleaned = text.withUTF8 { TextCleaner.clean(bytes: $0, isHTML: false) }
+        return cleaned.withUnsafeBufferPointer { settings.textRules.stats(cleaned: $0, isClient: party.isClient) }
+    }
+
     /// The message as the conversation stage keeps it, and what threading reads of it.
     public func analyze(_ m: Interaction) -> (message: EmailMessage, keys: ThreadingKeys) {
+        noteActors(m)
         let (flags, stats) = read(m)
         var firstPartner: Int16 = -1
         var contacts: [String] = []

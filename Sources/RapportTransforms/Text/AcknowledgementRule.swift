@@ -6,9 +6,11 @@ import RapportCore
 /// and either no words or a whole-word match for an acknowledgement phrase.
 ///
 /// Greetings, sign-offs and phrases are compared case-insensitively; words are
-/// rules-v1 words (white-space-separated tokens with an alnum scalar); for phrase
-/// matching a word's leading and trailing non-alnum scalars are ignored
-/// ("thanks!" is "thanks").
+/// rules-v1 words (white-space-separated tokens with an alnum scalar). A phrase matches
+/// wherever its text occurs in the body, each space in it matching one or more white-space
+/// scalars, with no letter (L*), number (N*) or `_` right before or after it: so
+/// `Hi&amp;thanks`, `Thank you💖you rock` and `(thanks)` match; `thanksgiving`, `ungreat`
+/// and `great2` do not.
 public struct AcknowledgementRule: Sendable {
     public static let defaultPhrases = [
         "thanks", "thank you", "thx", "cheers", "got it", "noted", "perfect", "great", "that works", "all good",
@@ -19,12 +21,16 @@ public struct AcknowledgementRule: Sendable {
         "thanks", "thank you", "many thanks", "cheers", "best", "best regards", "kind regards", "regards",
     ]
 
-    /// Phrases as lower-cased words.
-    private let phrases: [[String]]
+    /// Phrases as lower-cased words (UTF-8 bytes each).
+    private let phrases: [[[UInt8]]]
+    /// True when a phrase holds a non-ASCII scalar: the body is then lower-cased by Unicode's
+    /// rules before matching (ASCII phrases match on bytes, upper-case ASCII folded).
+    private let unicodePhrases: Bool
 
     public init(phrases: [String] = AcknowledgementRule.defaultPhrases) {
-        self.phrases = phrases.map { $0.lowercased().unicodeScalars.split(whereSeparator: UnicodeRules.isWhiteSpace).map { String($0) } }
+        self.phrases = phrases.map { $0.lowercased().unicodeScalars.split(whereSeparator: UnicodeRules.isWhiteSpace).map { Array(String($0).utf8) } }
             .filter { !$0.isEmpty }
+        self.unicodePhrases = phrases.contains { $0.utf8.contains { $0 >= 0x80 } }
     }
 
     /// `cleaned` is the message text after ``TextCleaner/clean(_:isHTML:)``.
@@ -65,8 +71,90 @@ public struct AcknowledgementRule: Sendable {
             }
         }
         if ranges.isEmpty { return true }
-        let words = ranges.map { Self.lower(b, $0) }
-        return phrases.contains { Self.containsWholeWords(words, $0) }
+        return Self.segments(body).contains { containsPhrase(UnsafeBufferPointer(rebasing: b[$0])) }
+    }
+
+    /// The body as contiguous runs of lines (a removed greeting line splits it): a phrase may
+    /// run over a line break inside one run, never across the removed line.
+    static func segments(_ lines: [Range<Int>]) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        for line in lines {
+            // Lines are split at one newline byte: the next line starts one byte after this one ends.
+            if let last = out.last, line.lowerBound == last.upperBound + 1 {
+                out[out.count - 1] = last.lowerBound..<line.upperBound
+            } else {
+                out.append(line)
+            }
+        }
+        return out
+    }
+
+    /// True when some phrase occurs in `text` with a word boundary on each side.
+    func containsPhrase(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard unicodePhrases else { return phrases.contains { Self.occurs($0, in: text, foldASCII: true) } }
+        var lowered = Array(String(decoding: text, as: UTF8.self).lowercased().utf8)
+        return lowered.withUnsafeMutableBufferPointer { l in phrases.contains { Self.occurs($0, in: UnsafeBufferPointer(l), foldASCII: false) } }
+    }
+
+    /// Whether the phrase's words occur in `text` in order, separated by runs of white space,
+    /// with no letter, number or `_` right before the first or right after the last.
+    static func occurs(_ phrase: [[UInt8]], in text: UnsafeBufferPointer<UInt8>, foldASCII: Bool) -> Bool {
+        let first = phrase[0]
+        var start = 0
+        while start + first.count <= text.count {
+            if let end = match(phrase, in: text, at: start, foldASCII: foldASCII), !isWordScalar(before: start, in: text),
+                !isWordScalar(at: end, in: text)
+            {
+                return true
+            }
+            start += 1
+        }
+        return false
+    }
+
+    /// The end of the phrase when it occurs at `start`, else nil.
+    static func match(_ phrase: [[UInt8]], in text: UnsafeBufferPointer<UInt8>, at start: Int, foldASCII: Bool) -> Int? {
+        var i = start
+        for (k, word) in phrase.enumerated() {
+            if k > 0 {
+                let run = i
+                while i < text.count, UTF8Text.whiteSpace(text, i) > 0 { i += UTF8Text.whiteSpace(text, i) }
+                if i == run { return nil }
+            }
+            guard i + word.count <= text.count else { return nil }
+            for (j, byte) in word.enumerated() {
+                let c = text[i + j]
+                if (foldASCII ? UTF8Text.lowerASCII(c) : c) != byte { return nil }
+            }
+            i += word.count
+        }
+        return i
+    }
+
+    /// A letter (L*), number (N*) or `_`: what may not touch a phrase.
+    static func isWordScalar(_ s: Unicode.Scalar) -> Bool {
+        if s.value < 0x80 {
+            let v = s.value
+            return v == 0x5F || (v >= 0x30 && v <= 0x39) || (v | 0x20 >= 0x61 && v | 0x20 <= 0x7A)
+        }
+        switch s.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter, .decimalNumber, .letterNumber, .otherNumber:
+            return true
+        default:
+            return false
+        }
+    }
+
+    static func isWordScalar(at i: Int, in text: UnsafeBufferPointer<UInt8>) -> Bool {
+        i < text.count && isWordScalar(UTF8Text.scalar(text, i).0)
+    }
+
+    /// The scalar ending just before `i` (UTF-8 continuation bytes stepped over).
+    static func isWordScalar(before i: Int, in text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard i > 0 else { return false }
+        var s = i - 1
+        while s > 0, text[s] & 0xC0 == 0x80 { s -= 1 }
+        return isWordScalar(UTF8Text.scalar(text, s).0)
     }
 
     /// The text without a leading greeting line and without everything from the first sign-off line.
@@ -149,12 +237,4 @@ public struct AcknowledgementRule: Sendable {
         return String(decoding: slice, as: UTF8.self).lowercased()
     }
 
-    /// True when `phrase` occurs as consecutive whole words in `words`.
-    static func containsWholeWords(_ words: [String], _ phrase: [String]) -> Bool {
-        guard phrase.count <= words.count else { return false }
-        for start in 0...(words.count - phrase.count) where words[start] == phrase[0] {
-            if (1..<phrase.count).allSatisfy({ words[start + $0] == phrase[$0] }) { return true }
-        }
-        return false
-    }
 }

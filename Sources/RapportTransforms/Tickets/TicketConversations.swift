@@ -42,8 +42,10 @@ public enum TicketConversations {
             buildOne(ticket, rules: rules, assignees: &assignees, asOf: asOf, zone: zone, into: &facts)
             if collectInteractions {
                 for e in ticket.events where e.at <= asOf {
-                    facts.interactions.append(
-                        InteractionFact(source: .ticket, conversation: ticket.key, id: e.id, at: e.at, actor: e.actor, party: e.party, kind: e.kind, isPublic: e.isPublic))
+                    var row = InteractionFact(
+                        source: .ticket, conversation: ticket.key, id: e.id, at: e.at, actor: e.actor, party: e.party, kind: e.kind, isPublic: e.isPublic)
+                    row.tracker = ticket.id.tracker
+                    facts.interactions.append(row)
                 }
             }
         }
@@ -62,7 +64,9 @@ public enum TicketConversations {
         }
         guard !events.isEmpty else { return }
         let state = ticket.state
-        let hasHistory = state?.hasHistory ?? true
+        // Resolution and reopening events (a GitHub events page read beside its issues page) are
+        // history, whatever the snapshot the state came from says.
+        let hasHistory = (state?.hasHistory ?? true) || events.contains { $0.kind == .resolved || $0.kind == .reopened }
 
         // The assignee: the final state's, else the last assign event's.
         var assignee = state?.assignee
@@ -103,7 +107,12 @@ public enum TicketConversations {
 
         let reason = escalation(events, state: state, rules: rules)
         let messageEvents = events.filter(\.isMessage)
+        let turnsBefore = facts.turns.count
         facts.turns += outcome.turns
+        for i in turnsBefore..<facts.turns.count {
+            facts.turns[i].tracker = ticket.id.tracker
+            facts.turns[i].url = ticket.url
+        }
         facts.events += outcome.acknowledgements
         facts.events += outcome.proactiveUpdates
         facts.events += outcome.clarity
@@ -116,10 +125,12 @@ public enum TicketConversations {
                 facts.events.append(EventFact(kind: .unknownPartyMessage, at: m.at, partner: nil))
             }
         }
-        facts.conversations.append(
-            ConversationFact(
-                source: .ticket, conversation: ticket.key, partner: outcome.partner, openedAt: (messageEvents.first ?? events[0]).at,
-                messages: messageEvents.count, turns: outcome.turns.count, escalationReason: reason, resolved: resolved, reopened: reopened))
+        var conversation = ConversationFact(
+            source: .ticket, conversation: ticket.key, partner: outcome.partner, openedAt: (messageEvents.first ?? events[0]).at,
+            messages: messageEvents.count, turns: outcome.turns.count, escalationReason: reason, resolved: resolved, reopened: reopened)
+        conversation.tracker = ticket.id.tracker
+        conversation.url = ticket.url
+        facts.conversations.append(conversation)
     }
 
     /// The kind of the earliest escalation trigger (ties in METRICS.md's order); final-state

@@ -23,38 +23,41 @@ public struct TicketEvent: Sendable {
 
 /// A ticket's events and its final state, as read from one or more files.
 public struct TicketBundle: Sendable {
-    public var key: String
+    public var id: TicketID
     public var state: TicketState?
     public var events: [TicketEvent]
-    public init(key: String, state: TicketState? = nil, events: [TicketEvent] = []) {
-        self.key = key
+    public init(id: TicketID, state: TicketState? = nil, events: [TicketEvent] = []) {
+        self.id = id
         self.state = state
         self.events = events
     }
+    public var key: String { id.key }
+    /// The ticket's link: the export's own, else empty.
+    public var url: String { state?.url ?? "" }
     public var latestEvent: Instant? { events.map(\.at).max() }
 }
 
-/// Collects one file's ticket interactions by ticket key.
+/// Collects one file's ticket interactions by ticket (tracker and key).
 public final class TicketCollector {
-    private var collected: [String: TicketBundle] = [:]
+    private var collected: [TicketID: TicketBundle] = [:]
     /// The ticket last added to, held outside the dictionary: exports list a ticket's events
     /// together, so most events are appended without hashing their ticket's key.
     private var current: TicketBundle?
     public init() {}
 
-    /// Every ticket so far, by key.
-    public var tickets: [String: TicketBundle] {
+    /// Every ticket so far, by tracker and key.
+    public var tickets: [TicketID: TicketBundle] {
         putBackCurrent()
         return collected
     }
 
     private func putBackCurrent() {
         guard let ticket = current.take() else { return }
-        collected[ticket.key] = ticket
+        collected[ticket.id] = ticket
     }
 
     public func add(_ m: Interaction, flags: MessageFlags, text: TextStats?) {
-        add(TicketCollector.event(m, flags: flags, text: text), to: m.conversation)
+        add(TicketCollector.event(m, flags: flags, text: text), to: TicketID(tracker: m.attributes.tracker, key: m.conversation))
     }
 
     /// The compact event kept for an interaction (its text reduced to `text`).
@@ -64,21 +67,21 @@ public final class TicketCollector {
             to: m.attributes.to, flags: flags, text: text, origin: m.origin, order: m.attributes.documentOrder)
     }
 
-    /// Appends an event to the ticket `key`, in reading order.
-    public func add(_ event: TicketEvent, to key: String) {
-        if current?.key != key {
+    /// Appends an event to the ticket `id`, in reading order.
+    public func add(_ event: TicketEvent, to id: TicketID) {
+        if current?.id != id {
             putBackCurrent()
-            current = collected.removeValue(forKey: key) ?? TicketBundle(key: key)
+            current = collected.removeValue(forKey: id) ?? TicketBundle(id: id)
         }
         current!.events.append(event)
     }
 
     public func add(_ state: TicketState) {
-        if current?.key == state.key { current!.state = state } else { collected[state.key, default: TicketBundle(key: state.key)].state = state }
+        if current?.id == state.id { current!.state = state } else { collected[state.id, default: TicketBundle(id: state.id)].state = state }
     }
 }
 
-/// Tickets with the same key in several files (weekly exports overlap) are one ticket:
+/// Tickets with the same tracker and key in several files (weekly exports overlap) are one ticket:
 /// events merged and de-duplicated by id (by kind, time and actor where ids are missing),
 /// attributes from the copy whose latest event is latest (METRICS.md).
 public enum TicketMerge {
@@ -89,26 +92,26 @@ public enum TicketMerge {
     }
 
     /// `files` in file order.
-    public static func merge(_ files: [[String: TicketBundle]]) -> Result {
+    public static func merge(_ files: [[TicketID: TicketBundle]]) -> Result {
         var result = Result()
         if files.count == 1 {
-            // One file: nothing to merge, only the order to fix (as below: by key, byte-wise).
+            // One file: nothing to merge, only the order to fix (as below: by key, then tracker, byte-wise).
             // Keys and positions are sorted, not bundles: a sort moves or reads its elements many
             // times, and each copy of a bundle retains and releases its strings and arrays.
             let bundles = files[0]
-            let order = zip(bundles.keys, bundles.indices).sorted { bytesLess($0.0, $1.0) }
+            let order = zip(bundles.keys, bundles.indices).sorted { TicketID.bytesLess($0.0, $1.0) }
             result.tickets = order.map { bundles.values[$0.1] }
             return result
         }
-        var byKey: [String: [TicketBundle]] = [:]
-        for f in files { for (k, b) in f { byKey[k, default: []].append(b) } }
-        for key in byKey.keys.sorted(by: bytesLess) {
-            let copies = byKey[key]!
+        var byID: [TicketID: [TicketBundle]] = [:]
+        for f in files { for (k, b) in f { byID[k, default: []].append(b) } }
+        for id in byID.keys.sorted(by: TicketID.bytesLess) {
+            let copies = byID[id]!
             if copies.count == 1 {
                 result.tickets.append(copies[0])
                 continue
             }
-            var merged = TicketBundle(key: key)
+            var merged = TicketBundle(id: id)
             var seen = Set<String>()
             for copy in copies {
                 for e in copy.events {

@@ -45,7 +45,7 @@ final class EmailEmitter {
         let from: String
         var sender: KnownAddress?
         if v.fromIsActor {
-            from = fromField.contains("@") ? fromField.lowercased() : fromField
+            from = TicketEmitter.person(fromField)
         } else {
             switch lookups.address(fromField) {
             case .success(let a):

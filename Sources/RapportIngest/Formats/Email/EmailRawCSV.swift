@@ -13,9 +13,7 @@ public enum EmailRawCSV: InputFormat {
 
     public static func read(_ source: any ByteSource, context: FormatContext, into sink: any IngestSink) throws(InputError) -> Int {
         let reader = CSVReader(source: source, options: context.csv)
-        guard let first = try reader.next() else { return 0 }
-        guard first == .record else { throw InputError(.badHeader, "the header row is malformed") }
-        let header = try CSVHeader(reader: reader)
+        guard let header = try CSVHeader.readFirst(reader) else { return 0 }  // an empty file holds no records
         let column = context.options.columns["message"] ?? "message"
         let messageColumn = try header.require([column], format: name)[0]
         let parser = TimestampParser(zone: context.zone)

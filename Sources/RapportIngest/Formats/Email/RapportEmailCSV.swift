@@ -15,11 +15,7 @@ public enum RapportEmailCSV: InputFormat {
 
     public static func read(_ source: any ByteSource, context: FormatContext, into sink: any IngestSink) throws(InputError) -> Int {
         let reader = CSVReader(source: source, options: context.csv)
-        guard let first = try reader.next() else { return 0 }  // an empty file holds no records
-        guard first == .record else {
-            throw InputError(.badHeader, "the header row (line \(reader.line)) is malformed: \(first)")
-        }
-        let header = try CSVHeader(reader: reader)
+        guard let header = try CSVHeader.readFirst(reader) else { return 0 }  // an empty file holds no records
         _ = try header.require(["sent_at", "from"], format: name)
         let position = columns.map { header.column($0) }
         let parser = TimestampParser(zone: context.zone)

@@ -36,9 +36,7 @@ public enum MappedCSV: InputFormat {
         var options = context.csv
         if let d = context.options.delimiter { options.delimiter = d }
         let reader = CSVReader(source: text, options: options)
-        guard let first = try reader.next() else { return 0 }
-        guard first == .record else { throw InputError(.badHeader, "the header row is malformed") }
-        let header = try CSVHeader(reader: reader)
+        guard let header = try CSVHeader.readFirst(reader) else { return 0 }  // an empty file holds no records
         let map = context.options.columns
         var position: [String: Int] = [:]
         for (field, column) in map {
@@ -110,7 +108,7 @@ public enum MappedCSV: InputFormat {
                 if case .success(let r?) = times.parse(values["resolved"] ?? "", column: "resolved") { resolved = r }
                 sink.ticket(
                     TicketState(
-                        key: key, subject: subject, priority: values["priority"].flatMap(nonEmpty), status: values["status"].flatMap(nonEmpty),
+                        key: key, tracker: tickets.tracker, subject: subject, priority: values["priority"].flatMap(nonEmpty), status: values["status"].flatMap(nonEmpty),
                         labels: (values["labels"] ?? "").split(whereSeparator: { $0 == " " || $0 == "," || $0 == ";" }).map(String.init),
                         assignee: values["assignee"].flatMap(nonEmpty), reporter: values["actor"], created: at, resolved: resolved,
                         hasHistory: false, origin: Origin(file: context.fileIndex, record: reader.line)))

@@ -13,9 +13,7 @@ public enum RapportMeetingsCSV: InputFormat {
 
     public static func read(_ source: any ByteSource, context: FormatContext, into sink: any IngestSink) throws(InputError) -> Int {
         let reader = CSVReader(source: source, options: context.csv)
-        guard let first = try reader.next() else { return 0 }
-        guard first == .record else { throw InputError(.badHeader, "the header row is malformed") }
-        let header = try CSVHeader(reader: reader)
+        guard let header = try CSVHeader.readFirst(reader) else { return 0 }  // an empty file holds no records
         _ = try header.require(["meeting_id", "scheduled_start", "status", "participant"], format: name)
         let position = columns.map { header.column($0) }
         let builder = MeetingBuilder(context: context, sink: sink)

@@ -17,9 +17,7 @@ public enum ZoomParticipantsCSV: InputFormat {
 
     public static func read(_ source: any ByteSource, context: FormatContext, into sink: any IngestSink) throws(InputError) -> Int {
         let reader = CSVReader(source: source, options: context.csv)
-        guard let first = try reader.next() else { return 0 }
-        guard first == .record else { throw InputError(.badHeader, "the header row is malformed") }
-        let header = try CSVHeader(reader: reader)
+        guard let header = try CSVHeader.readFirst(reader) else { return 0 }  // an empty file holds no records
         let c = try header.require(["id", "start time", "name (original name)", "join time", "leave time"], format: name)
         let topic = header.column("topic")
         let endTime = header.column("end time")

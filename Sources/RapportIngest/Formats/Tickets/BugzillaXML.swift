@@ -17,15 +17,23 @@ public enum BugzillaXML: InputFormat {
         let xml = try XMLStreamReader(source: source)
         let emitter = TicketEmitter(context: context, sink: sink)
         var index: Int64 = 0
+        // Set by the reading thread at the root element, before any bug is handed over.
+        final class Root: @unchecked Sendable { var urlbase = "" }
+        let root = Root()
         let bugs = XMLItemReadAhead(xml) { name, depth throws(InputError) in
-            if depth == 0 && name != "bugzilla" {
-                throw InputError(.unsupportedFormat, "the root element is <\(name)>, not <bugzilla>; choose the format that matches this export")
+            if depth == 0 {
+                guard name == "bugzilla" else {
+                    throw InputError(.unsupportedFormat, "the root element is <\(name)>, not <bugzilla>; choose the format that matches this export")
+                }
+                root.urlbase = xml.currentAttributes().first { $0.0 == "urlbase" }?.1.trimmingASCIIWhitespace() ?? ""
             }
             return depth == 1 && name == "bug"
         }
         defer { bugs.close() }
         while let bug = try bugs.next() {
             index += 1
+            // Without a urlbase the source entry's tracker (its path) stands in.
+            if !root.urlbase.isEmpty { emitter.tracker = root.urlbase }
             let comments = bug.children("long_desc")
             guard let key = bug.value("bug_id"), !key.isEmpty else {
                 for _ in comments { emitter.rejectRecord(record: index, .missingValue, "bug at line \(bug.line) has no bug_id") }
@@ -51,11 +59,16 @@ public enum BugzillaXML: InputFormat {
             if case .success(let t) = emitter.instant(creation, field: "creation_ts") { created = t }
             sink.ticket(
                 TicketState(
-                    key: key, subject: subject, priority: bug.value("priority"), status: bug.value("bug_status"), labels: [],
+                    key: key, tracker: emitter.tracker, url: root.urlbase.isEmpty ? "" : Self.link(base: root.urlbase, bug: key), subject: subject, priority: bug.value("priority"), status: bug.value("bug_status"), labels: [],
                     assignee: bug.value("assigned_to").map { emitter.actor($0) }, reporter: bug.value("reporter"), created: created,
                     resolved: resolved, reopened: status == "REOPENED", hasHistory: false, origin: Origin(file: context.fileIndex, record: index)))
         }
         return emitter.records
+    }
+
+    /// `urlbase` + `show_bug.cgi?id=KEY` (FORMATS.md).
+    static func link(base: String, bug: String) -> String {
+        (base.hasSuffix("/") ? base : base + "/") + "show_bug.cgi?id=" + bug
     }
 
     /// Bugzilla writes `2005-01-10 14:42:00 +0000`: rewritten to RFC 3339 (`2005-01-10T14:42:00+00:00`);

@@ -1,3 +1,4 @@
+import Foundation
 import RapportCore
 
 /// `jira-xml`: Jira's "Export XML" (RSS 0.92, `rss/channel/item`), Server and Cloud.
@@ -34,6 +35,7 @@ public enum JiraXML: InputFormat {
                 }
                 return false
             }
+            if depth == 2 && name == "link" { return true }  // the channel's: the tracker
             if depth == 2 && name == "issue" {
                 declared.total = xml.currentAttributes().first { $0.0 == "total" }.flatMap { Int($0.1) }
                 return false
@@ -41,8 +43,14 @@ public enum JiraXML: InputFormat {
             return depth == 2 && name == "item"
         }
         defer { items.close() }
+        var channelTracker: String?
         while let item = try items.next() {
+            if item.name == "link" {
+                channelTracker = trackerBase(item.text)
+                continue
+            }
             index += 1
+            emitter.tracker = channelTracker ?? trackerBase(item.value("link") ?? "")
             readItem(item, index: index, emitter: emitter, context: context, sink: sink)
         }
         items.close()
@@ -81,9 +89,18 @@ public enum JiraXML: InputFormat {
         let labels = (item.child("labels")?.children("label") ?? []).map(\.text).filter { !$0.isEmpty }
         sink.ticket(
             TicketState(
-                key: key, subject: summary, priority: item.value("priority"), status: item.value("status"), labels: labels,
+                key: key, tracker: emitter.tracker, url: (item.value("link") ?? "").trimmingASCIIWhitespace(), subject: summary, priority: item.value("priority"), status: item.value("status"), labels: labels,
                 assignee: person(item.child("assignee")).map { emitter.actor($0) }, reporter: reporter, created: created, resolved: resolved,
                 hasHistory: false, origin: Origin(file: context.fileIndex, record: index)))
+    }
+
+    /// A Jira link cut before `/issues/`, `/browse/` or `/sr/` (FORMATS.md): the tracker's base,
+    /// context path included (`https://host/jira`); a link without them, trailing `/` removed.
+    static func trackerBase(_ link: String) -> String {
+        let t = link.trimmingASCIIWhitespace()
+        let cuts = ["/issues/", "/browse/", "/sr/"].compactMap { t.range(of: $0)?.lowerBound }
+        if let cut = cuts.min() { return String(t[..<cut]) }
+        return t.hasSuffix("/") ? String(t.dropLast()) : t
     }
 
     /// Server exports name people by `username`, Cloud by `accountid`; `-1` is "Unassigned".

@@ -52,7 +52,7 @@ public enum RapportTicketsXML: InputFormat {
             let labels = (ticket[attribute: "labels"] ?? "").split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
             sink.ticket(
                 TicketState(
-                    key: key, subject: subject, priority: ticket[attribute: "priority"],
+                    key: key, tracker: emitter.tracker, subject: subject, priority: ticket[attribute: "priority"],
                     status: ticket[attribute: "status"], labels: labels, assignee: ticket[attribute: "assignee"].map { emitter.actor($0) },
                     created: created, hasHistory: true, origin: Origin(file: context.fileIndex, record: index)))
         }

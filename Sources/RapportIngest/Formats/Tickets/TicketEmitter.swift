@@ -9,47 +9,62 @@ final class TicketEmitter {
     let parser: TimestampParser
     private(set) var records = 0
     private var order: Int32 = 0
+    /// The tracker of the ticket being emitted (FORMATS.md, "Ticket identity"): the export's
+    /// base URL, or the source entry's `tracker:` (default its path) for native and mapped formats.
+    var tracker: String
 
     init(context: FormatContext, sink: any IngestSink, zone: ZoneRules? = nil) {
         self.context = context
         self.sink = sink
         self.lookups = Lookups(parties: context.parties)
         self.parser = TimestampParser(zone: zone ?? context.zone)
+        self.tracker = context.options.tracker
     }
 
-    /// An actor as exports name people: addresses lower-cased, user names as exported.
-    func actor(_ raw: String) -> String {
+    /// An actor as exports name people: addresses lower-cased (`Name <addr>` and
+    /// `Last, First <addr>` give the address), user names as exported.
+    func actor(_ raw: String) -> String { Self.person(raw) }
+
+    /// One person's field (FORMATS.md): the address in its last `<…>`, a bare address, or a user name.
+    static func person(_ raw: String) -> String {
         let t = raw.trimmingASCIIWhitespace()
-        return t.utf8.contains(UInt8(ascii: "@")) ? t.lowercasedIfNeeded() : t
+        guard t.utf8.contains(UInt8(ascii: "@")) else { return t }
+        if t.utf8.contains(UInt8(ascii: "<")), case .success(let address) = AddressParser.parseSingle(t) { return address }
+        return t.lowercasedIfNeeded()
     }
 
     func instant(_ text: String, field: String) -> Result<Instant, ValueError> {
         text.withUTF8Bytes { context.instant(UnsafeRawBufferPointer($0), parser: parser, column: field) }
     }
 
-    /// One event record; `record` is the 1-based index of its ticket in the file.
+    /// One event record; `record` is the 1-based index of its ticket in the file; `place` says
+    /// where it is in messages when a line number does not (a JSON record's index and byte).
     func event(
         ticket: String, id: String, kind: InteractionKind, at rawAt: String, actor rawActor: String, isPublic: Bool = true,
-        text: String = "", from: String = "", to: String = "", record: Int64, line: Int
+        text: String = "", from: String = "", to: String = "", automated: Bool = false, record: Int64, line: Int, place: String? = nil
     ) {
+        let place = place ?? "line \(line)"
         records += 1
         order += 1
         let at: Instant
         switch instant(rawAt, field: "\(kind.rawValue) time") {
         case .success(let t): at = t
         case .failure(let e):
-            reject(record: record, e.reason, "ticket \(ticket), event \(id) (line \(line)): \(e.message)", excerpt: rawAt)
+            reject(record: record, e.reason, "ticket \(ticket), event \(id) (\(place)): \(e.message)", excerpt: rawAt)
             return
         }
         let actor = actor(rawActor)
         if actor.isEmpty {
-            reject(record: record, .missingValue, "ticket \(ticket), event \(id) (line \(line)): no author", excerpt: id)
+            reject(record: record, .missingValue, "ticket \(ticket), event \(id) (\(place)): no author", excerpt: id)
             return
         }
         var attributes = Attributes()
         attributes.from = from
         attributes.to = to
         attributes.documentOrder = order
+        attributes.tracker = tracker
+        // A bot's comment is automated (skipped by the turn logic), as an auto-reply is.
+        attributes.autoSubmitted = automated
         // No fingerprint: ticket events are told apart by ticket and event id (TicketMerge), never by content.
         sink.emit(
             Interaction(

@@ -14,13 +14,15 @@ import RapportCore
 ///   gzip       the strict gzip reader, on zlib and on ISA-L (compared)
 ///   text       the text cleaner and clarity rules; the one-pass ASCII rules against the scalar ones,
 ///              the URL and address removal and the HTML stripping against their byte-by-byte statements
+///   vtt        the WebVTT transcript reader, over several chunk sizes (results must agree)
+///   chat       the Zoom saved-chat reader, both clocks, over several chunk sizes (results must agree)
 ///   mime       the mbox splitter and GMime over several chunk sizes (results must agree), the
 ///              bytes as one `.eml` message, and its byte reading against GMime's (must agree)
 ///   zip        libarchive's reader with Rapport's bounds, entry by entry, and the Slack export format
 ///   json       the strict streaming JSON reader over several chunk sizes (events must agree), and
 ///              its element trees
 enum Target: String, CaseIterable {
-    case csv, timestamp, address, xml, gzip, text, mime, zip, json
+    case csv, timestamp, address, xml, gzip, text, vtt, chat, mime, zip, json
 }
 
 nonisolated(unsafe) var target = Target.csv
@@ -40,6 +42,37 @@ final class NullSink: IngestSink {
     func ticket(_ state: TicketState) {}
     func meeting(_ record: MeetingRecord) {}
     func warn(_ message: String) {}
+}
+
+/// Keeps what a reader produced as comparable text (for the chunk-size checks).
+final class DigestSink: IngestSink {
+    var lines: [String] = []
+    func emit(_ interaction: consuming Interaction) { lines.append("\(interaction.id) \(interaction.at) \(interaction.actor) \(interaction.text)") }
+    func reject(_ reject: Reject) { lines.append("reject \(reject.record ?? -1) \(reject.reason.rawValue)") }
+    func ticket(_ state: TicketState) { lines.append("ticket \(state.key)") }
+    func meeting(_ record: MeetingRecord) {
+        lines.append("meeting \(record.id) \(record.records)")
+        for u in record.utterances { lines.append("  \(u.actor) \(u.seconds) \(u.text)") }
+    }
+    func warn(_ message: String) { lines.append("warn \(message)") }
+}
+
+/// What a line-based reader makes of `bytes` read `chunk` bytes at a time.
+func digest(_ format: any InputFormat.Type, _ bytes: [UInt8], chunk: Int, options: SourceOptions) -> [String] {
+    let sink = DigestSink()
+    let context = FormatContext(fileIndex: 0, displayPath: "fuzz", zone: berlin, parties: parties, now: now, options: options)
+    do {
+        sink.lines.append("records \(try format.read(MemoryByteSource(bytes, chunkSize: chunk), context: context, into: sink))")
+    } catch {
+        sink.lines.append("refused \(error.reason.rawValue)")
+    }
+    return sink.lines
+}
+
+/// Chunk boundaries must never change what a line-based reader reads.
+func checkChunkings(_ format: any InputFormat.Type, _ bytes: [UInt8], options: SourceOptions) {
+    let whole = digest(format, bytes, chunk: 1 << 16, options: options)
+    for chunk in [1, 7] where digest(format, bytes, chunk: chunk, options: options) != whole { fatalError("\(format.name) depends on the chunk size") }
 }
 
 /// The records the CSV reader frames, as comparable text.
@@ -171,6 +204,17 @@ func runOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         let fast = ascii.withUnsafeBufferPointer { textRules.stats(cleaned: $0, isClient: true) }
         let reference = textRules.statsByScalars(cleaned: String(decoding: ascii, as: UTF8.self), isClient: true)
         if fast != reference { fatalError("the ASCII text rules disagree with the scalar rules: \(fast) vs \(reference)") }
+    case .vtt:
+        var options = SourceOptions()
+        options.meetingStart = now
+        checkChunkings(WebVTT.self, bytes, options: options)
+    case .chat:
+        var wallClock = SourceOptions()
+        wallClock.date = LocalDate(year: 2026, month: 3, day: 29)  // a daylight-saving change in Berlin
+        checkChunkings(ZoomChat.self, bytes, options: wallClock)
+        var elapsed = SourceOptions()
+        elapsed.meetingStart = now
+        checkChunkings(ZoomChat.self, bytes, options: elapsed)
     case .mime:
         // Chunk boundaries must never change which messages are read, nor how.
         let whole = mailbox(bytes, chunk: 1 << 16)
