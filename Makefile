@@ -9,11 +9,11 @@ REPORT_DIR ?= out/weekly
 # ISA-L's inflate, about 4x zlib's: optional (compiled in when its header is there, loaded at
 # run time when its library is), zlib otherwise.
 # libjemalloc-dev is the release build's allocator (linked by Package.swift).
-DEBIAN_PACKAGES := zlib1g-dev libxml2-dev libsqlite3-dev pkg-config libisal-dev libjemalloc-dev
+DEBIAN_PACKAGES := zlib1g-dev libxml2-dev libsqlite3-dev pkg-config libisal-dev libjemalloc-dev libgmime-3.0-dev libarchive-dev
 BENCH_DATA ?= Benchmarks/.data
 
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := csv timestamp address xml gzip text vtt chat
+FUZZ_TARGETS := csv timestamp address xml gzip text vtt chat mime zip json
 FUZZ_DIR ?= .build-fuzz
 
 .PHONY: report test build release deps bench screenshot fuzz asan clean

@@ -21,12 +21,21 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
-        // System libraries (Debian: zlib1g-dev, libxml2-dev; the Makefile installs them).
+        // System libraries (Debian: zlib1g-dev, libxml2-dev, libsqlite3-dev, libgmime-3.0-dev, libarchive-dev;
+        // the Makefile installs them).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(
             name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        // MIME (mbox, Maildir, .eml) through GMime 3, the parser notmuch uses.
+        .systemLibrary(
+            name: "CGMime", path: "Sources/CGMime", pkgConfig: "gmime-3.0",
+            providers: [.apt(["libgmime-3.0-dev"])]),
+        // Zip and tar archives (a Slack export) read entry by entry, never extracted to disk.
+        .systemLibrary(
+            name: "CArchive", path: "Sources/CArchive", pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"])]),
 
         // Small C helpers for system calls Swift's Glibc module does not expose.
         .target(name: "CSupport"),
@@ -38,7 +47,9 @@ let package = Package(
         // bytes -> Interaction (one reader per format).
         .target(
             name: "RapportIngest",
-            dependencies: ["RapportCore", "CZlib", "CInflate", "CLibXML2", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: [
+                "RapportCore", "CZlib", "CInflate", "CLibXML2", "CGMime", "CArchive", .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         // Interaction -> facts (threads, turns, escalation, text rules).
         .target(name: "RapportTransforms", dependencies: ["RapportCore"]),
         // facts -> per (period, partner) metrics and the trust index.

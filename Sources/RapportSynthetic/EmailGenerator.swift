@@ -26,7 +26,15 @@ public struct EmailGenerator {
         public var ticketBytes: Int64?
         /// Write the ticket export gzip-compressed.
         public var gzipTickets = false
+        /// How the e-mail export is written: `rapport-email-csv` files, or the same messages as
+        /// mbox archives (`--email-format mbox`, read with `format: mbox`).
+        public var emailFormat: EmailFormat = .csv
         public init(outputDirectory: String) { self.outputDirectory = outputDirectory }
+    }
+
+    /// The e-mail export's file format.
+    public enum EmailFormat: String, Sendable, CaseIterable {
+        case csv, mbox
     }
 
     public struct Summary: Sendable {
@@ -53,7 +61,7 @@ public struct EmailGenerator {
         }
         summary.pipeline = options.outputDirectory + "/pipeline.yaml"
         do {
-            try pipelineYAML(kinds: options.kinds, gzipTickets: options.gzipTickets).write(toFile: summary.pipeline, atomically: true, encoding: .utf8)
+            try pipelineYAML(kinds: options.kinds, gzipTickets: options.gzipTickets, emailFormat: options.emailFormat).write(toFile: summary.pipeline, atomically: true, encoding: .utf8)
         } catch {
             throw RapportError(.failed, file: summary.pipeline, "cannot write: \(error.localizedDescription)")
         }
@@ -120,10 +128,11 @@ public struct EmailGenerator {
         }
         var summary = Summary()
         var writers: [GzipWriter] = []
+        let mbox = options.emailFormat == .mbox
         for i in 0..<max(1, options.files) {
-            let path = emailDir + String(format: "/export-%03d.csv.gz", i + 1)
+            let path = emailDir + String(format: mbox ? "/export-%03d.mbox.gz" : "/export-%03d.csv.gz", i + 1)
             let w = try GzipWriter(path: path, level: options.compressionLevel)
-            try w.write(header(forFile: i))
+            if !mbox { try w.write(header(forFile: i)) }
             writers.append(w)
             summary.files.append(path)
         }
@@ -149,15 +158,16 @@ public struct EmailGenerator {
             for m in messages {
                 // Most rows go to the thread's export; some replies land in another one.
                 let fileIndex = m.isReply && rng.chance(0.1) ? rng.int(0...(writers.count - 1)) : home
+                // The CSV row's size drives --size in both formats, so that both hold the same messages.
                 let row = m.row(forFile: fileIndex)
-                try writers[fileIndex].write(row)
+                try writers[fileIndex].write(mbox ? m.mbox() : row)
                 written += Int64(row.utf8.count)
                 summary.messages += 1
                 if rng.chance(0.003) {
                     // The same mail in a second export (overlapping exports): counted once.
                     let other = (fileIndex + 1) % writers.count
                     let copy = m.row(forFile: other)
-                    try writers[other].write(copy)
+                    try writers[other].write(mbox ? m.mbox() : copy)
                     written += Int64(copy.utf8.count)
                 }
             }
@@ -193,6 +203,9 @@ public struct EmailGenerator {
         var subject: String
         var body: String
         var isReply: Bool
+        /// When it was sent and the sender's UTC offset (for the mbox Date header).
+        var at = Instant(nanoseconds: 0)
+        var offset = 0
 
         func row(forFile i: Int) -> String {
             let values: [String: String] = [
@@ -201,6 +214,23 @@ public struct EmailGenerator {
             ]
             let end = EmailGenerator.lineEnd(forFile: i)
             return EmailGenerator.columns(forFile: i).map { csvQuote(values[$0]!, lineEnd: end) }.joined(separator: ",") + end
+        }
+
+        /// The message as an mboxrd entry: separator, headers, body (`From ` lines escaped), blank line.
+        func mbox() -> String {
+            let address = from.firstIndex(of: "<").map { String(from[from.index(after: $0)...].prefix { $0 != ">" }) } ?? from
+            var out = "From \(address)  \(EmailGenerator.asctime(at))\nFrom: \(from)\nTo: \(to)\n"
+            if !cc.isEmpty { out += "Cc: \(cc)\n" }
+            out += "Subject: \(subject)\nDate: \(EmailGenerator.rfc2822(at, offset: offset))\nMessage-ID: \(id)\n"
+            if !inReplyTo.isEmpty { out += "In-Reply-To: \(inReplyTo)\n" }
+            // Where the CSV names the thread, so does Gmail's header (as Google Takeout writes it).
+            if !threadID.isEmpty { out += "X-GM-THRID: \(threadID)\n" }
+            out += "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+            for line in body.split(separator: "\n", omittingEmptySubsequences: false) {
+                if line.drop(while: { $0 == ">" }).hasPrefix("From ") { out += ">" }
+                out += line + "\n"
+            }
+            return out + "\n"
         }
     }
 
@@ -266,7 +296,8 @@ public struct EmailGenerator {
             }
             let message = Message(
                 id: id, threadID: threadID, inReplyTo: inReplyTo, sentAt: stamp(t, org.zone, rng: &rng),
-                from: mailbox(person, org, rng: &rng), to: to, cc: cc, subject: subject, body: text, isReply: !out.isEmpty)
+                from: mailbox(person, org, rng: &rng), to: to, cc: cc, subject: subject, body: text, isReply: !out.isEmpty,
+                at: t, offset: org.zone.offset(at: t))
             out.append(message)
             if !automatic { previous = message }
         }
@@ -288,7 +319,7 @@ public struct EmailGenerator {
                 Message(
                     id: "<\(counter)@news.vendor-digest.example>", threadID: threadID, inReplyTo: "", sentAt: stamp(t, client.zone, rng: &rng),
                     from: "Vendor Digest <news@vendor-digest.example>", to: clientBox, cc: "", subject: topic,
-                    body: "This week's digest of service news.", isReply: false))
+                    body: "This week's digest of service news.", isReply: false, at: t, offset: client.zone.offset(at: t)))
             t = t.adding(seconds: 600)
         }
         add(from: clientPerson, client, to: to, cc: cc, body: Text.question(style: 0, rng: &rng))
@@ -379,7 +410,23 @@ public struct EmailGenerator {
 
     static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
 
-    static func pipelineYAML(kinds: Set<SourceKind>, gzipTickets: Bool) -> String {
+    /// `Mon, 2 Mar 2026 09:00:00 +0100` at the given UTC offset (seconds).
+    static func rfc2822(_ t: Instant, offset: Int) -> String {
+        let (days, sod) = floorDivMod(t.epochSeconds + Int64(offset), 86_400)
+        let d = LocalDate(daysSinceEpoch: days)
+        let sign = offset < 0 ? "-" : "+"
+        return "\(weekdays[d.isoWeekday - 1]), \(d.day) \(months[d.month - 1]) \(d.year) \(two(Int(sod / 3600))):\(two(Int(sod / 60 % 60))):\(two(Int(sod % 60))) \(sign)\(two(abs(offset) / 3600))\(two(abs(offset) / 60 % 60))"
+    }
+
+    /// The mbox separator's date: `Mon Mar  2 08:00:00 2026`, in UTC.
+    static func asctime(_ t: Instant) -> String {
+        let (days, sod) = floorDivMod(t.epochSeconds, 86_400)
+        let d = LocalDate(daysSinceEpoch: days)
+        let day = d.day < 10 ? " \(d.day)" : "\(d.day)"
+        return "\(weekdays[d.isoWeekday - 1]) \(months[d.month - 1]) \(day) \(two(Int(sod / 3600))):\(two(Int(sod / 60 % 60))):\(two(Int(sod % 60))) \(d.year)"
+    }
+
+    static func pipelineYAML(kinds: Set<SourceKind>, gzipTickets: Bool, emailFormat: EmailFormat = .csv) -> String {
         var y = """
             # Generated by `rapport generate`: synthetic logs between Acme and four partners.
             name: synthetic-weekly
@@ -400,7 +447,10 @@ public struct EmailGenerator {
             sources:
 
             """
-        if kinds.contains(.email) { y += "  - { kind: email, format: rapport-email-csv, path: \"email/*.csv.gz\" }\n" }
+        if kinds.contains(.email) {
+            y += emailFormat == .mbox
+                ? "  - { kind: email, format: mbox, path: \"email/*.mbox.gz\" }\n" : "  - { kind: email, format: rapport-email-csv, path: \"email/*.csv.gz\" }\n"
+        }
         if kinds.contains(.ticket) { y += "  - { kind: ticket, format: rapport-tickets-xml, path: \"tickets/*.xml\(gzipTickets ? ".gz" : "")\", tracker: \"https://helpdesk.acme.example\" }\n" }
         if kinds.contains(.meeting) {
             y += "  - { kind: meeting, format: rapport-meetings-csv, path: \"meetings/*.csv.gz\" }\n"

@@ -229,6 +229,8 @@ extension Rapport {
         var ticketSize: String?
         @Flag(name: .customLong("gzip-tickets"), help: "Write the ticket export gzip-compressed.")
         var gzipTickets = false
+        @Option(name: .customLong("email-format"), help: "How to write the e-mail export: csv (rapport-email-csv) or mbox (the same messages).")
+        var emailFormat: String = "csv"
 
         func run() throws {
             var o = EmailGenerator.Options(outputDirectory: out)
@@ -255,12 +257,15 @@ extension Rapport {
             }
             o.kinds = chosen
             o.gzipTickets = gzipTickets
+            guard let format = EmailGenerator.EmailFormat(rawValue: emailFormat) else { throw ValidationError("--email-format: `\(emailFormat)` is not csv or mbox") }
+            o.emailFormat = format
             let started = Date()
             let s = try EmailGenerator.generateAll(o)
             let seconds = Date().timeIntervalSince(started)
             var parts: [String] = []
             if chosen.contains(.email) {
-                parts.append(String(format: "%d messages in %d threads (%.1f MB of CSV, %d files)", s.messages, s.threads, Double(s.bytes) / 1e6, s.files.count))
+                let written = format == .mbox ? " written as mbox" : ""
+                parts.append(String(format: "%d messages in %d threads (%.1f MB of CSV", s.messages, s.threads, Double(s.bytes) / 1e6) + written + ", \(s.files.count) files)")
             }
             if chosen.contains(.ticket) {
                 parts.append(String(format: "%d tickets with %d events (%.1f MB of XML)", s.tickets.tickets, s.tickets.events, Double(s.tickets.bytes) / 1e6))

@@ -86,7 +86,7 @@ enum HostileCorpus {
 
     static let gzipOfOneRow: [UInt8] = GzipWriter.gzip(csv([row("g1")]))
 
-    static let all: [HostileCase] = xml + gzip + csvCases + trackersAndMeetingLogs
+    static let all: [HostileCase] = xml + gzip + csvCases + trackersAndMeetingLogs + mail + archives
 
     // MARK: XML
 
@@ -240,5 +240,71 @@ enum HostileCorpus {
         HostileCase(
             name: "chat-hour-25", file: "chat-hour-25.txt", kind: "email", format: "zoom-chat", sourceKeys: ", date: 2026-03-03",
             expect: .read(records: 2, used: 1, rejects: ["bad_timestamp": 1]), write: put("09:00:00\tEve:\thello\n25:00:00\tEve:\tan hour that does not exist\n")),
+    ]
+
+    // MARK: mbox and MIME
+
+    static func mboxCase(_ name: String, _ expect: HostileCase.Expectation, _ write: @escaping @Sendable (String, Int, String) throws -> Void) -> HostileCase {
+        HostileCase(name: name, file: "\(name).mbox", format: "mbox", expect: expect, write: write)
+    }
+
+    /// One mbox message from the hostile partner: separator, headers, `extra` headers, body.
+    static func mail(_ id: String, at: String = "Tue, 3 Mar 2026 09:00:00 +0000", extra: String = "", body: String = "Hello there.") -> String {
+        "From eve@evil.example  Tue Mar  3 09:00:00 2026\nFrom: Eve <eve@evil.example>\nTo: jane@acme.example\nDate: \(at)\nSubject: Hi\nMessage-ID: <\(id)@evil.example>\n\(extra)\n\(body)\n\n"
+    }
+
+    static let mail: [HostileCase] = [
+        mboxCase("mbox-from-lines-in-body", .read(records: 2, used: 2), put(mail("f1", body: "From the top: not a separator\nFrom eve@evil.example  Tue Mar  3 09:00:00 2026 (no blank line before)\n>From escaped") + mail("f2"))),
+        mboxCase("mbox-cut-inside-headers", .read(records: 2, used: 1, rejects: ["bad_value": 1]), put(mail("c1") + "From eve@evil.example  Tue Mar  3 10:00:00 2026\nFrom: Eve <eve@evil.example>\nSubj")),
+        mboxCase("mbox-text-before-the-first-separator", .refused("bad_header"), put("Subject: not an mbox\n\n" + mail("t1"))),
+        mboxCase("mbox-bad-transfer-encodings-and-charsets", .read(records: 3, used: 3), put(
+            mail("e1", extra: "Content-Type: text/plain; charset=x-no-such-charset\nContent-Transfer-Encoding: base64\n", body: "!!!not base64***")
+            + mail("e2", extra: "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n", body: "=ZZ broken =\n=E2=82")
+            + mail("e3", extra: "Content-Type: multipart/alternative; boundary=\"never-closed\"\n", body: "--never-closed\nContent-Type: text/plain\n\nno closing boundary"))),
+        mboxCase("mbox-binary-and-nul-bytes", .read(records: 1, used: 1), put(Array(mail("n1", body: "before~after").utf8).map { $0 == UInt8(ascii: "~") ? 0 : $0 } + [0xFF, 0xFE, 0x00, 0x01, 0x0A])),
+        mboxCase("mime-nesting-20000-deep", .read(records: 1, used: 1)) { path, _, _ in
+            let open = (0..<20_000).map { "Content-Type: multipart/mixed; boundary=\"b\($0)\"\n\n--b\($0)\n" }.joined()
+            let close = (0..<20_000).reversed().map { "--b\($0)--\n" }.joined()
+            try put(mail("d1", extra: "MIME-Version: 1.0\n", body: "").replacingOccurrences(of: "MIME-Version: 1.0\n\n", with: "MIME-Version: 1.0\n" + open + "Content-Type: text/plain\n\nhi\n" + close))(path, 0, "")
+        },
+        mboxCase("mbox-message-of-60-mb", .read(records: 3, used: 2, rejects: ["record_too_large": 1])) { path, _, _ in
+            try stream(path, prefix: mail("h1") + mail("h2").replacingOccurrences(of: "Hello there.\n\n", with: ""), count: 60, suffix: "\n\n" + mail("h3")) { _ in String(repeating: "x", count: 1 << 20) + "\n" }
+        },
+        HostileCase(name: "maildir-with-links-and-server-files", file: "maildir-with-links-and-server-files", format: "maildir", expect: .read(records: 1, used: 1)) { path, _, secret in
+            let fm = FileManager.default
+            for sub in ["cur", "new", "tmp"] { try fm.createDirectory(atPath: path + "/" + sub, withIntermediateDirectories: true) }
+            try put(String(mail("m1").drop { $0 != "\n" }.dropFirst()))(path + "/cur/1700000000.M1.host:2,S", 0, "")
+            try put("half-delivered")(path + "/tmp/1700000001.M2.host", 0, "")
+            try put("3 V1 N2")(path + "/dovecot-uidlist", 0, "")
+            try fm.createSymbolicLink(atPath: path + "/new/secret:2,", withDestinationPath: secret)
+            try fm.createSymbolicLink(atPath: path + "/loop", withDestinationPath: path)
+        },
+    ]
+
+    // MARK: zip archives and JSON (Slack exports)
+
+    static func slackCase(_ name: String, _ expect: HostileCase.Expectation, _ zip: @escaping @Sendable () -> [UInt8]) -> HostileCase {
+        HostileCase(name: name, file: "\(name).zip", format: "slack-export", expect: expect, write: { path, _, _ in try Data(zip()).write(to: URL(fileURLWithPath: path)) })
+    }
+
+    static let slackUsers = TestZip.Item(name: "users.json", bytes: Array(#"[{"id": "U1", "name": "eve", "profile": {"email": "eve@evil.example"}}]"#.utf8))
+    static let slackDay = #"[{"type": "message", "user": "U1", "text": "Hello there.", "ts": "1772528400.000100"}]"#
+
+    static let archives: [HostileCase] = [
+        slackCase("slack-valid", .read(records: 1, used: 1)) { TestZip.make([slackUsers, .init(name: "general/2026-03-03.json", bytes: Array(slackDay.utf8))]) },
+        slackCase("slack-entry-with-dotdot", .refused("unsafe_entry")) { TestZip.make([slackUsers, .init(name: "../../general/2026-03-03.json", bytes: Array(slackDay.utf8))]) },
+        slackCase("slack-entry-absolute", .refused("unsafe_entry")) { TestZip.make([slackUsers, .init(name: "/tmp/general/2026-03-03.json", bytes: Array(slackDay.utf8))]) },
+        slackCase("slack-zip-bomb", .refused("compression_bomb")) { TestZip.zeros(name: "general/2026-03-03.json", count: 1 << 30, byte: 0x20) },
+        slackCase("slack-truncated-zip", .refused("corrupt")) {
+            let zip = TestZip.make([slackUsers, .init(name: "general/2026-03-03.json", bytes: Array(slackDay.utf8) + [UInt8](repeating: 0x20, count: 4000), deflate: false)])
+            return Array(zip.prefix(zip.count - 4100))
+        },
+        slackCase("slack-not-a-zip", .refused("unsupported_format")) { Array("channels.json, users.json: nothing of a zip".utf8) },
+        slackCase("slack-json-nesting-10000-deep", .read(records: 1, used: 0, rejects: ["corrupt": 1])) {
+            TestZip.make([slackUsers, .init(name: "general/2026-03-03.json", bytes: Array((String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)).utf8))])
+        },
+        slackCase("slack-json-garbage-and-bad-ts", .read(records: 3, used: 1, rejects: ["bad_timestamp": 1, "corrupt": 1])) {
+            TestZip.make([slackUsers, .init(name: "general/2026-03-03.json", bytes: Array(#"[{"type": "message", "user": "U1", "text": "Hello there.", "ts": "1772528400.1"}, {"type": "message", "user": "U1", "ts": "soon"}, {"a": 01}]"#.utf8))])
+        },
     ]
 }

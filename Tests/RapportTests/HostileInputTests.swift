@@ -212,20 +212,35 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: "pwned"))
     }
 
+    /// The targets of `rapport-fuzz` (and of the Makefile's FUZZ_TARGETS).
+    static let fuzzTargets = ["csv", "xml", "gzip", "timestamp", "address", "text", "vtt", "chat", "mime", "zip", "json"]
+
+    enum MailArchiveTestsSeeds {
+        static let users = #"[{"id": "U1", "name": "eve", "profile": {"email": "eve@evil.example"}, "is_bot": false}]"#
+    }
+
     /// Writes the fuzzers' seeds (one folder per `rapport-fuzz` target: the corpus's small
     /// cases, plus timestamps, addresses and texts) to `RAPPORT_WRITE_CORPUS` (`make fuzz`),
     /// or to a temporary folder, and checks that every target got seeds.
     @Test func writeTheCorpus() throws {
         let dir = ProcessInfo.processInfo.environment["RAPPORT_WRITE_CORPUS"] ?? temporaryDirectory("rapport-corpus")
-        for target in ["csv", "xml", "gzip", "timestamp", "address", "text", "vtt", "chat"] {
+        for target in Self.fuzzTargets {
             try FileManager.default.createDirectory(atPath: dir + "/" + target, withIntermediateDirectories: true)
         }
-        let large = ["bomb", "field-of-50-mb", "reply-chain-100000-long", "nesting-100000-deep", "json-string-of-20-mb", "vtt-line-of-5-mb"]
-        // JSON cases wait for a `json` fuzz target.
-        for c in HostileCorpus.all where !large.contains(c.name) && !c.file.hasSuffix(".json") {
-            let target = c.file.hasSuffix(".gz") ? "gzip" : c.file.hasSuffix(".xml") ? "xml" : c.file.hasSuffix(".vtt") ? "vtt" : c.file.hasSuffix(".txt") ? "chat" : "csv"
+        let large = [
+            "bomb", "field-of-50-mb", "reply-chain-100000-long", "nesting-100000-deep", "json-string-of-20-mb", "vtt-line-of-5-mb",
+            "mbox-message-of-60-mb", "slack-zip-bomb", "mime-nesting-20000-deep",
+        ]
+        for c in HostileCorpus.all where !large.contains(c.name) && c.format != "maildir" {
+            let byExtension = [".gz": "gzip", ".xml": "xml", ".vtt": "vtt", ".txt": "chat", ".mbox": "mime", ".zip": "zip", ".json": "json"]
+            let target = byExtension.first { c.file.hasSuffix($0.key) }?.value ?? "csv"
             try c.write(dir + "/" + target + "/" + c.file, 9, "/nonexistent/secret")
         }
+        let json = [
+            HostileCorpus.slackDay, MailArchiveTestsSeeds.users, #"{"a": [1, -0.5e-3, true, null, "\u00e9\ud83d\ude00\/"]}"#, "[1,]", #"["\ud800"]"#,
+            String(repeating: "[", count: 300),
+        ]
+        for (i, j) in json.enumerated() { try j.write(toFile: dir + "/json/seed-\(i)", atomically: true, encoding: .utf8) }
         let timestamps = [
             "2026-03-02T09:00:00Z", "2026-03-02T09:00:00.123456789+05:30", "Mon, 2 Mar 2026 09:00:00 +0100", "2 Mar 2026 09:00 GMT",
             "2026-02-30T09:00:00Z", "2026-03-03T24:00:00Z", "2026-03-03T09:00:00+25:00", "１９70-01-01T00:00:00Z", "02.03.2026 09:00:00",
@@ -248,7 +263,7 @@ import Testing
             "Thanks!\n\n-- \nJane\n> quoted\nOn Mon, 2 Mar 2026 Jane wrote:\nold text", "Die Anfrage wird morgen bearbeitet, danke. Größe: 5 m²",
         ]
         for (i, t) in texts.enumerated() { try t.write(toFile: dir + "/text/seed-\(i)", atomically: true, encoding: .utf8) }
-        for target in ["csv", "xml", "gzip", "timestamp", "address", "text", "vtt", "chat"] {
+        for target in Self.fuzzTargets {
             let seeds = try FileManager.default.contentsOfDirectory(atPath: dir + "/" + target)
             #expect(seeds.count >= 3, "\(target): \(seeds.count) seeds")
         }

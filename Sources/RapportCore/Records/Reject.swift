@@ -25,6 +25,8 @@ public enum RejectReason: String, Sendable, Hashable, CaseIterable {
     case badHeader = "bad_header"
     case unsupportedFormat = "unsupported_format"
     case changedWhileRead = "changed_while_read"
+    /// An archive entry named to escape its folder (`..`, an absolute path).
+    case unsafeEntry = "unsafe_entry"
 }
 
 /// One record (or file) that could not be used: a row of `rejects.csv`.

@@ -95,6 +95,8 @@ public struct SourceOptions: Sendable {
     public var priorityNames: [String: String] = [:]
     /// `include_pull_requests:` read pull requests as tickets too (github-issues, github-migration).
     public var includePullRequests = false
+    /// `session_gap:` (format `slack-export`): a channel quiet this long ends a conversation.
+    public var sessionGapSeconds: Int64?
     public init() {}
 }
 
@@ -157,6 +159,10 @@ public enum FormatRegistry {
     public static let all: [any InputFormat.Type] = [
         RapportEmailCSV.self,
         EmailRawCSV.self,
+        Mbox.self,
+        Maildir.self,
+        EmlFiles.self,
+        SlackExport.self,
         RapportTicketsXML.self,
         JiraXML.self,
         BugzillaXML.self,
@@ -175,7 +181,6 @@ public enum FormatRegistry {
 
     /// Formats users may try that Rapport refuses rather than misreads, by the names they may type.
     public static let refused: [String: String] = [
-        "mbox": "mbox mail archives",
         "ami-nxt": "AMI NXT meeting XML", "nxt": "AMI NXT meeting XML",
     ]
 
@@ -184,4 +189,27 @@ public enum FormatRegistry {
     }
 
     public static var names: [String] { all.map { $0.name } }
+}
+
+/// A format whose input is a folder or an archive of entries (Maildir, a folder of `.eml`
+/// files, a Slack export): the run opens the source's path with ``EntrySources/open(path:display:followSymlinks:)``
+/// and hands the entries to `read(entries:…)`. Its path may name a folder.
+public protocol EntryFormat: InputFormat {
+    /// Reads every entry; returns how many records it read (as ``InputFormat/read(_:context:into:)``).
+    static func read(entries: any EntrySource, context: FormatContext, into sink: any IngestSink) throws(InputError) -> Int
+}
+
+extension EntryFormat {
+    /// A byte stream alone (tests, fuzzers) is read as a source of one entry named after the file.
+    public static func read(_ source: any ByteSource, context: FormatContext, into sink: any IngestSink) throws(InputError) -> Int {
+        let name = context.displayPath.split(separator: "/").last.map(String.init) ?? context.displayPath
+        return try read(entries: SingleEntrySource(name: name, source: source), context: context, into: sink)
+    }
+
+    /// Tells the user about entries that were passed over (links, devices) or skipped as not records.
+    static func reportSkipped(_ skipped: [String], what: String, into sink: any IngestSink) {
+        guard !skipped.isEmpty else { return }
+        let shown = skipped.prefix(5).joined(separator: "; ")
+        sink.warn("\(skipped.count) \(what) skipped: \(shown)\(skipped.count > 5 ? "; …" : "")")
+    }
 }

@@ -507,7 +507,9 @@ func normalisePath(_ path: String) -> String {
 // The per-format source keys of the tracker and meeting-log formats, kept in one place until
 // options move into per-format Decodable structs.
 extension SourceOptions {
-    static let formatKeys = ["meeting", "meeting_start", "date", "resolved_statuses", "status_names", "priority_names", "include_pull_requests"]
+    static let formatKeys = [
+        "meeting", "meeting_start", "date", "resolved_statuses", "status_names", "priority_names", "include_pull_requests", "session_gap",
+    ]
 }
 
 /// Reads the keys of ``SourceOptions/formatKeys`` from a source entry (whether the format takes
@@ -531,4 +533,9 @@ private func parseFormatKeys(_ m: [String: YAMLNode], zone: ZoneRules, into opti
         for (id, name) in try node.mapping(allowed: ids) { options[keyPath: target][id] = try name.nonEmptyString() }
     }
     options.includePullRequests = try m["include_pull_requests"]?.bool() ?? false
+    if let g = m["session_gap"] {
+        let seconds = try g.duration()
+        if seconds < 1 { throw g.error("the gap must be at least one second") }
+        options.sessionGapSeconds = Int64(seconds)
+    }
 }

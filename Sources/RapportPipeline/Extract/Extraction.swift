@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Glibc
 import RapportCore
 import RapportFacts
@@ -23,9 +24,33 @@ struct ExtractedFile: @unchecked Sendable {
 enum Extraction {
     /// The cache entry name of `file` (nil when the file cannot be found: it is then read, and fails).
     static func key(_ file: InputFile, config: PipelineConfig) -> (key: String, identity: InputIdentity, settings: String)? {
-        guard let identity = InputIdentity.of(file.path) else { return nil }
+        guard let identity = identity(of: file.path) else { return nil }
         let settings = ExtractionSettings.digest(file.source, config: config) + "|" + file.display
         return (FactCache.key(identity: identity, extractor: ExtractionSettings.extractorVersion, settings: settings), identity, settings)
+    }
+
+    /// A file's identity; for a folder input (Maildir, a folder of .eml, an unzipped Slack
+    /// export) one that changes when any file below it does: the folder's own modification
+    /// time does not (a file edited inside leaves it), so every file's name, inode, size and
+    /// time are folded into it.
+    static func identity(of path: String) -> InputIdentity? {
+        guard var identity = InputIdentity.of(path) else { return nil }
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { return identity }
+        var hasher = FingerprintHasher()
+        var total: Int64 = 0
+        let walker = FileManager.default.enumerator(atPath: path)
+        while let name = walker?.nextObject() as? String {
+            var entry = stat()
+            guard lstat(path + "/" + name, &entry) == 0 else { continue }
+            hasher.add(name)
+            withUnsafeBytes(of: (UInt64(entry.st_ino), Int64(entry.st_size), Int64(entry.st_mtim.tv_sec), Int64(entry.st_mtim.tv_nsec))) { hasher.add($0) }
+            total += Int64(entry.st_size)
+        }
+        let digest = hasher.finish()
+        identity.size = total
+        identity.modifiedNanoseconds = Int64(bitPattern: digest.low)
+        return identity
     }
 
     /// Every file's facts, in file order. Throws only when the cache cannot be written.
@@ -74,7 +99,7 @@ enum Extraction {
             cache.discard(writer)
             return try failed(file, failure, cache: cache)
         }
-        guard let key, InputIdentity.of(file.path) == key.identity else {
+        guard let key, identity(of: file.path) == key.identity else {
             cache.discard(writer)
             // Changed between the key and the end of the read: refused, as a change while reading is.
             let failure = FileFailure(reason: .changedWhileRead, message: "the file changed while it was read; run again once the export is complete")
@@ -94,7 +119,7 @@ enum Extraction {
     /// The input must still be the file its facts were made from when the analysis uses them
     /// (PRODUCT.md): one that changed since is refused, as a change while reading is.
     static func checkUnchanged(_ e: ExtractedFile, cache: FactCache) throws(RapportError) -> ExtractedFile {
-        guard e.summary.failure == nil, InputIdentity.of(e.file.path) != e.summary.input else { return e }
+        guard e.summary.failure == nil, identity(of: e.file.path) != e.summary.input else { return e }
         let failure = FileFailure(
             reason: .changedWhileRead, message: "the file changed after its facts were extracted (its size, modification time or identity differ); run again once the export is complete")
         return try failed(e.file, failure, cache: cache)
@@ -129,20 +154,30 @@ enum Extraction {
         let future = FutureRejects()
         var counter: CountingSource?
         var hasher: HashingByteSource?
+        var entries: (any EntrySource)?
         var onDisk: FileByteSource?
         writer.summary.format = file.source.format.name
         writer.summary.extractor = ExtractionSettings.extractorVersion
         do throws(InputError) {
-            let peekable = PeekableByteSource(try Ingestion.open(file, hashing: { hasher = $0 }, opened: { onDisk = $0 }))
-            let source = CountingSource(peekable)
-            counter = source
-            try Ingestion.refuseUnsupported(peekable, file: file)
             var context = FormatContext(
                 fileIndex: 0, displayPath: file.display, zone: file.source.zone, parties: names, now: now,
                 csv: CSVReader.Options(maxRecordBytes: config.maxRecordBytes), options: file.source.options)
             context.kind = file.source.kind
             context.futureRejects = future
-            writer.summary.recordsRead = try file.source.format.read(source, context: context, into: sink)
+            if let format = file.source.format as? any EntryFormat.Type {
+                // A folder or an archive (or a lone file) read entry by entry: see EntrySources.
+                let source = try EntrySources.open(
+                    path: file.path, display: file.display, followSymlinks: file.source.followSymlinks, opened: { onDisk = $0 })
+                entries = source
+                writer.summary.recordsRead = try format.read(entries: source, context: context, into: sink)
+                writer.summary.sha256 = try source.finishDigest()
+            } else {
+                let peekable = PeekableByteSource(try Ingestion.open(file, hashing: { hasher = $0 }, opened: { onDisk = $0 }))
+                let source = CountingSource(peekable)
+                counter = source
+                try Ingestion.refuseUnsupported(peekable, file: file)
+                writer.summary.recordsRead = try file.source.format.read(source, context: context, into: sink)
+            }
             sink.finish()
             if let hasher {
                 var rest = [UInt8](repeating: 0, count: 1 << 16)
@@ -157,8 +192,8 @@ enum Extraction {
             writer.summary.recordsRead = 0
         }
         writer.summary.futureRejects = future.instants
-        writer.summary.bytesOnDisk = counter?.bytesFromDisk ?? 0
-        writer.summary.decodedBytes = counter?.count ?? 0
+        writer.summary.bytesOnDisk = counter?.bytesFromDisk ?? entries?.bytesFromDisk ?? 0
+        writer.summary.decodedBytes = counter?.count ?? entries?.bytesRead ?? 0
         return writer.summary
     }
 }

@@ -34,7 +34,9 @@ enum Duplicates {
         var raw: [Origin: [UInt8]] = [:]
         for (fileIndex, lines) in wanted {
             let file = files[Int(fileIndex)]
-            guard let source = try? Ingestion.open(file) else { continue }
+            // An mbox's records are messages, not CSV rows (and folders and archives do not open
+            // as one stream): their conflicts keep the first copy in file and record order.
+            guard file.source.format != Mbox.self, let source = try? Ingestion.open(file) else { continue }
             let reader = CSVReader(source: source, options: CSVReader.Options(maxRecordBytes: config.maxRecordBytes))
             while let event = try? reader.next() {
                 if event == .record, lines.contains(reader.line) {

@@ -190,8 +190,8 @@ enum Ingestion {
         if head.starts(with: [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) || head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x42, 0x5A, 0x68]) {
             throw InputError(.unsupportedFormat, "this file is an xz, zip or bzip2 archive, which Rapport does not read; unpack it, or recompress it with gzip and name it `.gz`")
         }
-        if text.hasPrefix("From ") {
-            throw InputError(.unsupportedFormat, "this is an mbox mail archive, which Rapport does not read yet; \(supported)")
+        if text.hasPrefix("From ") && file.source.format != Mbox.self {
+            throw InputError(.unsupportedFormat, "this is an mbox mail archive: read it with `format: mbox`; \(supported)")
         }
         if text.hasPrefix("WEBVTT") && file.source.format != WebVTT.self {
             throw InputError(.unsupportedFormat, "this is a WebVTT transcript; read it with `kind: meeting, format: webvtt`")

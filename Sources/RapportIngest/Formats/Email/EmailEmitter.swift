@@ -22,6 +22,8 @@ final class EmailEmitter {
         var cc = ""
         var subject = ""
         var body = ""
+        /// The body is HTML (a mail whose only text part is text/html): the cleaner strips it.
+        var bodyIsHTML = false
         var autoSubmitted = false
         /// Sender given as a plain actor (user name or handle) rather than an address field.
         var fromIsActor = false
@@ -81,7 +83,7 @@ final class EmailEmitter {
         sink.emit(
             Interaction(
                 source: .email, conversation: lookups.sharedThread(v.thread.trimmingASCIIWhitespace()), id: id, at: at, actor: from,
-                party: v.party ?? (sender.map { lookups.party(of: $0, at: at) } ?? lookups.party(of: from, at: at)), kind: .message, text: v.body, attributes: attributes,
+                party: v.party ?? (sender.map { lookups.party(of: $0, at: at) } ?? lookups.party(of: from, at: at)), kind: .message, text: v.body, textIsHTML: v.bodyIsHTML, attributes: attributes,
                 origin: Origin(file: context.fileIndex, record: record), fingerprint: fingerprint))
     }
 }

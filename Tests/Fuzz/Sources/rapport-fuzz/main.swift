@@ -1,7 +1,7 @@
 import CFuzzDriver
 import Foundation
 import RapportCore
-import RapportIngest
+@testable import RapportIngest
 @testable import RapportTransforms
 
 /// `rapport-fuzz TARGET [libFuzzer options and corpus folders]`: feeds libFuzzer's inputs to
@@ -16,8 +16,13 @@ import RapportIngest
 ///              the URL and address removal and the HTML stripping against their byte-by-byte statements
 ///   vtt        the WebVTT transcript reader, over several chunk sizes (results must agree)
 ///   chat       the Zoom saved-chat reader, both clocks, over several chunk sizes (results must agree)
+///   mime       the mbox splitter and GMime over several chunk sizes (results must agree), the
+///              bytes as one `.eml` message, and its byte reading against GMime's (must agree)
+///   zip        libarchive's reader with Rapport's bounds, entry by entry, and the Slack export format
+///   json       the strict streaming JSON reader over several chunk sizes (events must agree), and
+///              its element trees
 enum Target: String, CaseIterable {
-    case csv, timestamp, address, xml, gzip, text, vtt, chat
+    case csv, timestamp, address, xml, gzip, text, vtt, chat, mime, zip, json
 }
 
 nonisolated(unsafe) var target = Target.csv
@@ -108,6 +113,63 @@ func inflate(_ bytes: [UInt8], with inflater: GzipByteSource.Inflater) -> String
     }
 }
 
+/// What the mbox format makes of `bytes`, read `chunk` bytes at a time: ids and reject reasons in order.
+func mailbox(_ bytes: [UInt8], chunk: Int) -> [String] {
+    let sink = KeepingSink()
+    let context = FormatContext(fileIndex: 0, displayPath: "fuzz.mbox", zone: .utc, parties: parties, now: now)
+    do {
+        _ = try Mbox.read(MemoryByteSource(bytes, chunkSize: chunk), context: context, into: sink)
+    } catch {
+        sink.seen.append("error \(error.reason.rawValue)")
+    }
+    return sink.seen
+}
+
+/// Records what a reader produces, as comparable text.
+final class KeepingSink: IngestSink {
+    var seen: [String] = []
+    func emit(_ interaction: consuming Interaction) { seen.append("\(interaction.id) \(interaction.actor) \(interaction.text.utf8.count)") }
+    func reject(_ reject: Reject) { seen.append("\(reject.record ?? -1) \(reject.reason.rawValue)") }
+    func ticket(_ state: TicketState) {}
+    func meeting(_ record: MeetingRecord) {}
+    func warn(_ message: String) {}
+}
+
+/// The JSON reader's events over `bytes`, read `chunk` bytes at a time.
+func jsonEvents(_ bytes: [UInt8], chunk: Int) -> [String] {
+    var limits = JSONReader.Limits()
+    limits.maxStringBytes = 1 << 16
+    let reader = JSONReader(source: MemoryByteSource(bytes, chunkSize: chunk), limits: limits, chunkSize: 64)
+    var out: [String] = []
+    do {
+        while let e = try reader.next() { out.append("\(e) \(reader.text)") }
+    } catch {
+        out.append("error \(error.reason.rawValue)")
+    }
+    return out
+}
+
+/// Every entry of an archive read to its end (or the reason it was refused).
+func archiveEntries(_ bytes: [UInt8]) -> String {
+    var limits = EntryLimits()
+    limits.ratioFloor = 1 << 20
+    limits.maxTotalBytes = 64 << 20
+    do {
+        let source = try ArchiveEntrySource(MemoryByteSource(bytes, chunkSize: 4096), limits: limits)
+        var buffer = [UInt8](repeating: 0, count: 1 << 14)
+        var names: [String] = []
+        while let entry = try source.next() {
+            names.append(entry.name)
+            while try buffer.withUnsafeMutableBytes({ try entry.bytes.read(into: $0) }) > 0 {}
+        }
+        return names.joined(separator: ",")
+    } catch let error as InputError {
+        return "refused: \(error.reason.rawValue)"
+    } catch {
+        return "failed: \(error)"
+    }
+}
+
 func runOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
     switch target {
@@ -153,6 +215,29 @@ func runOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         var elapsed = SourceOptions()
         elapsed.meetingStart = now
         checkChunkings(ZoomChat.self, bytes, options: elapsed)
+    case .mime:
+        // Chunk boundaries must never change which messages are read, nor how.
+        let whole = mailbox(bytes, chunk: 1 << 16)
+        for chunk in [1, 7] where mailbox(bytes, chunk: chunk) != whole { fatalError("mbox reading depends on the chunk size") }
+        // A message read by bytes must read as GMime reads it (where GMime finds one).
+        bytes.withUnsafeBytes { b in
+            if let plain = MailMessage(plain: b), let gmime = MailMessage(gmime: b), plain != gmime {
+                fatalError("the byte reading disagrees with GMime: \(plain) vs \(gmime)")
+            }
+        }
+        let context = FormatContext(fileIndex: 0, displayPath: "fuzz.eml", zone: .utc, parties: parties, now: now)
+        _ = try? EmlFiles.read(MemoryByteSource(bytes, chunkSize: 4096), context: context, into: NullSink())
+    case .zip:
+        _ = archiveEntries(bytes)
+        let context = FormatContext(fileIndex: 0, displayPath: "fuzz.zip", zone: .utc, parties: parties, now: now)
+        _ = try? SlackExport.read(MemoryByteSource(bytes, chunkSize: 4096), context: context, into: NullSink())
+    case .json:
+        let whole = jsonEvents(bytes, chunk: 1 << 16)
+        for chunk in [1, 7] where jsonEvents(bytes, chunk: chunk) != whole { fatalError("JSON events depend on the chunk size") }
+        let reader = JSONReader(source: MemoryByteSource(bytes, chunkSize: 4096))
+        if (try? reader.next()) == .startArray {
+            while let element = try? reader.readElement() { _ = element["ts"]?.text }
+        }
     case .gzip:
         // Where ISA-L is installed: what zlib reads, ISA-L must read to the same bytes; what
         // Rapport's own checks refuse (not gzip, a bomb) both refuse alike. Where zlib finds the
