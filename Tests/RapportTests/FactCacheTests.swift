@@ -195,6 +195,27 @@ import Testing
         #expect(now == before)
     }
 
+    /// A folder input (Maildir) is one cache entry, made again when any file below it changes.
+    @Test func aFolderInputIsExtractedAgainWhenAFileInsideChanges() throws {
+        let dir = temporaryDirectory("rapport-cache-folder")
+        try FileManager.default.copyItem(atPath: repositoryRoot + "/fixtures/realdata/maildir-notmuch-default", toPath: dir + "/mail")
+        try """
+            client: { name: Client, domains: [notmuchmail.org] }
+            partners: [{ id: vendor, domains: [vendor.example] }]
+            sources: [{ kind: email, format: maildir, path: mail }]
+            outputs: { formats: [csv] }
+            limits: { max_reject_ratio: 1 }
+            """.write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)
+        let window = WindowRequest(from: LocalDate(year: 2009, month: 1, day: 1)!, to: LocalDate(year: 2011, month: 1, day: 1)!)
+        let first = try runPipeline(dir + "/p.yaml", window: window, out: dir + "/report")
+        #expect(first.summary.read == 53)
+        #expect(try runPipeline(dir + "/p.yaml", window: window, out: dir + "/report").summary.files[0].fromCache)
+        let inner = dir + "/mail/cur/" + (try FileManager.default.contentsOfDirectory(atPath: dir + "/mail/cur").sorted()[0])
+        try (readText(inner) + "\nOne more line.\n").write(toFile: inner, atomically: false, encoding: .utf8)
+        let again = try runPipeline(dir + "/p.yaml", window: window, out: dir + "/report")
+        #expect(!again.summary.files[0].fromCache)
+    }
+
     @Test func extractFillsTheCacheFileByFileForTheNextRun() throws {
         let (dir, pipeline) = try Self.workspace(formats: "[csv]")
         let r = try CommandLineTests.run(["extract", pipeline, dir + "/edge/a.csv", "--out", dir + "/report"])
