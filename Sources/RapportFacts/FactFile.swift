@@ -124,11 +124,19 @@ public final class FactFileWriter {
     }
 
     public func add(_ m: ExtractedEmail) throws(FactFileError) {
+        seen(m.at)
         try append(.emails) { EmailCodec.write(m, &$0, &$1) }
     }
 
     public func add(_ e: ExtractedTicketEvent) throws(FactFileError) {
+        seen(e.at)
         try append(.ticketEvents) { TicketEventCodec.write(e, &$0, &$1) }
+    }
+
+    /// The file's earliest and latest instants (as-of and the window start come from them).
+    private func seen(_ t: Instant) {
+        if summary.earliest.map({ t < $0 }) ?? true { summary.earliest = t }
+        if summary.latest.map({ t > $0 }) ?? true { summary.latest = t }
     }
 
     public func add(_ t: TicketState) throws(FactFileError) {
@@ -136,6 +144,8 @@ public final class FactFileWriter {
     }
 
     public func add(_ m: MeetingRecord) throws(FactFileError) {
+        seen(m.scheduledStart)
+        for i in m.invitees { if let j = i.joined { seen(j) } }
         try append(.meetings) { w, _ in MeetingCodec.write(m, &w) }
     }
 
@@ -148,7 +158,8 @@ public final class FactFileWriter {
     }
 
     private func append(_ kind: FactFile.BlockKind, _ body: (inout ByteWriter, inout DeltaState) -> Void) throws(FactFileError) {
-        var entry = pending[kind] ?? (ByteWriter(capacity: 1 << 16), 0, DeltaState())
+        // Taken out of the dictionary, not copied: a second reference would make every append copy the block.
+        var entry = pending.removeValue(forKey: kind) ?? (ByteWriter(capacity: 1 << 16), 0, DeltaState())
         body(&entry.writer, &entry.delta)
         entry.count += 1
         summary.counts[kind, default: 0] += 1

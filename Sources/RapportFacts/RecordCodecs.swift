@@ -6,31 +6,31 @@ import RapportCore
 // Origins carry no file: a fact file holds one input file, whose index the run assigns.
 
 extension ByteWriter {
-    mutating func text(_ t: TextStats?) {
+    public mutating func text(_ t: TextStats?) {
         guard let t else { return byte(0) }
         byte(1 | (t.isEnglish ? 2 : 0) | (t.asksClarification ? 4 : 0))
         for v in [t.sentences, t.words, t.syllables, t.letters, t.polysyllables, t.acronyms] { varint(UInt64(UInt32(bitPattern: v))) }
     }
 
-    mutating func instant(_ t: Instant, after previous: inout Int64) {
+    public mutating func instant(_ t: Instant, after previous: inout Int64) {
         int(t.nanoseconds &- previous)
         previous = t.nanoseconds
     }
 
-    mutating func optionalInstant(_ t: Instant?) {
+    public mutating func optionalInstant(_ t: Instant?) {
         guard let t else { return byte(0) }
         byte(1)
         int(t.nanoseconds)
     }
 
-    mutating func date(_ d: LocalDate?) {
+    public mutating func date(_ d: LocalDate?) {
         guard let d else { return varint(0) }
         int(d.daysSinceEpoch + 1)  // 0 is nil (1970-01-01 would be day 0)
     }
 }
 
 extension ByteReader {
-    mutating func text() throws(FactFileError) -> TextStats? {
+    public mutating func text() throws(FactFileError) -> TextStats? {
         let tag = try byte()
         if tag == 0 { return nil }
         var v: [Int32] = []
@@ -41,17 +41,17 @@ extension ByteReader {
 
     }
 
-    mutating func instant(after previous: inout Int64) throws(FactFileError) -> Instant {
+    public mutating func instant(after previous: inout Int64) throws(FactFileError) -> Instant {
         previous = previous &+ (try int())
         return Instant(nanoseconds: previous)
     }
 
-    mutating func optionalInstant() throws(FactFileError) -> Instant? {
+    public mutating func optionalInstant() throws(FactFileError) -> Instant? {
         if try byte() == 0 { return nil }
         return Instant(nanoseconds: try int())
     }
 
-    mutating func date() throws(FactFileError) -> LocalDate? {
+    public mutating func date() throws(FactFileError) -> LocalDate? {
         let d = try int()
         return d == 0 ? nil : LocalDate(daysSinceEpoch: d - 1)
     }
@@ -121,7 +121,7 @@ enum EmailCodec {
 }
 
 enum TicketEventCodec {
-    static let kinds: [InteractionKind] = [.message, .internalNote, .created, .status, .priority, .assign, .label, .resolved, .reopened, .meeting, .attendance]
+    static let kinds = InteractionKind.allCases
 
     static func write(_ e: ExtractedTicketEvent, _ w: inout ByteWriter, _ d: inout DeltaState) {
         w.string(e.ticket.tracker)
@@ -160,8 +160,8 @@ enum TicketEventCodec {
     }
 }
 
-enum TicketStateCodec {
-    static func write(_ t: TicketState, _ w: inout ByteWriter) {
+public enum TicketStateCodec {
+    public static func write(_ t: TicketState, _ w: inout ByteWriter) {
         w.string(t.key)
         w.string(t.tracker)
         w.string(t.url)
@@ -179,7 +179,7 @@ enum TicketStateCodec {
         w.int(t.origin.record)
     }
 
-    static func read(_ r: inout ByteReader, file: Int32) throws(FactFileError) -> TicketState {
+    public static func read(_ r: inout ByteReader, file: Int32) throws(FactFileError) -> TicketState {
         let key = try r.string()
         let tracker = try r.string()
         let url = try r.string()
@@ -203,10 +203,10 @@ enum TicketStateCodec {
     }
 }
 
-enum MeetingCodec {
+public enum MeetingCodec {
     static let statuses: [MeetingRecord.Status] = [.held, .cancelled, .rescheduled, .noShow]
 
-    static func write(_ m: MeetingRecord, _ w: inout ByteWriter) {
+    public static func write(_ m: MeetingRecord, _ w: inout ByteWriter) {
         w.string(m.id)
         w.string(m.title)
         w.int(m.scheduledStart.nanoseconds)
@@ -237,7 +237,7 @@ enum MeetingCodec {
         w.varint(UInt64(m.records))
     }
 
-    static func read(_ r: inout ByteReader, file: Int32) throws(FactFileError) -> MeetingRecord {
+    public static func read(_ r: inout ByteReader, file: Int32) throws(FactFileError) -> MeetingRecord {
         let id = try r.string()
         let title = try r.string()
         let start = Instant(nanoseconds: try r.int())

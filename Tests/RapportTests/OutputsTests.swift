@@ -223,7 +223,7 @@ import Testing
 
 /// The order of conversation names in responses.csv and conversations.csv.
 @Suite struct ConversationOrderTests {
-    @Test func ranksFollowSourceThenNameBytesWithEqualNamesEqual() {
+    @Test func keysFollowSourceThenNameBytesWithEqualNamesEqual() {
         // Equal first 16 bytes, a prefix, NUL and non-ASCII bytes, one name under two sources,
         // and a name that comes back after others (not contiguous).
         let facts: [(SourceKind, String)] = [
@@ -231,7 +231,16 @@ import Testing
             (.email, "thr-123456789012"), (.email, "thr-123456789012\u{0}"), (.email, "Zebra"), (.email, "ärger"), (.email, "thr-123456789012-a"),
             (.meeting, "m1"), (.email, ""),
         ]
-        let ranks = RapportSinks.conversationRanks(facts.count, source: { facts[$0].0 }, conversation: { facts[$0].1 })
+        // Sort keys as the fact tables build them: byte order is the table's order.
+        func key(_ f: (SourceKind, String)) -> [UInt8] {
+            var k = RowKey()
+            k.int(sourceRank(f.0))
+            k.text(f.1)
+            return k.bytes
+        }
+        let keys = facts.map(key)
+        let distinct = Array(Set(keys)).sorted { $0.lexicographicallyPrecedes($1) }
+        let ranks = keys.map { k in distinct.firstIndex(of: k)! }
         // By hand: email < meeting < ticket; within e-mail by bytes: "" < "Zebra" < "thr-…012" < "thr-…012\0" < "thr-…-a" < "thr-…-b" < "ärger".
         #expect(ranks == [8, 5, 4, 4, 2, 3, 1, 6, 4, 7, 0])
     }

@@ -147,44 +147,34 @@ import Testing
     }
 }
 
-/// Aggregates are mergeable: the facts split into two shards at random, each shard observed
-/// on its own and the cells merged, give exactly the figures of the whole (what running on
-/// several machines later rests on).
-@Suite struct MergeProperties {
-    @Test func twoShardsMergedEqualTheWhole() async throws {
-        let config = try PipelineConfig.load(path: repositoryRoot + "/pipelines/weekly.yaml")
-        var options = RunOptions()
-        options.now = instant("2026-11-29T12:00:00Z")
-        let c = try Runner.compute(config, options: options, logger: Logger(label: "test"))
-        let aggregator = Aggregator(
-            sources: config.sourceKinds, trust: config.trust, context: AggregationContext(cutter: PeriodCutter(kind: config.period, zone: config.zone)))
-        let window = c.summary.window
-        let whole = aggregator.report(aggregator.observe(c.facts, sources: config.sourceKinds), window: window, rejected: c.summary.rejected)
-        #expect(whole.metrics.count > 1000 && whole.trust.count == 36)
-
-        func split<T>(_ items: [T], _ rng: inout SeededRandom) -> ([T], [T]) {
-            var a: [T] = []
-            var b: [T] = []
-            for item in items { if rng.int(0...1) == 0 { a.append(item) } else { b.append(item) } }
-            return (a, b)
+/// Aggregates are mergeable and the analysis is partitioned: the same run over 1, 2, 5 or
+/// 16 partitions (conversations spread by a hash, each built and aggregated on its own, the
+/// fact tables merged from sorted runs on disk) gives the same bytes (what the bounded
+/// memory, and running partitions elsewhere, rest on).
+@Suite struct PartitionProperties {
+    /// With 64 KiB of memory every partition and every table's rows go through files on disk.
+    @Test(arguments: [(2, 32 << 20), (5, 64 << 10), (16, 32 << 20), (3, 64 << 10)])
+    func anyNumberOfPartitionsGivesTheSameReport(partitions: Int, memory: Int64) throws {
+        let dir = temporaryDirectory("rapport-partitions")
+        func run(_ p: Int, memory: Int64 = 32 << 20) throws -> [String: String] {
+            var options = RunOptions()
+            options.now = instant("2026-11-29T12:00:00Z")
+            options.runID = "same"
+            options.partitions = p
+            options.outputDirectory = dir + "/p\(p)-\(memory)"
+            var config = try PipelineConfig.load(path: repositoryRoot + "/pipelines/weekly.yaml")
+            config.memoryBudget = memory
+            _ = try Runner.run(config, options: options, logger: Logger(label: "test"))
+            var out: [String: String] = [:]
+            for name in ["metrics.csv", "trust_report.csv", "responses.csv", "conversations.csv", "rejects.csv", "report.json", "report.html", "rapport.sqlite"] {
+                out[name] = (try? Data(contentsOf: URL(fileURLWithPath: dir + "/p\(p)-\(memory)/" + name)))?.base64EncodedString()
+            }
+            return out
         }
-        await propertyCheck(count: 10, input: Gen.int(in: 0...1_000_000)) { seed in
-            var rng = SeededRandom(seed: UInt64(seed))
-            var first = Facts()
-            var second = Facts()
-            (first.turns, second.turns) = split(c.facts.turns, &rng)
-            (first.conversations, second.conversations) = split(c.facts.conversations, &rng)
-            (first.events, second.events) = split(c.facts.events, &rng)
-            (first.meetings, second.meetings) = split(c.facts.meetings, &rng)
-            let (textsA, textsB) = split(Array(c.facts.texts), &rng)
-            first.texts = Dictionary(uniqueKeysWithValues: textsA)
-            second.texts = Dictionary(uniqueKeysWithValues: textsB)
-            var cells = aggregator.observe(first, sources: config.sourceKinds)
-            cells.merge(aggregator.observe(second, sources: config.sourceKinds))
-            let merged = aggregator.report(cells, window: window, rejected: c.summary.rejected)
-            #expect(Set(merged.metrics) == Set(whole.metrics))
-            #expect(merged.trust == whole.trust)
-        }
+        let one = try run(1)
+        let many = try run(partitions, memory: memory)
+        for (name, text) in one { #expect(many[name] == text, "\(name) differs with \(partitions) partitions") }
+        #expect((one["responses.csv"]?.count ?? 0) > 10_000)
     }
 }
 

@@ -11,6 +11,12 @@ public struct Party: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     private init(code: Int16) { self.code = code }
 
+    /// The party a stored `code` names (as written by facts); nil for a code no party has.
+    public init?(storedCode code: Int16) {
+        guard code >= -1 else { return nil }
+        self.code = code
+    }
+
     public var isPartner: Bool { code > 0 }
     public var isClient: Bool { code == 0 }
     public var isUnknown: Bool { code < 0 }

@@ -4,7 +4,7 @@ public enum SourceKind: String, Sendable, Hashable, CaseIterable, Codable {
 }
 
 /// What an interaction is (FORMATS.md, the canonical record).
-public enum InteractionKind: String, Sendable, Hashable {
+public enum InteractionKind: String, Sendable, Hashable, CaseIterable {
     case message, internalNote = "internal_note", created, status, priority, assign, label, resolved, reopened, meeting, attendance
 }
 

@@ -32,23 +32,21 @@ enum Outputs {
     }
 
     /// Writes every asked-for format; returns the seconds each took (for `RAPPORT_LOG_LEVEL=debug`).
-    /// The CSV files and the database are written at the same time, on two threads; the JSON
-    /// and the page follow (the page's trends come from the database). `factTables`, when
-    /// given, has written (or is writing) responses.csv and conversations.csv.
-    static func write(
-        _ c: Runner.Computation, config: PipelineConfig, into dir: String, factTables: FactTablesWriter? = nil
-    ) throws(RapportError) -> [(String, Double)] {
+    /// The CSV files and the database are written at the same time, on two threads (each
+    /// reads the fact tables' sorted rows on its own); the JSON and the page follow (the
+    /// page's trends come from the database).
+    static func write(_ c: Runner.Computation, config: PipelineConfig, into dir: String) throws(RapportError) -> [(String, Double)] {
         try writeMarker(config, into: dir)
         let formats = Set(config.outputFormats)
         let definitions = MetricRegistry.definitions + [QualityMetrics.rejected] + TrustSettings.definitions
         let csv = formats.contains(.csv)
         let sqlite = formats.contains(.sqlite)
-        // Without a fact-table writer (always the case with the database, which needs every
-        // table) the CSV thread writes responses and conversations too.
-        let tables: [any ReportTable] =
-            [TrustTable(c.aggregates.trust, context: c.context), MetricsTable(c.aggregates.metrics, context: c.context)]
-            + (factTables == nil ? [ResponsesTable(c.facts.turns, context: c.context), ConversationsTable(c.facts.conversations, context: c.context)] : [])
-            + [DefinitionsTable(definitions, version: Runner.definitionsVersion)]
+        let tables: [any ReportTable] = [
+            TrustTable(c.aggregates.trust, context: c.context), MetricsTable(c.aggregates.metrics, context: c.context),
+            SpilledTable(name: ResponsesRows.name, columns: ResponsesRows.columns, rows: c.responses),
+            SpilledTable(name: ConversationsRows.name, columns: ConversationsRows.columns, rows: c.conversations),
+            DefinitionsTable(definitions, version: Runner.definitionsVersion),
+        ]
         let work = ParallelWrites()
         DispatchQueue.concurrentPerform(iterations: 2) { i in
             do throws(RapportError) {
@@ -67,9 +65,8 @@ enum Outputs {
             }
         }
         if let error = work.error { throw error }
-        let factTablesSeconds = try factTables?.wait()
         var timings: [(String, Double)] = []
-        if let s = work.csvSeconds { timings.append(("csv", max(s, factTablesSeconds ?? 0))) }
+        if let s = work.csvSeconds { timings.append(("csv", s)) }
         if let s = work.sqliteSeconds { timings.append(("sqlite", s)) }
         let history = formats.contains(.sqlite) ? work.history : currentHistory(c)
         if formats.contains(.json) {
@@ -87,52 +84,6 @@ enum Outputs {
             timings.append(("html", seconds(since: started)))
         }
         return timings
-    }
-
-    /// Writes responses.csv and conversations.csv, which need only the facts, on a thread of
-    /// their own while the aggregation runs (the largest files: about 2 s of a 1 GB export's
-    /// 28). Only when CSV is the one format that needs them: the database writes every table
-    /// in one transaction after the aggregation.
-    final class FactTablesWriter: @unchecked Sendable {
-        private let dir: String
-        private let group = DispatchGroup()
-        // Set on the writing threads under `lock`, read after `group.wait()`.
-        private var error: RapportError?
-        private var seconds = 0.0
-        private let lock = NSLock()
-
-        init?(formats: [PipelineConfig.OutputFormat], into dir: String) {
-            guard formats.contains(.csv), !formats.contains(.sqlite) else { return nil }
-            self.dir = dir
-        }
-
-        /// Each table on a thread of its own: with the aggregation beside them, writing both
-        /// one after the other was what the run waited for (1 GB: 3.4 s after a 1.2 s aggregation).
-        func start(_ facts: Facts, context: ReportContext) {
-            let started = DispatchTime.now()
-            let dir = self.dir
-            write(started) { () throws(RapportError) in try ResponsesTable(facts.turns, context: context).writeCSV(into: dir) }
-            write(started) { () throws(RapportError) in try ConversationsTable(facts.conversations, context: context).writeCSV(into: dir) }
-        }
-
-        private func write(_ started: DispatchTime, _ table: @escaping @Sendable () throws(RapportError) -> Void) {
-            DispatchQueue.global().async(group: group) {
-                var failure: RapportError?
-                do throws(RapportError) { try table() } catch { failure = error }
-                self.lock.lock()
-                if self.error == nil { self.error = failure }
-                self.seconds = max(self.seconds, Outputs.seconds(since: started))
-                self.lock.unlock()
-            }
-        }
-
-        /// Waits for the tables; returns the seconds they took, or throws what failed.
-        @discardableResult
-        func wait() throws(RapportError) -> Double {
-            group.wait()
-            if let error { throw error }
-            return seconds
-        }
     }
 
     /// What the two writing threads hand back; each field is set by one thread only, and read
@@ -175,7 +126,8 @@ enum Outputs {
             }
         }
         try SQLiteReport.write(
-            path: database, tables: tables + [InteractionsTable(c.facts.interactions, conversations: c.facts.conversations, context: c.context)],
+            path: database,
+            tables: tables + (c.interactions.map { [SpilledTable(name: InteractionsRows.name, columns: InteractionsRows.columns, rows: $0)] } ?? []),
             rejects: RejectsTable(c.rejects, context: c.context, keepsRawText: false),
             run: runRecord(c, config: config, pseudonymKeyID: keyID), windowLabels: c.context.window.map(\.label),
             carryingRunsFrom: carryRuns ? previous : nil)

@@ -27,6 +27,8 @@ public struct RunOptions: Sendable {
     /// Where fact files are cached (default: the pipeline's `cache.dir`, else beside the output
     /// folder; a run that publishes nothing uses a temporary folder it removes).
     public var cacheDirectory: String?
+    /// Forces the analysis' number of partitions (nil: as the memory budget asks).
+    public var partitions: Int?
 
     public init() {}
 }
@@ -117,12 +119,17 @@ public enum Runner {
     /// Everything computed before anything is written.
     struct Computation {
         var summary: RunSummary
-        var facts = Facts()
         var rejects: [Reject] = []
         var aggregates = Aggregates()
         var context: ReportContext
+        /// The fact tables' rows, in their published order.
+        var responses: SortedRows
+        var conversations: SortedRows
+        var interactions: SortedRows?
         /// The published folder (for the database history the new report continues).
         var target = ""
+        /// The scratch folder the rows' runs are in (kept until the outputs are written).
+        var scratch: ScratchFolder?
     }
 
     /// Reads, computes and (unless `write` is false) publishes. Throws for failures (exit 1),
@@ -138,9 +145,8 @@ public enum Runner {
         let publisher = write ? try Publisher(target: target) : nil
         var options = options
         if write, options.cacheDirectory == nil { options.cacheDirectory = config.cacheDirectory(for: target) }
-        let factTables = publisher.flatMap { Outputs.FactTablesWriter(formats: config.outputFormats, into: $0.staging) }
         do throws(RapportError) {
-            var computation = try compute(config, files: files, options: options, logger: logger, factTables: factTables)
+            var computation = try compute(config, files: files, options: options, logger: logger)
             computation.target = target
             if folder?.state == .report && !options.allowEmpty && computation.summary.conversations == 0 && Outputs.reportHasConversations(target) {
                 throw RapportError(
@@ -150,7 +156,7 @@ public enum Runner {
             if let publisher {
                 let writing = DispatchTime.now()
                 computation.summary.seconds = Double(writing.uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-                let written = try Outputs.write(computation, config: config, into: publisher.staging, factTables: factTables)
+                let written = try Outputs.write(computation, config: config, into: publisher.staging)
                 for (format, seconds) in written { logger.debug("wrote \(format) in \(String(format: "%.2f", seconds)) s") }
                 try publisher.publish()
                 computation.summary.published = displayPath(target)
@@ -162,210 +168,130 @@ public enum Runner {
             logger.debug("peak memory: \(PeakMemory.mib(PeakMemory.residentBytes()))")
             return computation.summary
         } catch {
-            _ = try? factTables?.wait()  // nothing may still be writing into the folder abandoned
             publisher?.abandon()
             throw error
         }
     }
 
-    /// `factTables`, when given, starts writing the tables that need only the facts as soon as
-    /// the transforms are done, beside the aggregation.
-    static func compute(
-        _ config: PipelineConfig, files given: [InputFile]? = nil, options: RunOptions, logger: Logger, factTables: Outputs.FactTablesWriter? = nil
-    ) throws(RapportError) -> Computation {
+    /// Extract (what the cache lacks), then analyse the facts of every file.
+    static func compute(_ config: PipelineConfig, files given: [InputFile]? = nil, options: RunOptions, logger: Logger) throws(RapportError) -> Computation {
         var clock = DispatchTime.now()
         func lap() -> Double {
             let now = DispatchTime.now()
             defer { clock = now }
-            // Inside the message, so /proc is read only at debug level.
             logger.debug("memory: \(PeakMemory.summary)")
             return Double(now.uptimeNanoseconds - clock.uptimeNanoseconds) / 1e9
         }
         let pseudonymizer = config.pseudonymize ? try Pseudonymizer() : nil
-        let collectInteractions = config.outputFormats.contains(.sqlite)
         let files: [InputFile]
         if let given { files = given } else { files = try InputFiles.expand(config) }
-        let parties = config.directoryOfParties
-        // Extract: every file not in the cache, in parallel; a file that cannot be read contributes nothing.
         let temporaryCache = options.cacheDirectory == nil ? temporaryFolder("rapport-facts") : nil
         defer { if let temporaryCache { SafeRemoval.removeTree(temporaryCache) } }
-        let cache = try FactCache(directory: options.cacheDirectory ?? temporaryCache!)
-        let extracted = try Extraction.extractAll(files, config: config, cache: cache, now: options.now, jobs: options.jobs, progress: options.progress)
-        let runID = options.runID ?? defaultRunID(options.now)
-        var summary = RunSummary(runID: runID, pipeline: config.name)
-        var outcomes: [FileOutcome] = []
-        for var e in extracted {
-            if let repaired = e.repaired { summary.warnings.append(RunWarning(.cacheEntryDamaged, repaired, file: e.file.display)) }
-            e = try Extraction.checkUnchanged(e, cache: cache)
-            do {
-                outcomes.append(try FactLoader.load(e, directory: parties, ignore: GlobSet(config.ignoreActors), contacts: GlobSet(config.escalationContacts)))
-            } catch {
-                throw RapportError(.failed, file: e.reader.path, "the facts of \(e.file.display) cannot be read: \(error.message); remove the cache folder and run again")
-            }
-        }
+        let cacheFolder = options.cacheDirectory ?? temporaryCache!
+        let cache = try FactCache(directory: cacheFolder)
+        var extracted = try Extraction.extractAll(files, config: config, cache: cache, now: options.now, jobs: options.jobs, progress: options.progress)
+        var summary = RunSummary(runID: options.runID ?? defaultRunID(options.now), pipeline: config.name)
         summary.startedAt = options.now
         summary.deterministic = options.runID != nil
-        summary.timings.append(("ingest", lap()))
-        var rejects: [Reject] = []
-        // The first file's messages become the list without a copy (with one file a copy would
-        // hold every message twice at the run's peak); the others are appended in file order.
-        var allMessages: [EmailMessage] = outcomes.isEmpty ? [] : outcomes[0].messages.take()
-        var allKeys: [ThreadingKeys] = outcomes.isEmpty ? [] : outcomes[0].threadingKeys.take()
-        allMessages.reserveCapacity(allMessages.count + outcomes.reduce(0) { $0 + $1.messages.count })
-        allKeys.reserveCapacity(allMessages.capacity)
-        var ticketFiles: [[TicketID: TicketBundle]] = []
-        var meetings: [MeetingRecord] = []
-        var seen = Misconfiguration.Observations()
-        for i in outcomes.indices {
-            seen.actors.formUnion(outcomes[i].actors)
-            outcomes[i].actors = []
-            // Move each file's messages out, so that they are held once.
-            allMessages.append(contentsOf: outcomes[i].messages)
-            outcomes[i].messages = []
-            allKeys.append(contentsOf: outcomes[i].threadingKeys)
-            outcomes[i].threadingKeys = []
-            if !outcomes[i].tickets.isEmpty { ticketFiles.append(outcomes[i].tickets) }
-            outcomes[i].tickets = [:]
-            meetings += outcomes[i].meetings
-            let o = outcomes[i]
-            for w in o.warnings {
-                summary.notes.append("\(o.file.display): \(w)")
-                summary.warnings.append(RunWarning(.inputNote, "\(o.file.display): \(w)", file: o.file.display))
-            }
-            if let f = o.failure, f.reason == .changedWhileRead {
-                summary.warnings.append(RunWarning(.inputChanged, "\(o.file.display): \(f.message); it was refused", file: o.file.display))
-            }
-            var report = FileReport(
-                file: o.file.display, format: o.file.source.format.name, kind: o.file.source.kind, bytes: o.bytesOnDisk,
-                decodedBytes: o.bytesDecoded)
-            report.read = o.recordsRead
-            report.sha256 = o.sha256
-            report.failure = o.failure.map { "\($0.reason.rawValue): \($0.message)" }
-            report.fromCache = extracted[i].fromCache
-            report.rejected = o.failure == nil ? o.rejects.count : 0
-            summary.files.append(report)
-            rejects += o.rejects
+        for i in extracted.indices {
+            if let repaired = extracted[i].repaired { summary.warnings.append(RunWarning(.cacheEntryDamaged, repaired, file: extracted[i].file.display)) }
+            extracted[i] = try Extraction.checkUnchanged(extracted[i], cache: cache)
         }
-        let failed = outcomes.filter { $0.failure != nil }
+        summary.timings.append(("extract", lap()))
+        var rejects = try reconcileFiles(extracted, config: config, logger: logger, into: &summary)
+
+        var pseudonym: (@Sendable (String) -> String)?
+        if let pseudonymizer { pseudonym = { pseudonymizer.pseudonym($0) } }
+        let settings = AnalysisSettings(
+            config: config, request: options.window, asOf: options.asOf, now: options.now, pseudonym: pseudonym, memory: Int(config.memoryBudget),
+            scratchParent: cacheFolder, partitions: options.partitions)
+        let (analysis, context) = try Analysis.run(extracted, settings: settings)
+        for i in summary.files.indices {
+            summary.files[i].used = analysis.used[i]
+            summary.files[i].duplicates = analysis.duplicates[i]
+        }
+        for r in analysis.rejects { summary.files[Int(r.file)].rejected += 1 }
+        rejects += analysis.rejects
+        summary.notes += analysis.notes
+        try checkRejectRatio(summary, rejects: rejects, files: files, config: config, logger: logger)
+        summary.asOf = analysis.asOf
+        summary.window = analysis.window
+        summary.timings.append(("analyse", lap()))
+
+        let aggregator = Aggregator(sources: config.sourceKinds, trust: config.trust, context: AggregationContext(cutter: context.cutter))
+        let aggregates = aggregator.report(analysis.cells, window: analysis.window, rejected: summary.rejected)
+        summary.turns = analysis.turnsInWindow
+        summary.conversations = analysis.conversationsInWindow
+        summary.partnersWithData = Set(aggregates.trust.map(\.partner)).count
+        var seen = analysis.seen
+        seen.recordsInWindow = analysis.recordsInWindow
+        seen.observeTrust(aggregates)
+        summary.warnings += Misconfiguration.warnings(config, seen, files: summary.files)
+        for w in summary.warnings { logger.warning("\(w.code.rawValue): \(w.message)") }
+        summary.timings.append(("aggregate", lap()))
+        return Computation(
+            summary: summary, rejects: rejects, aggregates: aggregates, context: context, responses: analysis.responses,
+            conversations: analysis.conversations, interactions: analysis.interactions, scratch: analysis.scratch)
+    }
+
+    /// Each file's reconciliation start (records read, its rejects and notes); a file that
+    /// could not be read fails the run unless `limits.allow_bad_files`.
+    static func reconcileFiles(_ extracted: [ExtractedFile], config: PipelineConfig, logger: Logger, into summary: inout RunSummary) throws(RapportError) -> [Reject] {
+        struct Notes: FactVisitor {
+            var rejects: [Reject] = []
+            var warnings: [String] = []
+            var wants: Set<FactFile.BlockKind> { [.rejects, .warnings] }
+            mutating func reject(_ r: Reject) { rejects.append(r) }
+            mutating func warning(_ text: String) { warnings.append(text) }
+        }
+        var rejects: [Reject] = []
+        for e in extracted {
+            var notes = Notes()
+            do { try e.reader.scan(&notes, file: e.file.index) } catch {
+                throw RapportError(.failed, file: e.reader.path, "the facts of \(e.file.display) cannot be read: \(error.message); remove the cache folder and run again")
+            }
+            let s = e.summary
+            for w in notes.warnings {
+                summary.notes.append("\(e.file.display): \(w)")
+                summary.warnings.append(RunWarning(.inputNote, "\(e.file.display): \(w)", file: e.file.display))
+            }
+            if let f = s.failure, f.reason == .changedWhileRead {
+                summary.warnings.append(RunWarning(.inputChanged, "\(e.file.display): \(f.message); it was refused", file: e.file.display))
+            }
+            var report = FileReport(file: e.file.display, format: e.file.source.format.name, kind: e.file.source.kind, bytes: s.bytesOnDisk, decodedBytes: s.decodedBytes)
+            report.read = s.failure == nil ? s.recordsRead : 0
+            report.sha256 = s.sha256
+            report.failure = s.failure.map { "\($0.reason.rawValue): \($0.message)" }
+            report.rejected = s.failure == nil ? notes.rejects.count : 0
+            report.fromCache = e.fromCache
+            summary.files.append(report)
+            rejects += notes.rejects
+        }
+        let failed = extracted.filter { $0.summary.failure != nil }
         for f in failed {
-            let line = "\(f.file.path): \(f.failure!.message)"
+            let line = "\(f.file.path): \(f.summary.failure!.message)"
             if config.allowBadFiles { logger.warning("\(line) (skipped: limits.allow_bad_files)") } else { logger.error("\(line)") }
         }
         if let first = failed.first, !config.allowBadFiles {
             throw RapportError(
                 .failed, file: first.file.path,
-                "\(first.failure!.message)\(failed.count > 1 ? " (and \(failed.count - 1) more bad file\(failed.count > 2 ? "s" : ""))" : ""); nothing was published (set limits.allow_bad_files: true to publish the other files' figures)")
+                "\(first.summary.failure!.message)\(failed.count > 1 ? " (and \(failed.count - 1) more bad file\(failed.count > 2 ? "s" : ""))" : ""); nothing was published (set limits.allow_bad_files: true to publish the other files' figures)")
         }
-
-        // Duplicates settle before threading, so that a message counts once wherever it appears.
-        let settled = Duplicates.settle(&allMessages, keys: &allKeys, files: files, config: config)
-        rejects += settled.rejects
-        // By index and field, not `for m in`: binding a whole message retains every field.
-        for i in allMessages.indices { summary.files[Int(allMessages[i].origin.file)].used += 1 }
-        for m in settled.duplicates { summary.files[Int(m.origin.file)].duplicates += 1 }
-        for r in settled.rejects { summary.files[Int(r.file)].rejected += 1 }
-        var mergedTickets = TicketMerge.merge(ticketFiles)
-        ticketFiles = []
-        for t in mergedTickets.tickets { for i in t.events.indices { summary.files[Int(t.events[i].origin.file)].used += 1 } }
-        for e in mergedTickets.duplicates { summary.files[Int(e.origin.file)].duplicates += 1 }
-
-        // Too many bad records: fail before anything is published.
-        let read = summary.read
-        if read > 0 {
-            let ratio = Double(summary.rejectedRecords) / Double(read)
-            if ratio > config.maxRejectRatio {
-                for r in rejects.prefix(5) {
-                    logger.error("\(files[Int(r.file)].path):\(r.record.map(String.init) ?? ""): \(r.reason.rawValue): \(r.message)")
-                }
-                throw RapportError(
-                    .failed, file: config.file,
-                    String(format: "%d of %d records rejected (%.1f%%), above limits.max_reject_ratio (%.1f%%); nothing was published", summary.rejectedRecords, read, ratio * 100, config.maxRejectRatio * 100))
-            }
-        }
-
-        // "Now" for the report: the latest message, event or meeting join unless given.
-        var instants: [Instant] = allMessages.map(\.at)
-        for t in mergedTickets.tickets { instants += t.events.map(\.at) }
-        for m in meetings { instants += [m.scheduledStart] + m.invitees.compactMap(\.joined) }
-        let asOf = options.asOf ?? instants.max() ?? options.now
-        summary.asOf = asOf
-        let earliest = instants.lazy.filter { $0 <= asOf }.min()
-        instants = []
-        let cutter = PeriodCutter(kind: config.period, zone: config.zone)
-        let window = Window.periods(options.window, cutter: cutter, earliest: earliest, asOf: asOf)
-        summary.window = window
-        seen.recordsInWindow = Self.recordsInWindow(window, cutter: cutter, messages: allMessages, tickets: mergedTickets.tickets, meetings: meetings)
-
-        // Transform: threads and tickets to turns and conversations, meetings to meeting facts; then SLA targets.
-        // Threading needs every message at once; the conversations it finds are then built in
-        // slices on every core, like the tickets below, and appended in order.
-        let zone = config.zone
-        var plan = EmailConversations.plan(allMessages.take(), keys: allKeys.take(), asOf: asOf)
-        summary.notes += plan.notes
-        var parts = Slices.map(count: plan.count, parts: options.jobs) { [plan] range in
-            EmailConversations.facts(plan, conversations: range, zone: zone, collectInteractions: collectInteractions)
-        }
-        // Freed before the parts are appended (not on another thread while they are): the
-        // messages and a copy of the later parts at once would raise the peak by ~100 MB at 1 GB.
-        plan.messages = []
-        var facts = Facts()
-        swap(&facts, &parts[0])  // moved, not shared: appending below would otherwise copy it
-        for part in parts.dropFirst() { facts.append(contentsOf: part) }
-        parts = []
-        for m in settled.duplicates where m.at <= asOf { facts.events.append(EventFact(kind: .duplicate, at: m.at, partner: nil)) }
-        // Tickets are independent of each other: built in slices on every core, appended in order.
-        let ticketRules = config.ticketRules
-        for part in Slices.map(mergedTickets.tickets, parts: options.jobs, { slice in
-            TicketConversations.build(slice, rules: ticketRules, parties: parties, asOf: asOf, zone: zone, collectInteractions: collectInteractions)
-        }) {
-            facts.append(contentsOf: part)
-        }
-        Slices.releaseInBackground(&mergedTickets.tickets)
-        for e in mergedTickets.duplicates where e.at <= asOf { facts.events.append(EventFact(kind: .duplicate, at: e.at, partner: nil)) }
-        let meetingResult = Meetings.build(meetings, asOf: asOf, zone: zone, collectInteractions: collectInteractions)
-        facts.append(contentsOf: meetingResult.facts)
-        for m in meetings { summary.files[Int(m.origin.file)].used += m.records }
-        for m in meetingResult.duplicates {
-            summary.files[Int(m.origin.file)].used -= m.records
-            summary.files[Int(m.origin.file)].duplicates += m.records
-        }
-        ServiceLevels.annotate(
-            &facts.turns, targets: config.partners.map(\.targets), calendars: config.partners.map(\.calendar), clock: config.slaClock, asOf: asOf)
-
-        summary.timings.append(("transform", lap()))
-
-        // Aggregate over the window.
-        var pseudonym: (@Sendable (String) -> String)?
-        if let pseudonymizer { pseudonym = { pseudonymizer.pseudonym($0) } }
-        let context = ReportContext(partners: config.partnerInfos, cutter: cutter, window: window, files: files.map(\.display), pseudonym: pseudonym)
-        factTables?.start(facts, context: context)
-        let aggregator = Aggregator(sources: config.sourceKinds, trust: config.trust, context: AggregationContext(cutter: cutter))
-        let cells = aggregator.observe(facts, sources: config.sourceKinds)
-        let aggregates = aggregator.report(cells, window: window, rejected: summary.rejected)
-
-        let inWindow = Set(window)
-        summary.turns = facts.turns.indices.count { inWindow.contains(cutter.period(of: facts.turns[$0].openedAt)) }
-        summary.conversations = facts.conversations.indices.count { inWindow.contains(cutter.period(of: facts.conversations[$0].openedAt)) }
-        summary.partnersWithData = Set(aggregates.trust.map(\.partner)).count
-        seen.observe(facts, aggregates: aggregates, context: context)
-        summary.warnings += Misconfiguration.warnings(config, seen, files: summary.files)
-        for w in summary.warnings { logger.warning("\(w.code.rawValue): \(w.message)") }
-        summary.timings.append(("aggregate", lap()))
-        return Computation(summary: summary, facts: facts, rejects: rejects, aggregates: aggregates, context: context)
+        return rejects
     }
 
-    /// How many of each file's records fall inside the window (messages, ticket events, meetings).
-    static func recordsInWindow(
-        _ window: [Period], cutter: PeriodCutter, messages: [EmailMessage], tickets: [TicketBundle], meetings: [MeetingRecord]
-    ) -> [Int: Int] {
-        guard let first = window.first, let last = window.last else { return [:] }
-        let (start, end) = (cutter.start(of: first), cutter.end(of: last))
-        var counts: [Int: Int] = [:]
-        func count(_ at: Instant, _ file: Int32) { if at >= start && at < end { counts[Int(file), default: 0] += 1 } }
-        for i in messages.indices { count(messages[i].at, messages[i].origin.file) }
-        for t in tickets { for e in t.events { count(e.at, e.origin.file) } }
-        for m in meetings { count(m.scheduledStart, m.origin.file) }
-        return counts
+    /// Too many bad records: fail before anything is published.
+    static func checkRejectRatio(_ summary: RunSummary, rejects: [Reject], files: [InputFile], config: PipelineConfig, logger: Logger) throws(RapportError) {
+        let read = summary.read
+        guard read > 0 else { return }
+        let ratio = Double(summary.rejectedRecords) / Double(read)
+        guard ratio > config.maxRejectRatio else { return }
+        for r in rejects.prefix(5) {
+            logger.error("\(files[Int(r.file)].path):\(r.record.map(String.init) ?? ""): \(r.reason.rawValue): \(r.message)")
+        }
+        throw RapportError(
+            .failed, file: config.file,
+            String(format: "%d of %d records rejected (%.1f%%), above limits.max_reject_ratio (%.1f%%); nothing was published", summary.rejectedRecords, read, ratio * 100, config.maxRejectRatio * 100))
     }
 
     /// A fresh folder under the system's temporary folder (mkdtemp: 0700, unpredictable).

@@ -46,12 +46,22 @@ extension Misconfiguration.Observations {
     /// What the facts and figures tell: partners with facts, partners with figures in the
     /// window, the window's messages and how many came from unknown actors.
     mutating func observe(_ facts: Facts, aggregates: Aggregates, context: ReportContext) {
+        observeFacts(facts, context: context)
+        observeTrust(aggregates)
+    }
+
+    /// Partners with figures in the window (from the trust rows).
+    mutating func observeTrust(_ aggregates: Aggregates) {
+        for r in aggregates.trust { partnersInWindow.insert(r.partner) }
+    }
+
+    /// What one batch of facts shows (partitions are observed one after the other).
+    mutating func observeFacts(_ facts: Facts, context: ReportContext) {
         for c in facts.conversations {
             if let p = c.partner { partnersWithFacts.insert(p) }
             if context.windowIndex(of: c.openedAt) != nil { conversationsInWindow += 1 }
         }
         for m in facts.meetings { partnersWithFacts.insert(m.partner) }
-        for r in aggregates.trust { partnersInWindow.insert(r.partner) }
         for e in facts.events where context.windowIndex(of: e.at) != nil {
             if e.kind == .message { messagesInWindow += 1 }
             if e.kind == .unknownPartyMessage { unknownMessagesInWindow += 1 }

@@ -73,156 +73,107 @@ public struct MetricsTable: ReportTable {
     }
 }
 
-/// `responses.csv`: one row per turn opened in the window.
-public struct ResponsesTable: ReportTable {
-    public let name = "responses"
-    public let columns = [
+/// A fact table whose rows were gathered in partitions and are handed out in order
+/// (``SortedRows``): `responses`, `conversations`, `interactions`.
+public struct SpilledTable: ReportTable {
+    public let name: String
+    public let columns: [String]
+    let rows: SortedRows
+
+    public init(name: String, columns: [String], rows: SortedRows) {
+        self.name = name
+        self.columns = columns
+        self.rows = rows
+    }
+
+    public func forEachRow(_ body: ([Cell]) throws(RapportError) -> Void) throws(RapportError) { try rows.forEachRow(body) }
+}
+
+/// The position of a source in the tables' order (by name: email, meeting, ticket).
+func sourceRank(_ s: SourceKind) -> Int {
+    switch s {
+    case .email: return 0
+    case .meeting: return 1
+    case .ticket: return 2
+    }
+}
+
+/// `responses.csv`: one row per turn opened in the window, by period, partner, conversation
+/// (source, name, tracker) and turn.
+public enum ResponsesRows {
+    public static let name = "responses"
+    public static let columns = [
         "source", "conversation", "turn", "partner", "period", "opened_at", "answered_at", "answered", "first_response",
         "latency_s", "business_latency_s", "target_s", "breached", "opened_by", "answered_by", "tracker", "url",
     ]
-    let turns: [TurnFact]
-    let order: [(index: Int, period: Int)]
-    let context: ReportContext
 
-    public init(_ turns: [TurnFact], context: ReportContext) {
-        // Sort indexes on precomputed keys; the facts themselves are never moved.
-        let named = conversationRanks(turns.count, source: { turns[$0].source }, conversation: { turns[$0].conversation })
-        var keys: [(period: Int, rank: Int, named: Int32, turn: Int, index: Int)] = []
-        // By index and field: binding a whole fact copied it (a retain and release per string).
-        for i in turns.indices {
-            if let p = context.windowIndex(of: turns[i].openedAt) { keys.append((p, context.partnerRank(turns[i].partner), named[i], turns[i].turn, i)) }
-        }
-        keys.sort { a, b in (a.period, a.rank, a.named, a.turn, a.index) < (b.period, b.rank, b.named, b.turn, b.index) }
-        self.turns = turns
-        self.order = keys.map { ($0.index, $0.period) }
-        self.context = context
-    }
-
-    public func forEachRow(_ body: ([Cell]) throws(RapportError) -> Void) throws(RapportError) {
-        try forEachOrderedRow(order, width: columns.count, { index, period, cells in
-            cells.append(.text(turns[index].source.rawValue))
-            cells.append(.text(context.identifier(turns[index].conversation)))
-            cells.append(.integer(turns[index].turn))
-            cells.append(context.partnerCell(turns[index].partner))
-            cells.append(.text(context.windowLabels[period]))
-            cells.append(.instant(turns[index].openedAt))
-            cells.append(.optional(turns[index].answeredAt))
-            cells.append(.bool(turns[index].isAnswered))
-            cells.append(.bool(turns[index].isFirstResponse))
-            cells.append(.optional(turns[index].latencySeconds))
-            cells.append(.optional(turns[index].businessLatencySeconds))
-            cells.append(.optional(turns[index].targetSeconds))
-            cells.append(.optional(turns[index].breached))
-            cells.append(.text(context.identifier(turns[index].openedBy)))
-            cells.append(.optional(turns[index].answeredBy.map(context.identifier)))
-            cells.append(.text(turns[index].tracker))
-            cells.append(.text(context.link(turns[index].url)))
-        }, body)
+    /// The turn's sort key and cells, or nil outside the window.
+    public static func add(_ t: TurnFact, context: ReportContext, to rows: SortedRows) throws(RapportError) {
+        guard let period = context.windowIndex(of: t.openedAt) else { return }
+        var key = RowKey()
+        key.int(period)
+        key.int(context.partnerRank(t.partner))
+        key.int(sourceRank(t.source))
+        key.text(t.conversation)
+        key.text(t.tracker)
+        key.int(t.turn)
+        let cells: [Cell] = [
+            .text(t.source.rawValue), .text(context.identifier(t.conversation)), .integer(t.turn), context.partnerCell(t.partner),
+            .text(context.windowLabels[period]), .instant(t.openedAt), .optional(t.answeredAt), .bool(t.isAnswered), .bool(t.isFirstResponse),
+            .optional(t.latencySeconds), .optional(t.businessLatencySeconds), .optional(t.targetSeconds), .optional(t.breached),
+            .text(context.identifier(t.openedBy)), .optional(t.answeredBy.map(context.identifier)), .text(t.tracker), .text(context.link(t.url)),
+        ]
+        try rows.add(key: key, cells: cells)
     }
 }
 
-/// Calls `body` for each `(index, period)` of `order` with the cells `fill` appends for it,
-/// in one array reused for every row: not a fresh array per row, and `fill` reads the fact's
-/// fields in place rather than copying the fact (a retain and a release per string).
-func forEachOrderedRow(
-    _ order: [(index: Int, period: Int)], width: Int, _ fill: (_ index: Int, _ period: Int, _ cells: inout [Cell]) -> Void,
-    _ body: ([Cell]) throws(RapportError) -> Void
-) throws(RapportError) {
-    var cells: [Cell] = []
-    cells.reserveCapacity(width)
-    for (index, period) in order {
-        cells.removeAll(keepingCapacity: true)
-        fill(index, period, &cells)
-        try body(cells)
-    }
-}
-
-/// The rank of each fact's conversation in the tables' order (source, then name, by bytes;
-/// equal names share a rank): rows then sort on integers, where comparing names copied two
-/// facts and compared two strings per comparison. Names sort on their first 16 bytes packed
-/// into two integers, the strings compared only where those agree (a million scattered
-/// strings make each string comparison a cache miss). Facts of one conversation usually come
-/// together, so a run of them is ranked once.
-func conversationRanks(_ count: Int, source: (Int) -> SourceKind, conversation: (Int) -> String) -> [Int32] {
-    var nameOf = [Int32](repeating: 0, count: count)
-    var runs: [Int] = []  // the first fact of each run of facts with one conversation
-    for i in 0..<count {
-        if i > 0, source(i) == source(i - 1), bytesEqual(conversation(i), conversation(i - 1)) {
-            nameOf[i] = nameOf[i - 1]
-        } else {
-            nameOf[i] = Int32(runs.count)
-            runs.append(i)
-        }
-    }
-    let sourceOrder = SourceKind.allCases.sorted { bytesLess($0.rawValue, $1.rawValue) }
-    typealias Key = (source: Int, high: UInt64, low: UInt64, run: Int32)
-    var keys: [Key] = runs.indices.map { r in
-        var text = conversation(runs[r])
-        let (high, low) = text.withUTF8 { b -> (UInt64, UInt64) in
-            var high: UInt64 = 0
-            var low: UInt64 = 0
-            for k in 0..<16 {
-                let byte = k < b.count ? UInt64(b[k]) : 0
-                if k < 8 { high = high << 8 | byte } else { low = low << 8 | byte }
-            }
-            return (high, low)
-        }
-        return (sourceOrder.firstIndex(of: source(runs[r]))!, high, low, Int32(r))
-    }
-    func precedes(_ a: Key, _ b: Key) -> Bool {
-        if (a.source, a.high, a.low) != (b.source, b.high, b.low) { return (a.source, a.high, a.low) < (b.source, b.high, b.low) }
-        return bytesLess(conversation(runs[Int(a.run)]), conversation(runs[Int(b.run)]))
-    }
-    keys.sort(by: precedes)
-    // Sorted, so a name equals the one before it unless it follows it.
-    var rank = [Int32](repeating: 0, count: runs.count)
-    var current: Int32 = -1
-    for (position, key) in keys.enumerated() {
-        if position == 0 || precedes(keys[position - 1], key) { current += 1 }
-        rank[Int(key.run)] = current
-    }
-    return nameOf.map { rank[Int($0)] }
-}
-
-/// `conversations.csv`: conversations whose first message falls in the window, internal ones included.
-public struct ConversationsTable: ReportTable {
-    public let name = "conversations"
-    public let columns = [
+/// `conversations.csv`: conversations whose first message falls in the window, internal ones
+/// included, by period, partner and conversation (source, name, tracker).
+public enum ConversationsRows {
+    public static let name = "conversations"
+    public static let columns = [
         "source", "conversation", "partner", "period", "opened_at", "messages", "turns", "escalated", "escalation_reason",
         "resolved", "reopened", "tracker", "url",
     ]
-    let conversations: [ConversationFact]
-    let order: [(index: Int, period: Int)]
-    let context: ReportContext
 
-    public init(_ conversations: [ConversationFact], context: ReportContext) {
-        let named = conversationRanks(conversations.count, source: { conversations[$0].source }, conversation: { conversations[$0].conversation })
-        var keys: [(period: Int, rank: Int, named: Int32, index: Int)] = []
-        for i in conversations.indices {
-            if let p = context.windowIndex(of: conversations[i].openedAt) { keys.append((p, context.partnerRank(conversations[i].partner), named[i], i)) }
-        }
-        keys.sort { a, b in (a.period, a.rank, a.named, a.index) < (b.period, b.rank, b.named, b.index) }
-        self.conversations = conversations
-        self.order = keys.map { ($0.index, $0.period) }
-        self.context = context
+    public static func add(_ c: ConversationFact, context: ReportContext, to rows: SortedRows) throws(RapportError) {
+        guard let period = context.windowIndex(of: c.openedAt) else { return }
+        var key = RowKey()
+        key.int(period)
+        key.int(context.partnerRank(c.partner))
+        key.int(sourceRank(c.source))
+        key.text(c.conversation)
+        key.text(c.tracker)
+        let cells: [Cell] = [
+            .text(c.source.rawValue), .text(context.identifier(c.conversation)), context.partnerCell(c.partner), .text(context.windowLabels[period]),
+            .instant(c.openedAt), .integer(c.messages), .integer(c.turns), .bool(c.isEscalated), .optional(c.escalationReason?.rawValue),
+            .bool(c.resolved), .bool(c.reopened), .text(c.tracker), .text(context.link(c.url)),
+        ]
+        try rows.add(key: key, cells: cells)
     }
+}
 
-    public func forEachRow(_ body: ([Cell]) throws(RapportError) -> Void) throws(RapportError) {
-        try forEachOrderedRow(order, width: columns.count, { index, period, cells in
-            cells.append(.text(conversations[index].source.rawValue))
-            cells.append(.text(context.identifier(conversations[index].conversation)))
-            cells.append(context.partnerCell(conversations[index].partner))
-            cells.append(.text(context.windowLabels[period]))
-            cells.append(.instant(conversations[index].openedAt))
-            cells.append(.integer(conversations[index].messages))
-            cells.append(.integer(conversations[index].turns))
-            cells.append(.bool(conversations[index].isEscalated))
-            cells.append(.optional(conversations[index].escalationReason?.rawValue))
-            cells.append(.bool(conversations[index].resolved))
-            cells.append(.bool(conversations[index].reopened))
-            cells.append(.text(conversations[index].tracker))
-            cells.append(.text(context.link(conversations[index].url)))
-        }, body)
+/// The normalised fact table (SQLite only): one row per message, event or attendance used,
+/// in time order, with the partner of its conversation (so that a client's message filters
+/// by the partner it was addressed to).
+public enum InteractionsRows {
+    public static let name = "interactions"
+    public static let columns = ["source", "conversation", "partner", "id", "at", "period", "actor", "party", "kind", "public", "tracker"]
+
+    public static func add(_ f: InteractionFact, partner: Int?, context: ReportContext, to rows: SortedRows) throws(RapportError) {
+        guard let period = context.windowIndex(of: f.at) else { return }
+        var key = RowKey()
+        key.int(Int(f.at.nanoseconds))
+        key.int(sourceRank(f.source))
+        key.text(f.conversation)
+        key.text(f.tracker)
+        key.text(f.id)
+        let cells: [Cell] = [
+            .text(f.source.rawValue), .text(context.identifier(f.conversation)), context.partnerCell(partner), .text(context.identifier(f.id)),
+            .instant(f.at), .text(context.windowLabels[period]), .text(context.identifier(f.actor)), .text(context.partyName(f.party)),
+            .text(f.kind.rawValue), .bool(f.isPublic), .text(f.tracker),
+        ]
+        try rows.add(key: key, cells: cells)
     }
 }
 
@@ -271,44 +222,5 @@ public struct DefinitionsTable: ReportTable {
 
     public func forEachRow(_ body: ([Cell]) throws(RapportError) -> Void) throws(RapportError) {
         for d in definitions { try body([.text(d.metric), .text(d.definition), .text(d.unit), .text(version)]) }
-    }
-}
-
-/// The normalised fact table (SQLite only): one row per message, event or attendance used.
-public struct InteractionsTable: ReportTable {
-    public let name = "interactions"
-    public let columns = ["source", "conversation", "partner", "id", "at", "period", "actor", "party", "kind", "public", "tracker"]
-    let facts: [InteractionFact]
-    /// Rows in time order (index into `facts`, window position, the conversation's partner), so that
-    /// the period index grows as rows go in.
-    let order: [(index: Int, period: Int, partner: Int?)]
-    let context: ReportContext
-
-    /// `conversations` give each conversation's partner, so that a client's message filters by
-    /// the partner it was addressed to.
-    public init(_ facts: [InteractionFact], conversations: [ConversationFact], context: ReportContext) {
-        var partnerOf: [SourceKind: [TicketID: Int]] = [:]
-        for c in conversations {
-            if let p = c.partner { partnerOf[c.source, default: [:]][TicketID(tracker: c.tracker, key: c.conversation)] = p }
-        }
-        var order: [(index: Int, period: Int, partner: Int?)] = []
-        for (i, f) in facts.enumerated() {
-            if let p = context.windowIndex(of: f.at) { order.append((i, p, partnerOf[f.source]?[TicketID(tracker: f.tracker, key: f.conversation)])) }
-        }
-        order.sort { a, b in facts[a.index].at != facts[b.index].at ? facts[a.index].at < facts[b.index].at : a.index < b.index }
-        self.facts = facts
-        self.order = order
-        self.context = context
-    }
-
-    public func forEachRow(_ body: ([Cell]) throws(RapportError) -> Void) throws(RapportError) {
-        for (index, period, partner) in order {
-            let f = facts[index]
-            try body([
-                .text(f.source.rawValue), .text(context.identifier(f.conversation)), context.partnerCell(partner),
-                .text(context.identifier(f.id)), .instant(f.at), .text(context.windowLabels[period]), .text(context.identifier(f.actor)),
-                .text(context.partyName(f.party)), .text(f.kind.rawValue), .bool(f.isPublic), .text(f.tracker),
-            ])
-        }
     }
 }

@@ -1,3 +1,4 @@
+import Glibc
 import RapportCore
 
 /// Decides whether a client message is an acknowledgement that opens no turn
@@ -97,17 +98,23 @@ public struct AcknowledgementRule: Sendable {
     }
 
     /// Whether the phrase's words occur in `text` in order, separated by runs of white space,
-    /// with no letter, number or `_` right before the first or right after the last.
+    /// with no letter, number or `_` right before the first or right after the last. Only
+    /// positions whose byte is the phrase's first are tried (one `memchr` each).
     static func occurs(_ phrase: [[UInt8]], in text: UnsafeBufferPointer<UInt8>, foldASCII: Bool) -> Bool {
         let first = phrase[0]
-        var start = 0
-        while start + first.count <= text.count {
-            if let end = match(phrase, in: text, at: start, foldASCII: foldASCII), !isWordScalar(before: start, in: text),
-                !isWordScalar(at: end, in: text)
-            {
-                return true
+        guard let base = text.baseAddress, text.count >= first.count else { return false }
+        let lead = first[0]
+        let upper = foldASCII && lead >= 0x61 && lead <= 0x7A ? lead - 0x20 : lead
+        for candidate in upper == lead ? [lead] : [lead, upper] {
+            var start = 0
+            while start + first.count <= text.count {
+                guard let hit = memchr(base + start, Int32(candidate), text.count - start) else { break }
+                let i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if let end = match(phrase, in: text, at: i, foldASCII: foldASCII), !isWordScalar(before: i, in: text), !isWordScalar(at: end, in: text) {
+                    return true
+                }
+                start = i + 1
             }
-            start += 1
         }
         return false
     }

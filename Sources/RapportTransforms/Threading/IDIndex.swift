@@ -52,7 +52,7 @@ struct IDIndex {
 
 /// The bytes of a message id without one pair of surrounding angle brackets, so that
 /// `<a@x>` and `a@x` name the same parent.
-func withIDCore<R>(_ id: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+public func withIDCore<R>(_ id: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
     func core(_ b: UnsafeBufferPointer<UInt8>) -> R {
         if b.count >= 2, b[0] == UInt8(ascii: "<"), b[b.count - 1] == UInt8(ascii: ">") {
             return body(UnsafeBufferPointer(rebasing: b[1..<(b.count - 1)]))

@@ -117,7 +117,20 @@ public enum EmailConversations {
         subscript(position: Int) -> EmailMessage { unsafeAddress { messages.baseAddress! + Int(members[position]) } }
     }
 
-    private static func buildOne(_ ms: Conversation, label: String, zone: ZoneRules, into facts: inout Facts) {
+    /// The facts of one conversation whose messages are given in conversation order (at, hops
+    /// from the root, id bytes), named `label`: what the analyse phase calls per conversation.
+    public static func build(_ ms: [EmailMessage], label: String, zone: ZoneRules, collectInteractions: Bool, into facts: inout Facts) {
+        buildOne(ms, label: label, zone: zone, into: &facts)
+        if collectInteractions {
+            for k in ms.indices {
+                facts.interactions.append(
+                    InteractionFact(source: .email, conversation: label, id: ms[k].id, at: ms[k].at, actor: ms[k].actor, party: ms[k].party, kind: .message, isPublic: true))
+            }
+        }
+    }
+
+    private static func buildOne<C: RandomAccessCollection>(_ ms: C, label: String, zone: ZoneRules, into facts: inout Facts)
+    where C.Element == EmailMessage, C.Index == Int {
         var firstPartner: Int?
         for k in ms.indices {
             if let p = ms[k].party.partnerIndex { firstPartner = p; break }

@@ -1,0 +1,129 @@
+import Foundation
+import RapportAggregates
+import RapportCore
+import RapportFacts
+import RapportSinks
+import RapportTransforms
+
+/// The analyse phase (PRODUCT.md, "Scale"): from the fact files, duplicates and threads
+/// across files (``EmailIndex``), then every record spread over partitions by its
+/// conversation (e-mail thread, ticket, meeting) and each partition built, measured and
+/// aggregated on its own. Memory holds the index (a few integers a message), one
+/// partition and the aggregates' cells; the fact tables' rows go to sorted runs on disk.
+/// The outputs do not depend on how many partitions there are.
+struct Analysis {
+    /// Per input file: records used and counted as duplicates (e-mails, ticket events, meetings).
+    var used: [Int]
+    var duplicates: [Int]
+    /// Records of each file inside the window (for the misconfiguration warnings).
+    var recordsInWindow: [Int: Int] = [:]
+    /// Conflicting duplicates' losers.
+    var rejects: [Reject] = []
+    var notes: [String] = []
+    var asOf = Instant(nanoseconds: 0)
+    var window: [Period] = []
+    var cells = Cells()
+    var seen = Misconfiguration.Observations()
+    var turnsInWindow = 0
+    var conversationsInWindow = 0
+    var responses: SortedRows
+    var conversations: SortedRows
+    var interactions: SortedRows?
+    /// Where the partitions and the rows' runs are written (nil: all in memory).
+    var scratch: ScratchFolder?
+
+    init(files: Int, tables: (responses: SortedRows, conversations: SortedRows, interactions: SortedRows?)) {
+        used = Array(repeating: 0, count: files)
+        duplicates = Array(repeating: 0, count: files)
+        responses = tables.responses
+        conversations = tables.conversations
+        interactions = tables.interactions
+    }
+}
+
+/// What an analysis needs from the run.
+struct AnalysisSettings {
+    var config: PipelineConfig
+    var request: WindowRequest
+    var asOf: Instant?
+    var now: Instant
+    var pseudonym: (@Sendable (String) -> String)?
+    /// `limits.memory`, and the folder scratch files go to (nil: keep everything in memory).
+    var memory: Int
+    var scratchParent: String?
+    /// Forces the number of partitions (tests, and runs that spread partitions elsewhere);
+    /// nil: as many as the memory budget asks for.
+    var partitions: Int?
+}
+
+extension Analysis {
+    /// Runs the analyse phase over `files` (in the run's file order).
+    static func run(_ files: [ExtractedFile], settings: AnalysisSettings) throws(RapportError) -> (Analysis, ReportContext) {
+        let config = settings.config
+        var actors = Actors(directory: config.directoryOfParties, ignore: GlobSet(config.ignoreActors), contacts: GlobSet(config.escalationContacts))
+        do { try actors.read(files) } catch { throw RapportError(.failed, "the facts cannot be read: \(error.message)") }
+        let latest = files.compactMap { $0.summary.failure == nil ? $0.summary.latest : nil }.max()
+        let asOf = settings.asOf ?? latest ?? settings.now
+
+        let records = files.reduce(0) { total, f in total + f.summary.counts.values.reduce(0, +) }
+        let partitions = settings.partitions ?? max(1, min(256, records * 400 / max(1, settings.memory / 2) + 1))
+        let scratch = partitions > 1 ? try settings.scratchParent.map { (parent) throws(RapportError) in try ScratchFolder(in: parent) } : nil
+        var index = EmailIndex(files: files)
+        try index.index(files, actors: actors, asOf: asOf, partitions: partitions, scratch: scratch, memory: settings.memory / 2)
+        let base = index.base
+        try index.thread { (seqs) throws(RapportError) in try FactLookup.emails(seqs, base: base, files: files).mapValues(\.id) }
+
+        let tables = (
+            SortedRows(name: "responses", columns: ResponsesRows.columns.count, folder: scratch?.path, memoryLimit: settings.memory / 8),
+            SortedRows(name: "conversations", columns: ConversationsRows.columns.count, folder: scratch?.path, memoryLimit: settings.memory / 16),
+            config.outputFormats.contains(.sqlite)
+                ? SortedRows(name: "interactions", columns: InteractionsRows.columns.count, folder: scratch?.path, memoryLimit: settings.memory / 8) : nil
+        )
+        var analysis = Analysis(files: files.count, tables: tables)
+        analysis.scratch = scratch
+        analysis.asOf = asOf
+        analysis.rejects = index.rejects
+        analysis.notes = index.notes
+        for name in actors.names { analysis.seen.actors.insert(name) }
+
+        var parts = Partitions(count: partitions, scratch: scratch, memory: settings.memory / 2)
+        let side = try parts.fill(files, index: index, actors: actors, asOf: asOf, analysis: &analysis)
+        let cutter = PeriodCutter(kind: config.period, zone: config.zone)
+        analysis.window = Window.periods(settings.request, cutter: cutter, earliest: side.earliest, asOf: asOf)
+        let context = ReportContext(
+            partners: config.partnerInfos, cutter: cutter, window: analysis.window, files: files.map(\.file.display), pseudonym: settings.pseudonym)
+        let aggregator = Aggregator(sources: config.sourceKinds, trust: config.trust, context: AggregationContext(cutter: cutter))
+        analysis.cells = aggregator.observe(side.facts, sources: config.sourceKinds)
+        analysis.observe(side.facts, context: context)
+        for p in 0..<partitions {
+            var facts = try parts.build(p, config: config, actors: actors, asOf: asOf, analysis: &analysis, context: context)
+            ServiceLevels.annotate(
+                &facts.turns, targets: config.partners.map(\.targets), calendars: config.partners.map(\.calendar), clock: config.slaClock, asOf: asOf)
+            analysis.cells.merge(aggregator.observe(facts, sources: config.sourceKinds))
+            analysis.observe(facts, context: context)
+            try analysis.tabulate(facts, context: context)
+        }
+        return (analysis, context)
+    }
+
+    /// Window figures and what the misconfiguration checks read, from one partition's facts.
+    mutating func observe(_ facts: Facts, context: ReportContext) {
+        turnsInWindow += facts.turns.indices.count { context.windowIndex(of: facts.turns[$0].openedAt) != nil }
+        seen.observeFacts(facts, context: context)
+        conversationsInWindow = seen.conversationsInWindow
+    }
+
+    /// The fact tables' rows of one partition, to the sorted runs.
+    mutating func tabulate(_ facts: Facts, context: ReportContext) throws(RapportError) {
+        for t in facts.turns { try ResponsesRows.add(t, context: context, to: responses) }
+        var partnerOf: [SourceKind: [TicketID: Int]] = [:]
+        for c in facts.conversations {
+            try ConversationsRows.add(c, context: context, to: conversations)
+            if let p = c.partner { partnerOf[c.source, default: [:]][TicketID(tracker: c.tracker, key: c.conversation)] = p }
+        }
+        guard let interactions else { return }
+        for f in facts.interactions {
+            try InteractionsRows.add(f, partner: partnerOf[f.source]?[TicketID(tracker: f.tracker, key: f.conversation)], context: context, to: interactions)
+        }
+    }
+}
