@@ -130,6 +130,14 @@ public struct ByteReader {
         return String(decoding: bytes[position..<(position + n - 1)], as: UTF8.self)
     }
 
+    /// Lets `body` read a string's bytes in place (no String made).
+    public mutating func withString<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) throws(FactFileError) -> R {
+        let n = try count()
+        guard position + n <= bytes.count else { throw FactFileError("a text runs past the end of its block") }
+        defer { position += n }
+        return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[position..<(position + n)])) }
+    }
+
     public mutating func raw(_ n: Int) throws(FactFileError) -> ArraySlice<UInt8> {
         guard n >= 0, position + n <= bytes.count else { throw FactFileError("a field runs past the end of its block") }
         defer { position += n }

@@ -14,6 +14,9 @@ public protocol FactVisitor {
     mutating func warning(_ text: String) throws(FactFileError)
     /// The block kinds the pass reads: others are skipped without inflating them.
     var wants: Set<FactFile.BlockKind> { get }
+    /// True when the pass reads e-mails as ``EmailKeys`` (threading), not whole.
+    var wantsEmailKeys: Bool { get }
+    mutating func emailKeys(_ k: EmailKeys) throws(FactFileError)
 }
 
 extension FactVisitor {
@@ -24,6 +27,8 @@ extension FactVisitor {
     public mutating func meeting(_ m: MeetingRecord) throws(FactFileError) {}
     public mutating func reject(_ r: Reject) throws(FactFileError) {}
     public mutating func warning(_ text: String) throws(FactFileError) {}
+    public var wantsEmailKeys: Bool { false }
+    public mutating func emailKeys(_ k: EmailKeys) throws(FactFileError) {}
 }
 
 /// Opens a fact file, checks it whole (magic, version, footer, SHA-256) before anything of
@@ -86,6 +91,15 @@ public final class FactFileReader {
             guard let (kind, count, payload) = try Self.block(fd, at: &at, skipUnless: wants.union([.actors])) else { continue }
             var r = ByteReader(payload)
             var delta = DeltaState()
+            if kind == .emails && visitor.wantsEmailKeys {
+                var keys = EmailKeys()
+                for _ in 0..<count {
+                    try EmailCodec.readKeys(&r, &delta, into: &keys)
+                    try visitor.emailKeys(keys)
+                }
+                guard r.isAtEnd else { throw FactFileError("an e-mail block holds more than its \(count) records") }
+                continue
+            }
             for _ in 0..<count {
                 switch kind {
                 case .actors: visitor.actor(try r.string())

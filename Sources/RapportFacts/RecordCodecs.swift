@@ -120,6 +120,63 @@ enum EmailCodec {
     }
 }
 
+/// What threading and de-duplication read of an e-mail, decoded without making a String:
+/// ids hashed where they lie (``EmailKeys/hash(_:tag:)``), recipients into a reused buffer.
+public struct EmailKeys {
+    public var idHash: UInt64 = 0
+    /// 0 when the message has no thread id.
+    public var threadHash: UInt64 = 0
+    public var parentHash: UInt64 = 0
+    public var subjectHash: UInt64 = 0
+    public var idLocalHash: UInt64 = 0
+    public var at = Instant(nanoseconds: 0)
+    public var actor: UInt32 = 0
+    public var recipients: [UInt32] = []
+    public var fingerprint = Fingerprint()
+    public init() {}
+
+    /// The hash of an id, thread id or parent (`tag` keeps the kinds apart): a 64-bit digest.
+    public static func hash(_ bytes: UnsafeBufferPointer<UInt8>, tag: UInt8) -> UInt64 {
+        var h = FingerprintHasher()
+        withUnsafeBytes(of: tag) { h.add($0) }
+        h.add(UnsafeRawBufferPointer(bytes))
+        return h.finish().low
+    }
+
+    /// An id without one pair of surrounding angle brackets (`<a@x>` and `a@x` are one parent).
+    public static func idHash(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        if b.count >= 2, b[0] == UInt8(ascii: "<"), b[b.count - 1] == UInt8(ascii: ">") {
+            return hash(UnsafeBufferPointer(rebasing: b[1..<(b.count - 1)]), tag: 1)
+        }
+        return hash(b, tag: 1)
+    }
+}
+
+extension EmailCodec {
+    /// Reads one e-mail as ``EmailKeys``, skipping what threading does not need.
+    static func readKeys(_ r: inout ByteReader, _ d: inout DeltaState, into k: inout EmailKeys) throws(FactFileError) {
+        (k.idHash, k.idLocalHash) = try r.withString { (EmailKeys.idHash($0), EmailKeys.hash($0, tag: 3)) }
+        k.threadHash = try r.withString { $0.isEmpty ? 0 : EmailKeys.hash($0, tag: 2) }
+        k.parentHash = try r.withString { $0.isEmpty ? 0 : EmailKeys.idHash($0) }
+        k.subjectHash = try r.fixed()
+        k.at = try r.instant(after: &d.at)
+        k.actor = UInt32(truncatingIfNeeded: try r.varint())
+        let n = try r.count(max: 1 << 20)
+        _ = try r.varint()
+        k.recipients.removeAll(keepingCapacity: true)
+        for _ in 0..<n { k.recipients.append(UInt32(truncatingIfNeeded: try r.varint())) }
+        _ = try r.optionalString()
+        _ = try r.byte()
+        _ = try r.text()
+        k.fingerprint = Fingerprint(high: try r.fixed(), low: try r.fixed())
+        d.record = d.record &+ (try r.int())
+        if try r.byte() == 1 {
+            d.rawOffset = d.rawOffset &+ (try r.int())
+            _ = try r.varint()
+        }
+    }
+}
+
 enum TicketEventCodec {
     static let kinds = InteractionKind.allCases
 

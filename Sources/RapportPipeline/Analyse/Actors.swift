@@ -14,6 +14,8 @@ struct Actors {
     private(set) var ignored: [Bool] = []
     private(set) var isContact: [Bool] = []
     private(set) var local: [[UInt32]] = []
+    /// Each undated actor's organisation key, made once.
+    private var organisations: [String?] = []
     private let ignore: GlobSet
     private let contacts: GlobSet
 
@@ -44,7 +46,9 @@ struct Actors {
         let i = UInt32(names.count)
         names.append(name)
         index[name] = i
-        undated.append(directory.hasDatedMembership(name) ? nil : directory.party(of: name, at: nil))
+        let party = directory.hasDatedMembership(name) ? nil : directory.party(of: name, at: nil)
+        undated.append(party)
+        organisations.append(party.map { directory.organisationKey(of: name, party: $0) })
         ignored.append(!ignore.isEmpty && ignore.matches(name))
         isContact.append(!contacts.isEmpty && contacts.matches(name))
         return i
@@ -57,6 +61,12 @@ struct Actors {
     }
 
     func party(_ actor: UInt32, at: Instant) -> Party { undated[Int(actor)] ?? directory.party(of: names[Int(actor)], at: at) }
+
+    /// The organisation key subject threading uses (the party id; the domain for unknown actors).
+    func organisation(_ actor: UInt32, at: Instant) -> String {
+        if undated[Int(actor)] != nil, let cached = organisations[Int(actor)] { return cached }
+        return directory.organisationKey(of: names[Int(actor)], party: party(actor, at: at))
+    }
 
     func party(of name: String, at: Instant) -> Party {
         if let i = index[name] { return party(i, at: at) }

@@ -66,18 +66,21 @@ extension Analysis {
         let asOf = settings.asOf ?? latest ?? settings.now
 
         let records = files.reduce(0) { total, f in total + f.summary.counts.values.reduce(0, +) }
-        let partitions = settings.partitions ?? max(1, min(256, records * 400 / max(1, settings.memory / 2) + 1))
+        // The budget's shares: a third for one partition built (about 600 bytes a record once
+        // decoded), an eighth for the partitions' write buffers, a sixteenth each for the ids'
+        // and the responses' rows, less for the rest; the index's few bytes a message beside.
+        let partitions = settings.partitions ?? max(1, min(256, records * 600 / max(1, settings.memory / 3) + 1))
         let scratch = partitions > 1 ? try settings.scratchParent.map { (parent) throws(RapportError) in try ScratchFolder(in: parent) } : nil
         var index = EmailIndex(files: files)
-        try index.index(files, actors: actors, asOf: asOf, partitions: partitions, scratch: scratch, memory: settings.memory / 2)
+        try index.index(files, actors: actors, asOf: asOf, partitions: partitions, scratch: scratch, memory: settings.memory / 8)
         let base = index.base
         try index.thread { (seqs) throws(RapportError) in try FactLookup.emails(seqs, base: base, files: files).mapValues(\.id) }
 
         let tables = (
-            SortedRows(name: "responses", columns: ResponsesRows.columns.count, folder: scratch?.path, memoryLimit: settings.memory / 8),
-            SortedRows(name: "conversations", columns: ConversationsRows.columns.count, folder: scratch?.path, memoryLimit: settings.memory / 16),
+            SortedRows(name: "responses", columns: ResponsesRows.columns.count, folder: scratch?.path, memoryLimit: settings.memory / 16),
+            SortedRows(name: "conversations", columns: ConversationsRows.columns.count, folder: scratch?.path, memoryLimit: settings.memory / 32),
             config.outputFormats.contains(.sqlite)
-                ? SortedRows(name: "interactions", columns: InteractionsRows.columns.count, folder: scratch?.path, memoryLimit: settings.memory / 8) : nil
+                ? SortedRows(name: "interactions", columns: InteractionsRows.columns.count, folder: scratch?.path, memoryLimit: settings.memory / 16) : nil
         )
         var analysis = Analysis(files: files.count, tables: tables)
         analysis.scratch = scratch
@@ -86,7 +89,7 @@ extension Analysis {
         analysis.notes = index.notes
         for name in actors.names { analysis.seen.actors.insert(name) }
 
-        var parts = Partitions(count: partitions, scratch: scratch, memory: settings.memory / 2)
+        var parts = Partitions(count: partitions, scratch: scratch, memory: settings.memory / 8)
         let side = try parts.fill(files, index: index, actors: actors, asOf: asOf, analysis: &analysis)
         let cutter = PeriodCutter(kind: config.period, zone: config.zone)
         analysis.window = Window.periods(settings.request, cutter: cutter, earliest: side.earliest, asOf: asOf)

@@ -49,19 +49,11 @@ struct EmailIndex {
         ownThread = BitSet(count: n)
     }
 
-    static func hash(_ bytes: UnsafeBufferPointer<UInt8>, tag: UInt8) -> UInt64 {
-        var h = FingerprintHasher()
-        withUnsafeBytes(of: tag) { h.add($0) }
-        h.add(UnsafeRawBufferPointer(bytes))
-        return h.finish().low
-    }
-
-    static func idHash(_ id: String) -> UInt64 { withIDCore(id) { hash($0, tag: 1) } }
 
     /// Pass A: every message's id and parent into partitions; each message's own key.
     mutating func index(_ files: [ExtractedFile], actors: Actors, asOf: Instant, partitions: Int, scratch: ScratchFolder?, memory: Int) throws(RapportError) {
-        let ids = Spill(name: "ids", count: partitions, folder: scratch, memoryLimit: memory / 2)
-        let parents = Spill(name: "parents", count: partitions, folder: scratch, memoryLimit: memory / 4)
+        let ids = Spill(name: "ids", count: partitions, folder: scratch, memoryLimit: memory * 2 / 3)
+        let parents = Spill(name: "parents", count: partitions, folder: scratch, memoryLimit: memory / 3)
         struct Pass: FactVisitor {
             var index: EmailIndex
             let actors: Actors
@@ -72,25 +64,24 @@ struct EmailIndex {
             var seq: Int
             var failure: RapportError?
             var wants: Set<FactFile.BlockKind> { [.emails] }
+            var wantsEmailKeys: Bool { true }
 
-            mutating func email(_ m: ExtractedEmail) throws(FactFileError) {
+            mutating func emailKeys(_ m: EmailKeys) throws(FactFileError) {
                 let k = seq
                 seq += 1
                 guard m.at <= asOf else { return index.future.insert(k) }
-                let id = EmailIndex.idHash(m.id)
-                let p = Int(id % UInt64(ids.count))
+                let p = Int(m.idHash % UInt64(ids.count))
                 do throws(RapportError) {
                     try ids.append(to: p) { w in
-                        w.fixed(id)
+                        w.fixed(m.idHash)
                         w.varint(UInt64(k))
                         w.fixed(m.fingerprint.high)
                         w.fixed(m.fingerprint.low)
                         w.int(m.at.nanoseconds)
                     }
-                    if !m.parentID.isEmpty {
-                        let parent = EmailIndex.idHash(m.parentID)
-                        try parents.append(to: Int(parent % UInt64(parents.count))) { w in
-                            w.fixed(parent)
+                    if m.parentHash != 0 {
+                        try parents.append(to: Int(m.parentHash % UInt64(parents.count))) { w in
+                            w.fixed(m.parentHash)
                             w.varint(UInt64(k))
                             w.int(m.at.nanoseconds)
                         }
@@ -99,18 +90,19 @@ struct EmailIndex {
                     failure = failure ?? error
                 }
                 index.key[k] = try ownKey(m)
-                if !m.threadID.isEmpty { index.ownThread.insert(k) }
+                if m.threadHash != 0 { index.ownThread.insert(k) }
             }
 
             /// The thread id; else the subject with the organisations taking part; a message
             /// with an empty subject stands alone.
-            func ownKey(_ m: ExtractedEmail) throws(FactFileError) -> UInt64 {
-                if !m.threadID.isEmpty { return m.threadID.withUTF8Bytes { EmailIndex.hash($0, tag: 2) } }
-                if m.subjectHash == 0 { return m.id.withUTF8Bytes { EmailIndex.hash($0, tag: 3) } }
+            func ownKey(_ m: EmailKeys) throws(FactFileError) -> UInt64 {
+                if m.threadHash != 0 { return m.threadHash }
+                if m.subjectHash == 0 { return m.idLocalHash }
                 var orgs: [String] = []
+                orgs.reserveCapacity(1 + m.recipients.count)
                 for a in [m.actor] + m.recipients {
                     let g = try actors.global(a, file: file)
-                    orgs.append(actors.directory.organisationKey(of: actors.names[Int(g)], party: actors.party(g, at: m.at)))
+                    orgs.append(actors.organisation(g, at: m.at))
                 }
                 var h = FingerprintHasher()
                 withUnsafeBytes(of: m.subjectHash) { h.add($0) }
@@ -118,7 +110,7 @@ struct EmailIndex {
                     h.add(o)
                     withUnsafeBytes(of: UInt8(0x1F)) { h.add($0) }  // the organisations' separator
                 }
-                return h.finish().low | 1  // odd: never a thread's or a lone message's by chance of tag
+                return h.finish().low | 1
             }
         }
         for (i, f) in files.enumerated() {
