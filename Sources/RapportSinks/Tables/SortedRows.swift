@@ -5,15 +5,15 @@ import RapportCore
 /// handed out sorted by their keys, in bounded memory: rows beyond `memoryLimit` bytes are
 /// sorted and written to a run file in `folder`, and the runs are merged as they are read.
 /// Keys compare as bytes (``RowKey`` builds them so that byte order is the table's order).
+/// Rows are held encoded in one arena (key, then cells), not as arrays of their own.
 public final class SortedRows: @unchecked Sendable {
     public let columns: Int
     private let folder: String?
     private let name: String
     private let memoryLimit: Int
-    private var keys: [[UInt8]] = []
-    /// Rows held as cells (encoded to bytes only when they are written to a run).
-    private var rows: [[Cell]] = []
-    private var held = 0
+    /// Each row: its key's and its cells' bytes, one after the other in `arena`.
+    private var arena: [UInt8] = []
+    private var rows: [(start: Int, keyLength: Int32, rowLength: Int32)] = []
     private var runs: [String] = []
 
     public init(name: String, columns: Int, folder: String?, memoryLimit: Int) {
@@ -25,88 +25,98 @@ public final class SortedRows: @unchecked Sendable {
 
     deinit { for r in runs { unlink(r) } }
 
-    public var isEmpty: Bool { keys.isEmpty && runs.isEmpty }
+    public var isEmpty: Bool { rows.isEmpty && runs.isEmpty }
 
     public func add(key: RowKey, cells: [Cell]) throws(RapportError) {
         precondition(cells.count == columns, "\(name): a row of \(cells.count) cells for \(columns) columns")
-        held += key.bytes.count + 24 * cells.count + 64
-        for c in cells { if case .text(let t) = c { held += t.utf8.count } }
-        keys.append(key.bytes)
-        rows.append(cells)
-        if folder != nil && held > memoryLimit { try spill() }
+        let start = arena.count
+        arena.append(contentsOf: key.bytes)
+        for c in cells { CellCodec.append(c, to: &arena) }
+        rows.append((start, Int32(key.bytes.count), Int32(arena.count - start - key.bytes.count)))
+        if folder != nil && arena.count + 16 * rows.count > memoryLimit { try spill() }
     }
 
+    /// The rows held, sorted by key (ties in the order added).
     private func order() -> [Int] {
-        var order = Array(keys.indices)
-        keys.withUnsafeBufferPointer { k in
-            order.sort { a, b in
-                let c = SortedRows.compare(k[a], k[b])
-                return c != 0 ? c < 0 : a < b
+        var order = Array(rows.indices)
+        arena.withUnsafeBufferPointer { a in
+            rows.withUnsafeBufferPointer { r in
+                order.sort { x, y in
+                    let c = SortedRows.compare(
+                        UnsafeBufferPointer(rebasing: a[r[x].start..<(r[x].start + Int(r[x].keyLength))]),
+                        UnsafeBufferPointer(rebasing: a[r[y].start..<(r[y].start + Int(r[y].keyLength))]))
+                    return c != 0 ? c < 0 : x < y
+                }
             }
         }
         return order
     }
 
     /// Byte order of two keys (memcmp, then length).
-    static func compare(_ x: [UInt8], _ y: [UInt8]) -> Int {
-        x.withUnsafeBufferPointer { a in
-            y.withUnsafeBufferPointer { b in
-                let n = min(a.count, b.count)
-                let c = n == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, n)
-                return c != 0 ? Int(c) : a.count - b.count
-            }
-        }
+    static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+        let n = min(a.count, b.count)
+        let c = n == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, n)
+        return c != 0 ? Int(c) : a.count - b.count
+    }
+
+    private func key(_ i: Int, in a: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: a[rows[i].start..<(rows[i].start + Int(rows[i].keyLength))])
+    }
+
+    private func rowCells(_ i: Int, in a: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        let from = rows[i].start + Int(rows[i].keyLength)
+        return UnsafeBufferPointer(rebasing: a[from..<(from + Int(rows[i].rowLength))])
     }
 
     /// Writes the rows held, sorted, as one run.
     private func spill() throws(RapportError) {
-        guard let folder, !keys.isEmpty else { return }
+        guard let folder, !rows.isEmpty else { return }
         let path = "\(folder)/\(name)-run-\(runs.count)"
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw RapportError(.failed, file: path, "cannot write scratch rows: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var out: [UInt8] = []
-        var row: [UInt8] = []
-        for i in order() {
-            RunCodec.append(keys[i], to: &out)
-            row.removeAll(keepingCapacity: true)
-            for c in rows[i] { CellCodec.append(c, to: &row) }
-            RunCodec.append(row, to: &out)
-            if out.count > 1 << 20 { try RunCodec.write(&out, fd: fd, path: path) }
+        out.reserveCapacity(1 << 20 + 4096)
+        let sorted = order()
+        try arena.withUnsafeBufferPointer { (a) throws(RapportError) in
+            for i in sorted {
+                RunCodec.append(key(i, in: a), to: &out)
+                RunCodec.append(rowCells(i, in: a), to: &out)
+                if out.count > 1 << 20 { try RunCodec.write(&out, fd: fd, path: path) }
+            }
         }
         try RunCodec.write(&out, fd: fd, path: path)
         runs.append(path)
-        keys = []
-        rows = []
-        held = 0
+        arena.removeAll(keepingCapacity: true)
+        rows.removeAll(keepingCapacity: true)
     }
 
-    /// Every row in key order (ties in the order added, within a run).
+    /// Every row in key order (ties in the order added: earlier runs first).
     public func forEachRow(_ body: ([Cell]) throws(RapportError) -> Void) throws(RapportError) {
         var sources: [RunReader] = []
         for r in runs { sources.append(try RunReader(path: r)) }
+        for s in sources { try s.advance() }
         let memory = order()
         var m = 0
-        var heads: [([UInt8], [UInt8])?] = []
-        for s in sources { heads.append(try s.next()) }
         var cells: [Cell] = []
         cells.reserveCapacity(columns)
-        while true {
-            // The smallest key among the runs' heads and the rows held (runs first on a tie: written earlier).
-            var best = -1
-            for (i, h) in heads.enumerated() {
-                if let h, best < 0 || SortedRows.compare(h.0, heads[best]!.0) < 0 { best = i }
-            }
-            if m < memory.count && (best < 0 || SortedRows.compare(keys[memory[m]], heads[best]!.0) < 0) {
-                try body(rows[memory[m]])
-                m += 1
-            } else if best >= 0 {
+        try arena.withUnsafeBufferPointer { (a) throws(RapportError) in
+            while true {
+                var best = -1
+                for (i, s) in sources.enumerated() where s.hasRow {
+                    if best < 0 || s.withKey({ k in sources[best].withKey { SortedRows.compare(k, $0) } }) < 0 { best = i }
+                }
                 cells.removeAll(keepingCapacity: true)
-                CellCodec.decode(heads[best]!.1, into: &cells)
-                heads[best] = try sources[best].next()
+                if m < memory.count && (best < 0 || sources[best].withKey({ SortedRows.compare(key(memory[m], in: a), $0) }) < 0) {
+                    CellCodec.decode(rowCells(memory[m], in: a), into: &cells)
+                    m += 1
+                } else if best >= 0 {
+                    sources[best].withRow { CellCodec.decode($0, into: &cells) }
+                    try sources[best].advance()
+                } else {
+                    break
+                }
                 try body(cells)
-            } else {
-                break
             }
         }
     }
@@ -142,7 +152,7 @@ enum CellCodec {
         case .empty: out.append(0)
         case .text(let s):
             out.append(1)
-            s.withUTF8Bytes { RunCodec.append(Array($0), to: &out) }
+            s.withUTF8Bytes { RunCodec.append($0, to: &out) }
         case .number(let d):
             out.append(2)
             withUnsafeBytes(of: d.bitPattern.littleEndian) { out.append(contentsOf: $0) }
@@ -159,7 +169,7 @@ enum CellCodec {
         }
     }
 
-    static func decode(_ row: [UInt8], into cells: inout [Cell]) {
+    static func decode(_ row: UnsafeBufferPointer<UInt8>, into cells: inout [Cell]) {
         var i = 0
         func word() -> UInt64 {
             var v: UInt64 = 0
@@ -175,7 +185,7 @@ enum CellCodec {
             case 1:
                 let (n, used) = RunCodec.length(row, at: i)
                 i += used
-                cells.append(.text(String(decoding: row[i..<(i + n)], as: UTF8.self)))
+                cells.append(.text(String(decoding: UnsafeBufferPointer(rebasing: row[i..<(i + n)]), as: UTF8.self)))
                 i += n
             case 2: cells.append(.number(Double(bitPattern: word())))
             case 3: cells.append(.integer(Int(Int64(bitPattern: word()))))
@@ -190,7 +200,7 @@ enum CellCodec {
 
 /// Length-prefixed byte strings in a run file.
 enum RunCodec {
-    static func append(_ b: [UInt8], to out: inout [UInt8]) {
+    static func append(_ b: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         var n = UInt64(b.count)
         while n >= 0x80 {
             out.append(UInt8(truncatingIfNeeded: n) | 0x80)
@@ -200,7 +210,7 @@ enum RunCodec {
         out.append(contentsOf: b)
     }
 
-    static func length(_ b: [UInt8], at start: Int) -> (Int, Int) {
+    static func length(_ b: UnsafeBufferPointer<UInt8>, at start: Int) -> (Int, Int) {
         var v = 0
         var shift = 0
         var i = start
@@ -227,12 +237,16 @@ enum RunCodec {
     }
 }
 
-/// Reads a run file's (key, row) pairs in order, a megabyte at a time.
+/// Reads a run file's (key, row) pairs in order, a megabyte at a time, handing out the
+/// current pair in place (no array per row).
 final class RunReader {
     private let fd: Int32
     private var buffer: [UInt8] = []
     private var position = 0
     private var ended = false
+    private var keyRange = 0..<0
+    private var rowRange = 0..<0
+    private(set) var hasRow = false
 
     init(path: String) throws(RapportError) {
         fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
@@ -241,38 +255,62 @@ final class RunReader {
 
     deinit { close(fd) }
 
+    func withKey<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[keyRange])) }
+    }
+
+    func withRow<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[rowRange])) }
+    }
+
+    /// Makes at least `n` unread bytes available (false at the end of the file).
     private func ensure(_ n: Int) throws(RapportError) -> Bool {
         while buffer.count - position < n && !ended {
-            buffer.removeFirst(position)
+            buffer.removeSubrange(0..<position)
             position = 0
-            var chunk = [UInt8](repeating: 0, count: 1 << 20)
-            let got = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            let old = buffer.count
+            buffer.append(contentsOf: repeatElement(0, count: 1 << 20))
+            let got = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + old, 1 << 20) }
             if got < 0 { throw RapportError(.failed, "cannot read scratch rows back: \(String(cString: strerror(errno)))") }
-            if got == 0 { ended = true } else { buffer += chunk[..<got] }
+            buffer.removeLast((1 << 20) - got)
+            if got == 0 { ended = true }
         }
         return buffer.count - position >= n
     }
 
-    private func field() throws(RapportError) -> [UInt8]? {
-        guard try ensure(1) else { return nil }
+    /// A varint at `offset` bytes past the current position (advancing `offset`).
+    private func varint(at offset: inout Int) throws(RapportError) -> Int {
         var n = 0
         var shift = 0
         while true {
-            guard try ensure(1) else { throw RapportError(.failed, "scratch rows are cut short") }
-            let c = buffer[position]
-            position += 1
+            guard try ensure(offset + 1) else { throw RapportError(.failed, "scratch rows are cut short") }
+            let c = buffer[position + offset]
+            offset += 1
             n |= Int(c & 0x7F) << shift
-            if c < 0x80 { break }
+            if c < 0x80 { return n }
             shift += 7
         }
-        guard try ensure(n) else { throw RapportError(.failed, "scratch rows are cut short") }
-        defer { position += n }
-        return Array(buffer[position..<(position + n)])
     }
 
-    func next() throws(RapportError) -> ([UInt8], [UInt8])? {
-        guard let key = try field() else { return nil }
-        guard let row = try field() else { throw RapportError(.failed, "scratch rows are cut short") }
-        return (key, row)
+    /// Moves to the next pair (`hasRow` false at the end). Offsets are taken from the current
+    /// position, which a refill moves to the buffer's start along with the bytes after it.
+    func advance() throws(RapportError) {
+        guard try ensure(1) else {
+            hasRow = false
+            return
+        }
+        var off = 0
+        let keyLength = try varint(at: &off)
+        let keyStart = off
+        off += keyLength
+        guard try ensure(off) else { throw RapportError(.failed, "scratch rows are cut short") }
+        let rowLength = try varint(at: &off)
+        let rowStart = off
+        off += rowLength
+        guard try ensure(off) else { throw RapportError(.failed, "scratch rows are cut short") }
+        keyRange = (position + keyStart)..<(position + keyStart + keyLength)
+        rowRange = (position + rowStart)..<(position + rowStart + rowLength)
+        position += off
+        hasRow = true
     }
 }
