@@ -63,9 +63,10 @@ stages() {
 }
 
 if [ -z "$only" ] || [ "$only" = email ]; then
-  dir="$data/email-$size"
+  # "varied": the generator's text no longer repeats (issue 18); older caches are not reused.
+  dir="$data/email-varied-$size"
   if [ ! -f "$dir/pipeline.yaml" ]; then
-    echo "bench: generating $size of e-mail (seed 42) into $dir ..."
+    echo "bench: generating $size of varied e-mail (seed 42) into $dir ..."
     "$bin" generate --out "$dir" --kinds email --size "$size" --seed 42 --files 1 --weeks 52
   fi
   compressed=$(du -cb "$dir"/email/*.csv.gz | tail -1 | cut -f1)
@@ -86,6 +87,7 @@ if [ -z "$only" ] || [ "$only" = email ]; then
   time_run "duckdb, latency.sql" "$uncompressed" "$python" Benchmarks/duckdb/latency.py "$dir/email/*.csv.gz" Europe/Berlin "$data/out-email-csv/metrics.csv"
   duckdb=$median duckdb_mib=$peak_mib
   time_run "gzip -dc" "$uncompressed" gzip -dc "$dir"/email/export-001.csv.gz
+  median_gzip=$median
   if command -v igzip > /dev/null; then
     time_run "igzip -dc" "$uncompressed" igzip -dc "$dir"/email/export-001.csv.gz
     igzip=$median
@@ -93,10 +95,12 @@ if [ -z "$only" ] || [ "$only" = email ]; then
   else
     echo "bench: igzip not found (Debian package isal); make bench installs it"
   fi
+  gzip_wall=$median_gzip
+  echo "bench: side by side ($(( uncompressed / 1000000 )) MB): rapport ${rapport_csv} s ${rapport_csv_mib} MiB | duckdb ${duckdb} s ${duckdb_mib} MiB | igzip -dc ${igzip:-n/a} s | gzip -dc ${gzip_wall} s"
   ratio "duckdb / rapport (CSV)      (target >= 3)" "$duckdb" "$rapport_csv"
   echo "bench: peak RSS rapport (CSV) ${rapport_csv_mib} MiB (target <= 256), duckdb ${duckdb_mib} MiB"
   # The same generator run split into two files (one per core).
-  split="$data/email-$size-2files"
+  split="$data/email-varied-$size-2files"
   if [ ! -f "$split/pipeline.yaml" ]; then
     echo "bench: generating $size of e-mail in two files (seed 42) into $split ..."
     "$bin" generate --out "$split" --kinds email --size "$size" --seed 42 --files 2 --weeks 52
@@ -114,7 +118,7 @@ fi
 # toolchain's debug information, so it runs a copy with that stripped (symbols stay).
 if [ -z "$only" ] || [ "$only" = instructions ]; then
   if command -v valgrind > /dev/null; then
-    small="$data/email-10MB"
+    small="$data/email-varied-10MB"
     if [ ! -f "$small/pipeline.yaml" ]; then
       "$bin" generate --out "$small" --kinds email --size 10MB --seed 42 --files 1 --weeks 52 > /dev/null
     fi

@@ -136,7 +136,7 @@ public struct EmailGenerator {
             writers.append(w)
             summary.files.append(path)
         }
-        let estimatedThreads = options.targetBytes.map { max(1, Int($0 / 3300)) } ?? max(1, Int(options.scale * 1000))
+        let estimatedThreads = options.targetBytes.map { max(1, Int($0 / 2900)) } ?? max(1, Int(options.scale * 1000))
         let spanSeconds = Double(options.weeks * 7 * 86_400)
         let endInstant = client.zone.startOfDay(options.end)
         let startInstant = endInstant.adding(seconds: -Int64(spanSeconds))
@@ -319,7 +319,7 @@ public struct EmailGenerator {
                 Message(
                     id: "<\(counter)@news.vendor-digest.example>", threadID: threadID, inReplyTo: "", sentAt: stamp(t, client.zone, rng: &rng),
                     from: "Vendor Digest <news@vendor-digest.example>", to: clientBox, cc: "", subject: topic,
-                    body: "This week's digest of service news.", isReply: false, at: t, offset: client.zone.offset(at: t)))
+                    body: Text.digest(rng: &rng), isReply: false, at: t, offset: client.zone.offset(at: t)))
             t = t.adding(seconds: 600)
         }
         add(from: clientPerson, client, to: to, cc: cc, body: Text.question(style: 0, rng: &rng))
@@ -328,7 +328,7 @@ public struct EmailGenerator {
             if rng.chance(partner.outOfOffice) {
                 let saved = t
                 t = t.adding(seconds: 40)
-                add(from: agent, partner, to: clientBox, cc: "", body: "I am out of the office until Monday with limited access to e-mail.", automatic: true)
+                add(from: agent, partner, to: clientBox, cc: "", body: Text.outOfOffice(rng: &rng), automatic: true)
                 t = saved
             }
             var latency = max(60, rng.logNormal(median: partner.median, sigma: partner.sigma))
@@ -338,7 +338,7 @@ public struct EmailGenerator {
                 let saved = t
                 t = bumpAt
                 var body = Text.bump(rng: &rng)
-                if rng.chance(partner.escalation * 2) { body += "\n\nIf this is not fixed today I will have to escalate this to your manager." }
+                if rng.chance(partner.escalation * 2) { body += "\n\n" + Text.escalation(rng: &rng) }
                 add(from: clientPerson, client, to: to, cc: cc, body: body)
                 t = saved
             }
@@ -349,8 +349,8 @@ public struct EmailGenerator {
             if round < rounds - 1 {
                 latency = rng.logNormal(median: 5400, sigma: 1)
                 t = workingTime(t.adding(seconds: Int64(latency)), zone: client.zone, rng: &rng)
-                var body = Text.followUp(rng: &rng)
-                if rng.chance(partner.escalation) { body += "\n\nThis keeps happening; I need to speak to your manager about it." }
+                var body = Text.followUp(style: partner.style, rng: &rng)
+                if rng.chance(partner.escalation) { body += "\n\n" + Text.escalation(rng: &rng) }
                 add(from: clientPerson, client, to: agentBox, cc: cc, body: body)
             } else {
                 if rng.chance(partner.ack) {

@@ -129,7 +129,7 @@ public struct MeetingGenerator {
             for _ in 0..<rng.int(4...10) {
                 let who = joins.isEmpty ? invitees[0] : rng.pick(joins).0
                 let length = Int64(rng.int(20...240))
-                m += "    <utterance who=\"\(who)\" at=\"\(stamp(t))\" until=\"\(stamp(t.adding(seconds: length)))\">\(TicketGenerator.xmlEscape(rng.pick(Text.plainAnswers)))</utterance>\n"
+                m += "    <utterance who=\"\(who)\" at=\"\(stamp(t))\" until=\"\(stamp(t.adding(seconds: length)))\">\(TicketGenerator.xmlEscape(rng.pick(Sentences.plainAnswers).filled(rng: &rng)))</utterance>\n"
                 t = t.adding(seconds: length + 5)
             }
             let day = client.zone.localDate(of: start)

@@ -1,89 +1,158 @@
+import Foundation
+
 /// Message bodies for generated e-mail: greetings, sign-offs and signatures around
-/// sentences whose style differs by partner (plain, jargon-heavy, acronym-heavy).
+/// sentences drawn from ``Sentences`` (dozens of shapes) filled from ``Vocabulary``
+/// (thousands of words), so that exact repeats of a body or a sentence are rare. Partners
+/// differ in style (0 plain, 1 jargon-heavy, 2 acronym-heavy, 3 short) and tone (how often
+/// they are very polite or curt), and some write in another language; some bodies are HTML.
 enum Text {
-    static let greetings = ["Hi Ana,", "Hello team,", "Dear support,", "Hi,", "Good morning,", "Hello,"]
-    static let signOffs = ["Thanks,", "Best regards,", "Kind regards,", "Cheers,", "Regards,"]
-    static let names = ["Jane", "Max", "Li", "Sara", "Tom", "Ana", "Pia", "Omar"]
+    /// How often a writer adds very polite or curt sentences, or writes in another language.
+    struct Tone: Sendable {
+        var polite: Double
+        var curt: Double
+        var foreign: Double
+        /// How often a message has a greeting and a sign-off.
+        var greeting = 0.85
+        var signOff = 0.85
+        /// The other language's sentences, greeting word and sign-off.
+        var language: [Template] = []
+        var hello = ""
+        var bye = ""
+    }
 
-    static let questions = [
-        "Could you check why the export from last night is missing about two hundred rows?",
-        "We see a spike in password reset tickets since Monday. Can you find out what changed?",
-        "The invoice for October lists forty agents but we only had thirty-two on the account.",
-        "Several customers report that the chat handover drops them back into the bot.",
-        "Please send the updated schedule for the holiday cover before Friday.",
-        "Our auditors need the call recordings from March. How long will the export take?",
-        "The knowledge base article on refunds still shows the old limit. Can you update it?",
-        "New starters cannot reach the VPN. Is the access list up to date?",
-    ]
-    static let plainAnswers = [
-        "We found the cause. A filter excluded closed tickets. We fixed it and reran the export.",
-        "The reset spike comes from the new password policy. We added a help text to the login page.",
-        "You are right. Eight agents were billed twice. We will send a corrected invoice today.",
-        "The handover broke after Monday's release. We rolled it back and chats reach agents again.",
-        "The schedule is attached. Every shift has cover, including the bank holidays.",
-    ]
-    static let jargonAnswers = [
-        "Following a comprehensive root-cause investigation leveraging our cross-functional escalation matrix, we have identified that the synchronisation middleware intermittently deprioritised reconciliation workloads, consequently necessitating a remediation initiative which is currently being operationalised across environments.",
-        "Per our preliminary assessment, the authentication infrastructure's configuration parameters were inadvertently modified during the quarterly maintenance window, and our organisation is presently evaluating mitigation alternatives in alignment with contractual obligations.",
-        "Regarding the invoicing discrepancy, our financial operations department is undertaking a holistic verification of utilisation metrics; consequently, a definitive determination will be communicated subsequent to completion of the validation lifecycle.",
-    ]
-    static let acronymAnswers = [
-        "Per the SOW and the SLA, the RCA shows the ETL job on the DWH failed at the CDC step. Our NOC will apply the fix in the next CAB, ETA EOD Thursday.",
-        "The IAM team confirmed the SSO and MFA config for the VPN. The ACL is updated and the KB has the new SOP.",
-        "Our WFM tool shows the AHT and FCR KPIs for Q3. The QA team will share the CSAT deck at the next QBR.",
-    ]
-    static let mediumAnswers = [
-        "Thanks for flagging this. We looked into it and the issue came from a change in the routing rules, which we have now reverted. Let us know if you still see problems.",
-        "We checked the numbers with our finance team and found a mistake on our side. A corrected version will follow this week.",
-    ]
-    static let bumps = [
-        "Any update on this?", "Just following up on the message below.", "Is there any news here?",
-        "Can you give me a status, please?",
-    ]
-    static let followUps = [
-        "Thanks. One more question: does this also affect the weekend exports?",
-        "Can you confirm the fix also covers the agents in the second team?",
-        "Understood. When will the corrected report be available?",
-    ]
-    static let acknowledgements = ["Thanks, that works!", "Perfect, thank you.", "Got it, thanks!", "Great, all good now.", "Thanks!", "Noted, thanks."]
-    static let proactive = [
-        "Quick update: the monitoring we added shows no further errors since yesterday.",
-        "FYI, we will deploy the permanent fix in tonight's maintenance window.",
-        "A short heads-up: our team lead will join the next weekly review to walk through the incident.",
-    ]
+    static let clientTone = Tone(
+        polite: 0.25, curt: 0.25, foreign: 0.03, greeting: 0.75, signOff: 0.8, language: Sentences.german, hello: "Hallo", bye: "Viele Grüße")
 
-    static func wrap(_ core: String, rng: inout SeededRandom, signature: Bool = true) -> String {
+    static func tone(style: Int) -> Tone {
+        switch style {
+        case 1: return Tone(polite: 0.4, curt: 0.04, foreign: 0.06, greeting: 0.9, signOff: 0.9, language: Sentences.spanish, hello: "Hola", bye: "Saludos,")
+        case 2: return Tone(polite: 0.08, curt: 0.25, foreign: 0, greeting: 0.6, signOff: 0.7)
+        case 3: return Tone(polite: 0.03, curt: 0.55, foreign: 0.015, greeting: 0.35, signOff: 0.45, language: Sentences.french, hello: "Bonjour", bye: "Cordialement,")
+        default: return Tone(polite: 0.75, curt: 0.02, foreign: 0, greeting: 0.95, signOff: 0.95)
+        }
+    }
+
+    static func sentences(_ pool: [Template], _ count: Int, rng: inout SeededRandom, separator: String = " ") -> String {
         var s = ""
-        if rng.chance(0.8) { s += rng.pick(greetings) + "\n\n" }
+        for k in 0..<count {
+            if k > 0 { s += separator }
+            rng.pick(pool).fill(into: &s, rng: &rng)
+        }
+        return s
+    }
+
+    /// Greeting, core, sign-off and (sometimes) a signature; now and then as HTML.
+    static func wrap(_ core: String, rng: inout SeededRandom, signature: Bool = true, greeting: Double = 0.8, signOff: Double = 0.85) -> String {
+        var s = ""
+        if rng.chance(greeting) { s += rng.pick(Sentences.greetings).filled(rng: &rng) + "\n\n" }
         s += core
-        if rng.chance(0.85) { s += "\n\n" + rng.pick(signOffs) + "\n" + rng.pick(names) }
-        if signature && rng.chance(0.3) { s += "\n-- \n" + rng.pick(names) + " | Service Desk | +49 30 1234567" }
+        if rng.chance(signOff) {
+            s += "\n\n" + rng.pick(Sentences.signOffs) + "\n" + (rng.chance(0.6) ? rng.pick(Vocabulary.firstNames) : Template.value(.full, rng: &rng))
+        }
+        if signature && rng.chance(0.3) {
+            s += "\n-- \n" + Template.value(.full, rng: &rng) + " | " + rng.pick(Vocabulary.roles) + " | +"
+                + ["49 30", "63 2", "57 1", "91 33", "353 1"][rng.int(0...4)] + " \(rng.int(1_000_000...9_999_999))"
+        }
+        return rng.chance(0.04) ? html(s) : s
+    }
+
+    /// The same text as a simple HTML mail: paragraphs, line breaks, entities.
+    static func html(_ text: String) -> String {
+        var s = "<html><body>"
+        for paragraph in text.split(separator: "\n\n", omittingEmptySubsequences: false) {
+            let escaped = paragraph.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\n", with: "<br>")
+            s += "<p>" + escaped + "</p>"
+        }
+        return s + "</body></html>"
+    }
+
+    /// A text in the writer's other language, with a greeting and sign-off of that language.
+    static func foreign(_ tone: Tone, rng: inout SeededRandom) -> String {
+        let core = sentences(tone.language, rng.int(2...3), rng: &rng)
+        return tone.hello + " " + rng.pick(Vocabulary.firstNames) + ",\n\n" + core + "\n\n" + tone.bye + "\n" + rng.pick(Vocabulary.firstNames)
+    }
+
+    /// Tone sentences before or after the core, by the writer's tone.
+    static func toned(_ core: String, _ tone: Tone, polite: [Template], curt: [Template], rng: inout SeededRandom) -> String {
+        var s = core
+        if rng.chance(tone.polite) {
+            let line = rng.pick(polite).filled(rng: &rng)
+            s = rng.chance(0.5) ? line + " " + s : s + "\n\n" + line
+        }
+        if rng.chance(tone.curt) { s += (rng.chance(0.5) ? " " : "\n\n") + rng.pick(curt).filled(rng: &rng) }
         return s
     }
 
     static func question(style: Int, rng: inout SeededRandom) -> String {
-        var core = rng.pick(questions)
-        if rng.chance(0.5) { core += " " + rng.pick(questions) }
-        return wrap(core, rng: &rng)
+        if rng.chance(clientTone.foreign) { return foreign(clientTone, rng: &rng) }
+        var core = rng.pick(Sentences.questions).filled(rng: &rng)
+        core += " " + sentences(Sentences.details, rng.int(1...2), rng: &rng)
+        if rng.chance(0.45) { core += "\n\n" + rng.pick(Sentences.questions).filled(rng: &rng) }
+        if rng.chance(0.1) {
+            core += "\n\n" + rng.pick(["Affected so far:", "Cases we know of:", "Examples:", "The ones we found:"])
+            for _ in 0..<rng.int(2...4) { core += "\n- " + Template.value(.ref, rng: &rng) + " (" + Template.value(.customer, rng: &rng) + ")" }
+        }
+        return wrap(toned(core, clientTone, polite: Sentences.clientPolite, curt: Sentences.clientCurt, rng: &rng), rng: &rng, greeting: clientTone.greeting, signOff: clientTone.signOff)
     }
 
     static func answer(style: Int, rng: inout SeededRandom) -> String {
-        let pool: [String]
+        let tone = tone(style: style)
+        if rng.chance(tone.foreign) { return foreign(tone, rng: &rng) }
+        let pool: [Template]
         switch style {
-        case 1: pool = jargonAnswers
-        case 2: pool = acronymAnswers
-        case 3: pool = mediumAnswers
-        default: pool = plainAnswers
+        case 1: pool = Sentences.jargonAnswers
+        case 2: pool = Sentences.acronymAnswers
+        case 3: pool = Sentences.mediumAnswers
+        default: pool = Sentences.plainAnswers
         }
-        var core = rng.pick(pool)
-        if rng.chance(0.4) { core += "\n\n" + rng.pick(pool) }
-        return wrap(core, rng: &rng)
+        var core = sentences(pool, rng.int(1...3), rng: &rng)
+        if rng.chance(0.55) { core += "\n\n" + sentences(pool, rng.int(1...2), rng: &rng) }
+        return wrap(toned(core, tone, polite: Sentences.partnerPolite, curt: Sentences.partnerCurt, rng: &rng), rng: &rng, greeting: tone.greeting, signOff: tone.signOff)
     }
 
-    static func bump(rng: inout SeededRandom) -> String { wrap(rng.pick(bumps), rng: &rng, signature: false) }
-    static func followUp(rng: inout SeededRandom) -> String { wrap(rng.pick(followUps), rng: &rng) }
-    static func acknowledgement(rng: inout SeededRandom) -> String {
-        rng.chance(0.5) ? rng.pick(acknowledgements) : rng.pick(greetings) + "\n\n" + rng.pick(acknowledgements) + "\n\n" + rng.pick(names)
+    static func bump(rng: inout SeededRandom) -> String {
+        let curt = rng.chance(0.35)
+        let core = rng.pick(curt ? Sentences.curtBumps : Sentences.politeBumps).filled(rng: &rng)
+        return wrap(core, rng: &rng, signature: false, greeting: curt ? 0.3 : 0.8)
     }
-    static func proactive(style: Int, rng: inout SeededRandom) -> String { wrap(rng.pick(proactive), rng: &rng) }
+
+    /// A client's next question; after jargon or acronyms (styles 1 and 2) often a request to clarify.
+    static func followUp(style: Int = 0, rng: inout SeededRandom) -> String {
+        let clarify = style == 1 ? 0.45 : style == 2 ? 0.3 : 0.05
+        var core = rng.pick(rng.chance(clarify) ? Sentences.clarifications : Sentences.followUps).filled(rng: &rng)
+        if rng.chance(0.5) { core += " " + rng.pick(Sentences.details).filled(rng: &rng) }
+        let toned = toned(core, clientTone, polite: Sentences.clientPolite, curt: Sentences.clientCurt, rng: &rng)
+        return wrap(toned, rng: &rng, greeting: clientTone.greeting, signOff: clientTone.signOff)
+    }
+
+    static func acknowledgement(rng: inout SeededRandom) -> String {
+        var core = rng.pick(Sentences.acknowledgements).filled(rng: &rng)
+        if rng.chance(0.4) { core += " " + rng.pick(Sentences.acknowledgementTails).filled(rng: &rng) }
+        guard rng.chance(0.5) else { return core }
+        return rng.pick(["Hi", "Hello", "Dear"]) + " " + rng.pick(Vocabulary.firstNames) + ",\n\n" + core + "\n\n" + rng.pick(Vocabulary.firstNames)
+    }
+
+    static func proactive(style: Int, rng: inout SeededRandom) -> String {
+        let pool = style == 1 ? Sentences.jargonProactive : style == 2 ? Sentences.acronymProactive : Sentences.proactive
+        var core = rng.pick(pool).filled(rng: &rng)
+        if rng.chance(0.4) { core += " " + rng.pick(Sentences.proactive).filled(rng: &rng) }
+        let tone = tone(style: style)
+        return wrap(core, rng: &rng, greeting: tone.greeting, signOff: tone.signOff)
+    }
+
+    /// A client's escalation sentence (it matches the generated pipeline's `escalation.phrases`).
+    static func escalation(rng: inout SeededRandom) -> String { rng.pick(Sentences.escalations).filled(rng: &rng) }
+
+    static func outOfOffice(rng: inout SeededRandom) -> String { rng.pick(Sentences.outOfOffice).filled(rng: &rng) }
+
+    static func digest(rng: inout SeededRandom) -> String { rng.pick(Sentences.digests).filled(rng: &rng) }
+}
+
+extension Template {
+    static func value(_ slot: Slot, rng: inout SeededRandom) -> String {
+        var s = ""
+        value(slot, into: &s, rng: &rng)
+        return s
+    }
 }

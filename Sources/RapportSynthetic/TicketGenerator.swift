@@ -132,7 +132,7 @@ public struct TicketGenerator {
                 if rng.chance(partner.escalation) {
                     t = EmailGenerator.workingTime(t.adding(seconds: Int64(rng.int(86_400...300_000))), zone: client.zone, rng: &rng)
                     event("reopened", reporter)
-                    event("comment", reporter, text: "The problem is back. " + rng.pick(Text.questions))
+                    event("comment", reporter, text: "The problem is back. " + rng.pick(Sentences.questions).filled(rng: &rng))
                     status = "reopened"
                 }
             }

@@ -6,12 +6,13 @@ import RapportCore
 /// scalar is one byte, so each rule reads exactly what its scalar version reads; a
 /// differential test and the `text` fuzz target hold the two paths to the same answers.
 enum ASCIITextRules {
-    /// Per byte: 1 letter, 2 alnum, 4 white space (rules v1 on ASCII). Read through a pointer
-    /// so that the token loop adds and stores without branching on the class.
+    /// Per byte: 1 letter, 2 alnum, 4 white space, 8 vowel (a e i o u y, either case; rules v1
+    /// on ASCII). Read through a pointer so that the token loop adds and stores without
+    /// branching on the class.
     static let classes: [UInt8] = (0..<256).map { c in
         let byte = UInt8(c)
         if isSpace(byte) { return 4 }
-        if isLetter(byte) { return 3 }
+        if isLetter(byte) { return Readability.isVowel(byte | 0x20) ? 11 : 3 }
         return byte >= 0x30 && byte <= 0x39 ? 2 : 0
     }
 
@@ -25,67 +26,106 @@ enum ASCIITextRules {
         // Static arrays: their storage never moves.
         let table = classes.withUnsafeBufferPointer { $0.baseAddress! }
         let slots = functionWordSlots.withUnsafeBufferPointer { $0.baseAddress! }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, b.count)) { letters in
-            var c = ReadabilityCounts()
-            var sentenceHasWord = false
-            var acronyms = 0
-            var words = 0  // trimmed words (tokens with an alnum byte), as the English guess counts them
-            var englishHits = 0
-            let n = b.count
-            var i = 0
-            while i < n {
-                if isSpace(b[i]) {
-                    // A paragraph break (two newlines within one run of white space) closes a sentence.
-                    var newlines = 0
-                    while i < n, isSpace(b[i]) {
-                        if b[i] == 0x0A { newlines += 1 }
-                        i += 1
-                    }
-                    if newlines >= 2 {
-                        if sentenceHasWord { c.sentences += 1 }
-                        sentenceHasWord = false
-                    }
-                    continue
-                }
-                let start = i
-                var alnum = 0
-                var letterCount = 0
-                while i < n {
-                    let byte = b[i]
-                    let k = table[Int(byte)]
-                    if k & 4 != 0 { break }
-                    // Every byte is stored; only a letter advances the count past it.
-                    letters[letterCount] = byte | 0x20
-                    letterCount &+= Int(k & 1)
-                    alnum &+= Int(k >> 1)
+        var c = ReadabilityCounts()
+        var sentenceHasWord = false
+        var acronyms = 0
+        var words = 0  // trimmed words (tokens with an alnum byte), as the English guess counts them
+        var englishHits = 0
+        let n = b.count
+        var i = 0
+        while i < n {
+            if isSpace(b[i]) {
+                // A paragraph break (two newlines within one run of white space) closes a sentence.
+                var newlines = 0
+                while i < n, isSpace(b[i]) {
+                    if b[i] == 0x0A { newlines += 1 }
                     i += 1
                 }
-                if alnum > 0 {
-                    c.words += 1
-                    c.letters += alnum
-                    let y = Readability.syllables(letters: UnsafeBufferPointer(rebasing: letters[..<letterCount]))
-                    c.syllables += y
-                    if y >= 3 { c.polysyllables += 1 }
-                    sentenceHasWord = true
-                    // The token without its leading and trailing non-alnum bytes (not empty: it has an alnum).
-                    var lo = start
-                    var hi = i
-                    while !isAlnum(b[lo]) { lo += 1 }
-                    while !isAlnum(b[hi - 1]) { hi -= 1 }
-                    if isAcronym(b, lo, hi, known: acronymsKnown) { acronyms += 1 }
-                    if words < 200, hi - lo <= 6, isFunctionWord(b, lo, hi, slots: slots) { englishHits += 1 }
-                    words += 1
-                }
-                if endsSentence(b, start, i) {
+                if newlines >= 2 {
                     if sentenceHasWord { c.sentences += 1 }
                     sentenceHasWord = false
                 }
+                continue
             }
-            if sentenceHasWord { c.sentences += 1 }
-            let considered = min(words, 200)
-            let isEnglish = considered < 5 || Double(englishHits) / Double(considered) >= 0.10
-            return (c, acronyms, isEnglish)
+            let start = i
+            var alnum = 0
+            // The syllable rule's inputs, gathered in the same pass: vowel runs over the letters
+            // and the last eight letters (lower-cased, the newest in the low byte).
+            var letterCount = 0
+            var runs = 0
+            var previousVowel = 0
+            var last: UInt64 = 0
+            while i < n {
+                let byte = b[i]
+                let k = Int(table[Int(byte)])
+                if k & 4 != 0 { break }
+                alnum &+= k >> 1 & 1
+                if k & 1 != 0 {
+                    let vowel = k >> 3
+                    runs &+= vowel & (previousVowel ^ 1)
+                    previousVowel = vowel
+                    last = last << 8 | UInt64(byte | 0x20)
+                    letterCount &+= 1
+                }
+                i += 1
+            }
+            if alnum > 0 {
+                c.words += 1
+                c.letters += alnum
+                let y = syllables(runs: runs, last: last, count: letterCount)
+                c.syllables += y
+                if y >= 3 { c.polysyllables += 1 }
+                sentenceHasWord = true
+                // The token without its leading and trailing non-alnum bytes (not empty: it has an alnum).
+                var lo = start
+                var hi = i
+                while !isAlnum(b[lo]) { lo += 1 }
+                while !isAlnum(b[hi - 1]) { hi -= 1 }
+                if isAcronym(b, lo, hi, known: acronymsKnown) { acronyms += 1 }
+                if words < 200, hi - lo <= 6, isFunctionWord(b, lo, hi, slots: slots) { englishHits += 1 }
+                words += 1
+            }
+            if endsSentence(b, start, i) {
+                if sentenceHasWord { c.sentences += 1 }
+                sentenceHasWord = false
+            }
         }
+        if sentenceHasWord { c.sentences += 1 }
+        let considered = min(words, 200)
+        let isEnglish = considered < 5 || Double(englishHits) / Double(considered) >= 0.10
+        return (c, acronyms, isEnglish)
+    }
+
+    /// ``Readability/syllables(letters:)`` from what the token loop gathered instead of the
+    /// letters themselves: `runs` vowel runs over all `count` letters, `last` the last eight.
+    /// Dropping a final -ed or -es removes the run its `e` starts (when the letter before is
+    /// no vowel); the silent-e step then reads the letters before the dropped two.
+    @inline(__always)
+    static func syllables(runs all: Int, last: UInt64, count: Int) -> Int {
+        if count == 0 { return 1 }
+        @inline(__always) func letter(_ k: Int) -> UInt8 { UInt8(truncatingIfNeeded: last >> (8 * k)) }  // 0: the last
+        @inline(__always) func vowel(_ l: UInt8) -> Bool { Readability.isVowel(l) }
+        var runs = all
+        var dropped = 0
+        if count > 3 && letter(1) == UInt8(ascii: "e") {
+            let end = letter(0)
+            let before = letter(2)
+            if end == UInt8(ascii: "d") {
+                if before != UInt8(ascii: "t") && before != UInt8(ascii: "d") { dropped = 2 }
+            } else if end == UInt8(ascii: "s") {
+                let keep = before == UInt8(ascii: "s") || before == UInt8(ascii: "x") || before == UInt8(ascii: "z")
+                    || before == UInt8(ascii: "c") || before == UInt8(ascii: "g")
+                    || (before == UInt8(ascii: "h") && (letter(3) == UInt8(ascii: "s") || letter(3) == UInt8(ascii: "c")))
+                if !keep { dropped = 2 }
+            }
+            if dropped == 2 && !vowel(before) { runs -= 1 }
+        }
+        let kept = count - dropped
+        if runs > 1, letter(dropped) == UInt8(ascii: "e") {
+            let consonantLE = kept >= 3 && letter(dropped + 1) == UInt8(ascii: "l") && !vowel(letter(dropped + 2))
+            if !consonantLE { runs -= 1 }
+        }
+        return max(1, runs)
     }
 
     /// 2–6 capital letters, optionally followed by `s`, not in `known`.

@@ -128,6 +128,38 @@ public enum UTF8Text {
         }
     }
 
+    /// Whether `needle` (not empty) occurs in `haystack`, found by memchr to each occurrence
+    /// of its byte at `anchor` (pick a rare one: ``rarestByte(of:)``), then memcmp. Searching
+    /// for the first byte instead stopped at every `c` or space of a text.
+    public static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8], anchor: Int) -> Bool {
+        guard let base = haystack.baseAddress, needle.count <= haystack.count else { return false }
+        return needle.withUnsafeBufferPointer { n in
+            let last = haystack.count - n.count  // last start position that fits
+            let byte = Int32(n[anchor])
+            var start = 0
+            while start <= last {
+                guard let hit = memchr(base + start + anchor, byte, last - start + 1) else { return false }
+                let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) - anchor
+                if memcmp(base + at, n.baseAddress!, n.count) == 0 { return true }
+                start = at + 1
+            }
+            return false
+        }
+    }
+
+    /// The index of the needle's byte that is rarest in English text (letter frequencies;
+    /// white space, vowels and common letters last), the first such on a tie.
+    public static func rarestByte(of needle: [UInt8]) -> Int {
+        let common = Array("etaoinshrdlcumwfgypbvkjxqz".utf8)
+        func rank(_ c: UInt8) -> Int {
+            if let k = common.firstIndex(of: lowerASCII(c)) { return k + 1 }
+            return c == 0x20 || (c >= 0x09 && c <= 0x0D) ? 0 : common.count + 1  // digits and punctuation are rare
+        }
+        var best = 0
+        for k in needle.indices where rank(needle[k]) > rank(needle[best]) { best = k }
+        return best
+    }
+
     @inline(__always)
     public static func lowerASCII(_ c: UInt8) -> UInt8 { (c >= 0x41 && c <= 0x5A) ? c | 0x20 : c }
 }
