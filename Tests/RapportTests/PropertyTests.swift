@@ -152,8 +152,8 @@ import Testing
 /// fact tables merged from sorted runs on disk) gives the same bytes (what the bounded
 /// memory, and running partitions elsewhere, rest on).
 @Suite struct PartitionProperties {
-    /// With 64 KiB of memory every partition and every table's rows go through files on disk.
-    @Test(arguments: [(2, 32 << 20), (5, 64 << 10), (16, 32 << 20), (3, 64 << 10)])
+    /// With 2 MiB of memory the partitions and the tables' rows go through files on disk.
+    @Test(arguments: [(2, 32 << 20), (5, 2 << 20), (16, 32 << 20), (3, 2 << 20)])
     func anyNumberOfPartitionsGivesTheSameReport(partitions: Int, memory: Int64) throws {
         let dir = temporaryDirectory("rapport-partitions")
         func run(_ p: Int, memory: Int64 = 32 << 20) throws -> [String: String] {
