@@ -18,7 +18,7 @@ public enum FactFile {
     public static let magic = Array("RAPPORTF".utf8)
     public static let trailer = Array("FEND".utf8)
     /// The layout's version: a file of another version is extracted again.
-    public static let version: UInt32 = 1
+    public static let version: UInt32 = 2
 
     public enum BlockKind: UInt8, Sendable {
         case actors = 1, emails, ticketEvents, tickets, meetings, rejects, warnings, summary

@@ -10,6 +10,7 @@ extension ByteWriter {
         guard let t else { return byte(0) }
         byte(1 | (t.isEnglish ? 2 : 0) | (t.asksClarification ? 4 : 0))
         for v in [t.sentences, t.words, t.syllables, t.letters, t.polysyllables, t.acronyms] { varint(UInt64(UInt32(bitPattern: v))) }
+        byte(UInt8(bitPattern: t.politeness))
     }
 
     public mutating func instant(_ t: Instant, after previous: inout Int64) {
@@ -35,10 +36,10 @@ extension ByteReader {
         if tag == 0 { return nil }
         var v: [Int32] = []
         for _ in 0..<6 { v.append(Int32(bitPattern: UInt32(truncatingIfNeeded: try varint()))) }
+        let politeness = Int8(bitPattern: try byte())
         return TextStats(
             counts: ReadabilityCounts(sentences: Int(v[0]), words: Int(v[1]), syllables: Int(v[2]), letters: Int(v[3]), polysyllables: Int(v[4])),
-            acronyms: Int(v[5]), isEnglish: tag & 2 != 0, asksClarification: tag & 4 != 0)
-
+            acronyms: Int(v[5]), isEnglish: tag & 2 != 0, asksClarification: tag & 4 != 0, politeness: politeness >= 0 ? Int(politeness) : nil)
     }
 
     public mutating func instant(after previous: inout Int64) throws(FactFileError) -> Instant {

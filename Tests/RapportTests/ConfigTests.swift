@@ -1,4 +1,5 @@
 import Foundation
+import RapportAggregates
 import RapportCore
 import RapportPipeline
 import RapportTransforms
@@ -66,14 +67,23 @@ import Testing
         #expect(error(Self.valid.replacingOccurrences(of: "2d", with: "45")) != nil)  // a unit is required
     }
 
-    @Test func theREADMEsPipelineExampleIsValid() throws {
-        let readme = readText(repositoryRoot + "/README.md")
-        let section = try #require(readme.components(separatedBy: "## The pipeline file").dropFirst().first)
+    @Test func theDocumentedPipelineExampleIsValid() throws {
+        let readme = readText(repositoryRoot + "/docs/pipeline.md")
+        let section = try #require(readme.components(separatedBy: "# The pipeline file").dropFirst().first)
         let yaml = try #require(section.components(separatedBy: "```yaml\n").dropFirst().first?.components(separatedBy: "```").first)
         let c = try parse(yaml)
         #expect(c.partners[0].calendar.intervals.count == 2)
         #expect(c.slaClock == .business)
         #expect(c.ticketRules.escalationStatuses == ["escalated"])
         #expect(c.acronymsKnown == ["VPN", "SLA"])
+        #expect(c.partners[0].targets.updateEverySeconds == 2 * 86_400)
+        #expect(c.trust.weights["respect"] == 0.05)
+    }
+
+    @Test func theREADMEsShortPipelineIsValid() throws {
+        let readme = readText(repositoryRoot + "/README.md")
+        let section = try #require(readme.components(separatedBy: "## The pipeline file").dropFirst().first)
+        let yaml = try #require(section.components(separatedBy: "```yaml\n").dropFirst().first?.components(separatedBy: "```").first)
+        #expect(try parse(yaml).partners.isEmpty == false)
     }
 }

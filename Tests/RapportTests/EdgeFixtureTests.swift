@@ -156,21 +156,25 @@ import Testing
     @Test func trustIndexFromItsComponents() throws {
         let rows = try readCSV(try dir + "/trust_report.csv")
         let lines = rows.map { r in
-            ["period", "partner", "trust_index", "trust_index_delta", "band", "coverage", "responsiveness", "escalation", "clarity", "conversations", "turns", "messages"]
+            ["period", "partner", "trust_index", "trust_index_delta", "band", "coverage", "responsiveness", "escalation", "clarity", "conversations", "turns", "messages",
+                "transparency", "respect"]
                 .map { r[$0]! }.joined(separator: " ")
         }
+        // E-mail only: transparency is the proactive share alone (kept-informed needs tickets);
+        // respect is the mean politeness score of the partner's messages (PolitenessTests).
         #expect(
             lines == [
-                // clarity = 0.5 × 79.4188 + 0.5 × 100 × (1 − 0) = 89.7094;
-                // (0.30 × 71.4286 + 0.25 × 100 + 0.20 × 89.7094) / 0.75 = 85.8273
-                "2026-W10 globex 85.83  good 0.75 71.43 100 89.71 6 7 15",
-                // clarity = 0.5 × 93.5652 + 50 = 96.7826; (0.30 × 66.6667 + 0.25 × 75 + 0.20 × 96.7826) / 0.75 = 77.4754
-                "2026-W10 initech 77.48  good 0.75 66.67 75 96.78 4 6 16",
-                // no client reply to globex in W11: no clarity; 25 / 0.55 = 45.4545, delta 45.4545 − 85.8273
-                "2026-W11 globex 45.45 -40.37 at risk 0.55 0 100  1 1 2",
-                // no W12 data for initech: no delta
-                "2026-W13 initech 45.45  at risk 0.55 0 100  1 1 1",
-                "2026-W14 initech 100 54.55 excellent 0.55 100 100  1 1 3",
+                // clarity = 0.5 × 79.4188 + 0.5 × 100 × (1 − 0) = 89.7094; transparency 100 × min(1, (1/6) / 0.2) = 83.333;
+                // (0.25 × 71.4286 + 0.20 × 100 + 0.15 × 89.7094 + 0.10 × 83.333 + 0.05 × 48) / 0.75 = 82.7293
+                "2026-W10 globex 82.73  good 0.75 71.43 100 89.71 6 7 15 83.33 48",
+                // clarity = 0.5 × 93.5652 + 50 = 96.7826; no proactive update of 5:
+                // (0.25 × 66.6667 + 0.20 × 75 + 0.15 × 96.7826 + 0.10 × 0 + 0.05 × 55) / 0.75 = 65.2454
+                "2026-W10 initech 65.25  watch 0.75 66.67 75 96.78 4 6 16 0 55",
+                // no client reply to globex in W11: no clarity; (20 + 0 + 2.5) / 0.6 = 37.5, delta 37.5 − 82.7293
+                "2026-W11 globex 37.5 -45.23 at risk 0.6 0 100  1 1 2 0 50",
+                // no W12 data for initech: no delta; no partner message: 20 / 0.45, coverage under 0.5: no band
+                "2026-W13 initech 44.44   0.45 0 100  1 1 1  ",
+                "2026-W14 initech 81.82 37.37 good 0.55 100 100  1 1 3 0 ",
             ])
     }
 
@@ -192,7 +196,7 @@ import Testing
         #expect(last2.summary.window.map(\.label) == ["2026-W13", "2026-W14"])
         let trust = try readCSV(last2.dir + "/trust_report.csv")
         // The delta still looks one period back, outside the window.
-        #expect(trust.map { $0["trust_index_delta"]! } == ["", "54.55"])
+        #expect(trust.map { $0["trust_index_delta"]! } == ["", "37.37"])
         let range = try runPipeline(
             Self.pipeline, asOf: "2026-04-06",
             window: WindowRequest(from: LocalDate(year: 2026, month: 3, day: 8)!, to: LocalDate(year: 2026, month: 3, day: 10)!))

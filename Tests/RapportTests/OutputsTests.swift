@@ -40,7 +40,7 @@ import Testing
         #expect(Int(query(db, "SELECT COUNT(*) FROM interactions WHERE party = 'client' AND partner = 'globex'")[0][0])! > 500)
         #expect(query(db, "SELECT COUNT(*) FROM interactions WHERE partner IS NULL")[0][0] == query(
             db, "SELECT COUNT(*) FROM interactions i WHERE EXISTS (SELECT 1 FROM conversations c WHERE c.source = i.source AND c.conversation = i.conversation AND c.partner IS NULL) OR NOT EXISTS (SELECT 1 FROM conversations c WHERE c.source = i.source AND c.conversation = i.conversation)")[0][0])
-        #expect(query(db, "SELECT run_id, records_read, definitions_version FROM runs") == [["test", "5426", "2"]])
+        #expect(query(db, "SELECT run_id, records_read, definitions_version FROM runs") == [["test", "5426", "3"]])
         #expect(query(db, "SELECT COUNT(*) FROM latest_trust")[0][0] == "4")
         let total = query(db, "SELECT SUM(turns) FROM trust_report")[0][0]
         #expect(total == String(try readCSV(run.dir + "/responses.csv").count))
@@ -187,7 +187,7 @@ import Testing
             }
         }
         #expect(elements > 500)
-        #expect(svgs == 4)
+        #expect(svgs == 7)  // trust, latency p50 and p90, escalation, transparency, partner and client politeness
         for forbidden in ["<script", "<link", "src=", "href=", "@import", "url("] { #expect(!html.contains(forbidden), "\(forbidden)") }
         let external = html.components(separatedBy: "http").count - 1
         let namespaces = html.components(separatedBy: "http://www.w3.org/").count - 1

@@ -84,21 +84,31 @@ import Testing
         #expect(m["2026-W10 initech clarity.partner.complex_word_ratio"] == "0.2857142857142857 2")
     }
 
-    @Test func trustIndexWithAllFiveComponents() throws {
+    @Test func trustIndexWithAllSevenComponents() throws {
         let rows = try readCSV(try dir + "/trust_report.csv").map { r in
-            ["period", "partner", "trust_index", "trust_index_delta", "band", "coverage", "responsiveness", "escalation", "reliability", "clarity", "engagement"]
+            ["period", "partner", "trust_index", "trust_index_delta", "band", "coverage", "responsiveness", "escalation", "reliability", "clarity", "engagement",
+                "transparency", "respect"]
                 .map { r[$0]! }.joined(separator: " ")
         }
         #expect(
             rows == [
-                // responsiveness 100 × 3/4; escalation 100 × (1 − 2/3); reliability 100 × (1 − 1/2);
-                // clarity 0.5 × 93.5798 + 0.5 × 100 × (1 − 0) = 96.7899; engagement 0.5 × 66.667 + 0.5 × 50 = 58.333;
-                // 0.30 × 75 + 0.25 × 33.333 + 0.20 × 96.7899 + 0.15 × 50 + 0.10 × 58.333 = 63.5246 (coverage 1)
-                "2026-W10 globex 63.52  watch 1 75 33.33 50 96.79 58.33",
-                // 0.30 × 33.333 + 0.25 × 0 + 0.20 × (0.5 × 34.0825 + 50) + 0.15 × 0 + 0.10 × 100 = 33.4083
-                "2026-W10 initech 33.41  at risk 1 33.33 0 0 67.04 100",
-                // Only reliability (no tickets: action items on time, 0 of 1): coverage 0.15, no band.
-                "2026-W11 initech 0 -33.41  0.15   0  ",
+                // responsiveness 100 × 3/4; escalation 100 × (1 − 2/3); reliability: mean of 100 × (1 − 1/2)
+                // (reopen) and 100 × 1/2 (action items) = 50; clarity 0.5 × 93.5798 + 0.5 × 100 × (1 − 0) = 96.7899;
+                // engagement 0.5 × 66.667 + 0.5 × 50 = 58.333; transparency: no proactive update of 3 partner
+                // messages (0) and 1 of 3 tickets kept informed (K1 silent from 3 Mar 10:01, K3 from its
+                // creation; K4 resolved in an hour): 100 × (0.5 × 0 + 0.5 × 1/3) = 16.667; respect: partner
+                // scores 40 ("Fix is deploying." reads as an imperative), 50, 50 → 46.667.
+                // 0.25 × 75 + 0.20 × 33.333 + 0.15 × 96.7899 + 0.15 × 50 + 0.10 × 58.333 + 0.10 × 16.667
+                // + 0.05 × 46.667 = 57.2685 (coverage 1)
+                "2026-W10 globex 57.27  at risk 1 75 33.33 50 96.79 58.33 16.67 46.67",
+                // 0.25 × 33.333 + 0 + 0.15 × (0.5 × 34.0825 + 50) + 0.15 × 0 + 0.10 × 100 + 0.10 × 100 × (0.5 × 0
+                // + 0.5 × 1/2) + 0.05 × 50 = 33.3895 (K2 silent from 4 Mar 10:30; J-1 kept informed)
+                "2026-W10 initech 33.39  at risk 1 33.33 0 0 67.04 100 25 50",
+                // W11: K1 and K3 still open and silent all week; no partner message, so transparency
+                // rests on kept-informed alone: 0, coverage 0.10.
+                "2026-W11 globex 0 -57.27  0.1      0 ",
+                // Reliability (action items on time, 0 of 1) and transparency (K2 silent): coverage 0.25, no band.
+                "2026-W11 initech 0 -33.39  0.25   0   0 ",
             ])
     }
 }

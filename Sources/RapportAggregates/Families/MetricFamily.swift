@@ -41,6 +41,9 @@ public enum MetricRegistry {
         ClarityMetrics.self,
         MeetingMetrics.self,
         QualityMetrics.self,
+        TransparencyMetrics.self,
+        DueDateMetrics.self,
+        RespectMetrics.self,
     ]
 
     /// The specs that apply to a pipeline reading `sources`.

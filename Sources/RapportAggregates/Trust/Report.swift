@@ -57,7 +57,7 @@ public struct Aggregator: Sendable {
         // Trust rows: every (period, partner) with data in the window; the delta looks one period back.
         let specByName = Dictionary(specs.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         func index(_ key: CellKey) -> (Double?, Double, [String: Double]) {
-            let comps = TrustIndex.components { name in specByName[name]?.evaluate(cells, key) }
+            let comps = TrustIndex.components(minSample: trust.minSample) { name in specByName[name]?.evaluate(cells, key) }
             return TrustIndex.combine(comps, settings: trust)
         }
         for key in partnerKeys.sorted() {

@@ -3,8 +3,11 @@ import RapportCore
 /// Trust index settings (`trust_index:` in the pipeline file).
 public struct TrustSettings: Sendable {
     public static var componentNames: [String] { TrustRow.componentNames }
+    /// Definitions 3 gave transparency and respect a share of the index (docs/choices.md);
+    /// a pipeline that lists its own weights gives components it does not list weight 0.
     public static let defaultWeights: [String: Double] = [
-        "responsiveness": 0.30, "escalation": 0.25, "clarity": 0.20, "reliability": 0.15, "engagement": 0.10,
+        "responsiveness": 0.25, "escalation": 0.20, "clarity": 0.15, "reliability": 0.15, "engagement": 0.10,
+        "transparency": 0.10, "respect": 0.05,
     ]
     public var weights: [String: Double]
     public var minSample: Int
@@ -23,9 +26,11 @@ extension TrustSettings {
         MetricDefinition("trust.band", unit: "label", "excellent ≥ 90, good ≥ 75, watch ≥ 60, else at risk; empty when coverage < 0.5 (decided on the unrounded index)."),
         MetricDefinition("trust.responsiveness", unit: "0-100", "100 · response.sla_attainment."),
         MetricDefinition("trust.escalation", unit: "0-100", "100 · (1 − escalation.rate)."),
-        MetricDefinition("trust.reliability", unit: "0-100", "100 · (1 − reopen.rate), or 100 · meeting.action_items_on_time_rate where there are no resolved tickets."),
+        MetricDefinition("trust.reliability", unit: "0-100", "Mean of the parts whose sample reaches min_sample of 100 · (1 − reopen.rate), 100 · reliability.due_on_time_rate and 100 · meeting.action_items_on_time_rate."),
         MetricDefinition("trust.clarity", unit: "0-100", "0.5 · clamp(clarity.partner.flesch_reading_ease, 0, 100) + 0.5 · 100 · (1 − clarity.clarification_request_rate)."),
         MetricDefinition("trust.engagement", unit: "0-100", "0.5 · 100 · meeting.partner_attendance_rate + 0.5 · 100 · meeting.on_time_rate."),
+        MetricDefinition("trust.transparency", unit: "0-100", "100 · (0.5 · min(1, transparency.proactive_share / 0.2) + 0.5 · transparency.kept_informed_rate); the one part alone when the other's sample is under min_sample (e-mail only: no tickets)."),
+        MetricDefinition("trust.respect", unit: "0-100", "respect.partner.politeness (the client's own politeness is shown beside it and never enters the index)."),
     ]
 }
 
@@ -36,23 +41,40 @@ public enum TrustIndex {
     /// One component's value and the sample behind it.
     public typealias Component = (value: Double, n: Int)
 
-    /// Components from a cell's metric values (by metric name).
-    public static func components(_ metric: (String) -> (value: Double, n: Int)?) -> [String: Component] {
+    /// Components from a cell's metric values (by metric name). A component made of parts
+    /// (reliability, transparency) is the mean of the parts whose sample reaches `minSample`,
+    /// and rests on their smallest sample; with none, on the largest part's (so it is left out).
+    public static func components(minSample: Int, _ metric: (String) -> (value: Double, n: Int)?) -> [String: Component] {
         var out: [String: Component] = [:]
         if let sla = metric("response.sla_attainment") { out["responsiveness"] = (100 * sla.value, sla.n) }
         if let esc = metric("escalation.rate") { out["escalation"] = (100 * (1 - esc.value), esc.n) }
-        if let reopen = metric("reopen.rate") {
-            out["reliability"] = (100 * (1 - reopen.value), reopen.n)
-        } else if let actions = metric("meeting.action_items_on_time_rate") {
-            out["reliability"] = (100 * actions.value, actions.n)
-        }
+        let reliability = [
+            metric("reopen.rate").map { (100 * (1 - $0.value), $0.n) },
+            metric("reliability.due_on_time_rate").map { (100 * $0.value, $0.n) },
+            metric("meeting.action_items_on_time_rate").map { (100 * $0.value, $0.n) },
+        ]
+        out["reliability"] = meanOfParts(reliability, minSample: minSample)
         if let fre = metric("clarity.partner.flesch_reading_ease"), let clar = metric("clarity.clarification_request_rate") {
             out["clarity"] = (0.5 * min(max(fre.value, 0), 100) + 0.5 * 100 * (1 - clar.value), min(fre.n, clar.n))
         }
         if let att = metric("meeting.partner_attendance_rate"), let onTime = metric("meeting.on_time_rate") {
             out["engagement"] = (0.5 * 100 * att.value + 0.5 * 100 * onTime.value, min(att.n, onTime.n))
         }
+        let transparency = [
+            metric("transparency.proactive_share").map { (100 * min(1, $0.value / 0.2), $0.n) },
+            metric("transparency.kept_informed_rate").map { (100 * $0.value, $0.n) },
+        ]
+        out["transparency"] = meanOfParts(transparency, minSample: minSample)
+        if let polite = metric("respect.partner.politeness") { out["respect"] = (polite.value, polite.n) }
         return out
+    }
+
+    /// The mean of the parts whose sample reaches `minSample` (see ``components(minSample:_:)``).
+    public static func meanOfParts(_ parts: [Component?], minSample: Int) -> Component? {
+        let present = parts.compactMap { $0 }
+        let counted = present.filter { $0.n >= minSample }
+        guard !counted.isEmpty else { return present.max { $0.n < $1.n } }
+        return (counted.map(\.value).reduce(0, +) / Double(counted.count), counted.map(\.n).min()!)
     }
 
     /// Index, coverage and the components that count (sample at least `min_sample`).

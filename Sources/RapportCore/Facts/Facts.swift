@@ -106,6 +106,13 @@ public struct EventFact: Sendable, Hashable {
         case clientReply
         /// Such a reply asking for clarification ("what do you mean?").
         case clarificationRequest
+        /// A public partner message that is not automated (proactive share's denominator).
+        case partnerMessage
+        /// A ticket open in the period in which the partner never went silent longer than
+        /// `update_every` (at: the period's start or the ticket's creation), or one in which it did.
+        case keptInformed, leftUninformed
+        /// A ticket due in the period (at: the due date's start) resolved by the end of that day, or not.
+        case dueMet, dueMissed
     }
 
     public var kind: Kind
@@ -117,6 +124,42 @@ public struct EventFact: Sendable, Hashable {
         self.kind = kind
         self.at = at
         self.partner = Int32(partner ?? -1)
+    }
+}
+
+/// What the commitments' figures read of one ticket with a partner (METRICS.md,
+/// "Transparency, reliability of commitments"): when it was open, when the partner wrote,
+/// and the date it was due.
+public struct TicketTimeline: Sendable, Hashable {
+    public var partner: Int
+    /// The spans the ticket was open: from creation (or a reopening) to a resolution, the
+    /// last one without an end while it is still open.
+    public var open: [(start: Instant, end: Instant?)]
+    /// The ticket's public, non-automated partner messages, in time order.
+    public var updates: [Instant]
+    public var due: LocalDate?
+    /// The last resolution, nil while the ticket is open.
+    public var resolved: Instant? { open.last?.end }
+
+    public init(partner: Int, open: [(start: Instant, end: Instant?)], updates: [Instant], due: LocalDate?) {
+        self.partner = partner
+        self.open = open
+        self.updates = updates
+        self.due = due
+    }
+
+    public static func == (a: TicketTimeline, b: TicketTimeline) -> Bool {
+        a.partner == b.partner && a.updates == b.updates && a.due == b.due && a.open.elementsEqual(b.open) { $0.start == $1.start && $0.end == $1.end }
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(partner)
+        h.combine(updates)
+        h.combine(due)
+        for s in open {
+            h.combine(s.start)
+            h.combine(s.end)
+        }
     }
 }
 
@@ -208,6 +251,13 @@ public struct TextTotals: Sendable, Hashable {
     public var shortEnglish = 0
     public var counts = ReadabilityCounts()
     public var acronyms = 0
+    /// Messages politeness rules v1 scored, the sum of their scores, and those under 25.
+    public var politenessScored = 0
+    public var politenessSum = 0
+    public var impolite = 0
+
+    /// Scores under this are impolite (METRICS.md, "mutual respect").
+    public static let impoliteBelow = 25
 
     public init() {}
 
@@ -218,6 +268,11 @@ public struct TextTotals: Sendable, Hashable {
             return
         }
         english += 1
+        if let score = stats.politenessScore {
+            politenessScored += 1
+            politenessSum += score
+            if score < TextTotals.impoliteBelow { impolite += 1 }
+        }
         if stats.words < 100 { shortEnglish += 1 }
         counts = counts + stats.counts
         acronyms += Int(stats.acronyms)
@@ -230,6 +285,9 @@ public struct TextTotals: Sendable, Hashable {
         shortEnglish += other.shortEnglish
         counts = counts + other.counts
         acronyms += other.acronyms
+        politenessScored += other.politenessScored
+        politenessSum += other.politenessSum
+        impolite += other.impolite
     }
 }
 
@@ -264,6 +322,9 @@ public struct Facts: Sendable {
     public var conversations: [ConversationFact] = []
     public var events: [EventFact] = []
     public var meetings: [MeetingFact] = []
+    /// Tickets with a partner, for the transparency and due-date figures (made into events
+    /// by ``Commitments`` once the calendars are known).
+    public var tickets: [TicketTimeline] = []
     /// Text totals per day and partner (``TextFact``s summed as they are made).
     public var texts: [TextKey: TextTotals] = [:]
     /// Filled only when an output needs the fact table (SQLite).
@@ -282,6 +343,7 @@ public struct Facts: Sendable {
         conversations += other.conversations
         events += other.events
         meetings += other.meetings
+        tickets += other.tickets
         for (key, totals) in other.texts { texts[key, default: TextTotals()].add(totals) }
         interactions += other.interactions
     }

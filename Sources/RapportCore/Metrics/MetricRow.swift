@@ -31,8 +31,12 @@ public struct MetricDefinition: Sendable, Hashable {
 
 /// One row of `trust_report.csv`.
 public struct TrustRow: Sendable, Hashable {
-    /// The components in `trust_report.csv`'s column order.
-    public static let componentNames = ["responsiveness", "escalation", "reliability", "clarity", "engagement"]
+    /// Every component: the first five in `trust_report.csv`'s column order, then those
+    /// added later (``appendedComponentNames``, after the counts: columns are only appended).
+    public static let componentNames = firstComponentNames + appendedComponentNames
+    public static let firstComponentNames = ["responsiveness", "escalation", "reliability", "clarity", "engagement"]
+    /// Added with definitions 3 (METRICS.md, "Transparency, reliability of commitments, mutual respect").
+    public static let appendedComponentNames = ["transparency", "respect"]
 
     public var period: Period
     public var partner: Int

@@ -63,8 +63,11 @@ public struct TextStats: Sendable, Hashable {
     public var isEnglish: Bool
     /// Client text matching a clarification pattern ("what do you mean", …).
     public var asksClarification: Bool
+    /// Politeness rules v1's score, 0–100 (50 neutral); -1 when not scored (under 3 words,
+    /// not English, or not a written message).
+    public var politeness: Int8 = -1
 
-    public init(counts: ReadabilityCounts, acronyms: Int, isEnglish: Bool, asksClarification: Bool) {
+    public init(counts: ReadabilityCounts, acronyms: Int, isEnglish: Bool, asksClarification: Bool, politeness: Int? = nil) {
         sentences = Int32(clamping: counts.sentences)
         words = Int32(clamping: counts.words)
         syllables = Int32(clamping: counts.syllables)
@@ -73,7 +76,11 @@ public struct TextStats: Sendable, Hashable {
         self.acronyms = Int32(clamping: acronyms)
         self.isEnglish = isEnglish
         self.asksClarification = asksClarification
+        self.politeness = Int8(clamping: politeness ?? -1)
     }
+
+    /// The politeness score, when the message was scored.
+    public var politenessScore: Int? { politeness >= 0 ? Int(politeness) : nil }
 
     public var counts: ReadabilityCounts {
         ReadabilityCounts(sentences: Int(sentences), words: Int(words), syllables: Int(syllables), letters: Int(letters), polysyllables: Int(polysyllables))

@@ -98,10 +98,15 @@ extension Analysis {
         let aggregator = Aggregator(sources: config.sourceKinds, trust: config.trust, context: AggregationContext(cutter: cutter))
         analysis.cells = aggregator.observe(side.facts, sources: config.sourceKinds)
         analysis.observe(side.facts, context: context)
+        let commitments = Commitments(
+            cutter: cutter, updateEvery: config.partners.map(\.targets.updateEverySeconds), calendars: config.partners.map(\.calendar),
+            clock: config.slaClock, asOf: asOf)
         for p in 0..<partitions {
             var facts = try parts.build(p, config: config, actors: actors, asOf: asOf, analysis: &analysis, context: context)
             ServiceLevels.annotate(
                 &facts.turns, targets: config.partners.map(\.targets), calendars: config.partners.map(\.calendar), clock: config.slaClock, asOf: asOf)
+            facts.events += commitments.events(facts.tickets)
+            facts.tickets = []
             analysis.cells.merge(aggregator.observe(facts, sources: config.sourceKinds))
             analysis.observe(facts, context: context)
             try analysis.tabulate(facts, context: context)

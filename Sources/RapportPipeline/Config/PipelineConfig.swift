@@ -158,9 +158,13 @@ public struct PipelineConfig: Sendable {
             }
             var targets = PipelineConfig.defaultTargets
             if let t = m["targets"] {
-                let tm = try t.mapping(allowed: ["first_response", "response"])
+                let tm = try t.mapping(allowed: ["first_response", "response", "update_every"])
                 if let f = tm["first_response"] { targets.firstResponseSeconds = try f.duration() }
                 if let r = tm["response"] { targets.responseSeconds = try r.duration() }
+                if let u = tm["update_every"] {
+                    targets.updateEverySeconds = try u.duration()
+                    guard targets.updateEverySeconds > 0 else { throw u.error("`update_every` must be longer than 0") }
+                }
             }
             var calendar = WorkCalendar.standard(zone: zone)
             if let c = m["calendar"] { calendar = try workCalendar(c, defaultZone: zone) }

@@ -8,7 +8,7 @@ import RapportIngest
 /// calendars and weights are applied at analysis, so editing them reuses every fact file.
 enum ExtractionSettings {
     /// Bumped whenever extraction would make other facts of the same input.
-    static let extractorVersion = "rapport-extract 3"
+    static let extractorVersion = "rapport-extract 4"
 
     /// The digest of one source's settings (hex), part of each cache key.
     static func digest(_ source: PipelineConfig.Source, config: PipelineConfig) -> String {

@@ -132,9 +132,13 @@ enum Outputs {
             run: runRecord(c, config: config, pseudonymKeyID: keyID), windowLabels: c.context.window.map(\.label),
             carryingRunsFrom: carryRuns ? previous : nil)
         let history = try SQLiteReport.trustHistory(path: database).map { row in
-            ReportPageInput.HistoryPoint(
+            var point = ReportPageInput.HistoryPoint(
                 period: row[0] ?? "", partner: row[2] ?? "", trustIndex: row[3].flatMap(Double.init), latencyP50: row[4].flatMap(Double.init),
                 latencyP90: row[5].flatMap(Double.init), escalationRate: row[6].flatMap(Double.init))
+            point.transparency = row[7].flatMap(Double.init)
+            point.respect = row[8].flatMap(Double.init)
+            point.clientPoliteness = row[9].flatMap(Double.init)
+            return point
         }
         return (history, notes)
     }
@@ -159,10 +163,14 @@ enum Outputs {
         }
         return c.aggregates.trust.map { r in
             let key = "\(r.period.label)|\(r.partner)|"
-            return ReportPageInput.HistoryPoint(
+            var point = ReportPageInput.HistoryPoint(
                 period: r.period.label, partner: c.context.partnerID(r.partner), trustIndex: r.trustIndex,
                 latencyP50: metric[key + "response.latency_p50_s"], latencyP90: metric[key + "response.latency_p90_s"],
                 escalationRate: metric[key + "escalation.rate"])
+            point.transparency = r.components["transparency"]
+            point.respect = r.components["respect"]
+            point.clientPoliteness = metric[key + "respect.client.politeness"]
+            return point
         }
     }
 

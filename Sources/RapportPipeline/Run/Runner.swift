@@ -113,7 +113,7 @@ public struct RunSummary: Sendable {
 
 /// Runs a pipeline: the only place that knows every stage.
 public enum Runner {
-    public static let definitionsVersion = "2"
+    public static let definitionsVersion = "3"
     public static let version = "0.1.0"
 
     /// Everything computed before anything is written.

@@ -10,6 +10,10 @@ public struct ReportPageInput: Sendable {
         public var latencyP50: Double?
         public var latencyP90: Double?
         public var escalationRate: Double?
+        /// The transparency and respect components, and the client's own politeness (never in the index).
+        public var transparency: Double?
+        public var respect: Double?
+        public var clientPoliteness: Double?
         public init(period: String, partner: String, trustIndex: Double?, latencyP50: Double?, latencyP90: Double?, escalationRate: Double?) {
             self.period = period
             self.partner = partner
@@ -135,12 +139,28 @@ public enum ReportPage {
             h += "</div>\n<div><span class=\"band \(bandClass)\">\(e(band))</span> <span class=\"muted\">\(e(r.period.label)) · coverage \(fmt(r.coverage * 100, 0)) %</span></div>\n"
             h += "<table style=\"margin-top:8px\">"
             for c in TrustRow.componentNames {
-                h += "<tr><td>\(e(c))</td><td class=\"num\">\(r.components[c].map { fmt($0, 1) } ?? "<span class=\"muted\">–</span>")</td></tr>"
+                h += "<tr><td title=\"\(e(componentMeaning[c] ?? ""))\">\(e(c))</td><td class=\"num\">\(r.components[c].map { fmt($0, 1) } ?? "<span class=\"muted\">–</span>")</td></tr>"
+            }
+            // Respect is read both ways: the client's own tone beside the partner's, outside the index.
+            if let client = input.history.first(where: { $0.period == r.period.label && $0.partner == p.id })?.clientPoliteness {
+                h += "<tr><td title=\"\(e(componentMeaning["client respect"]!))\">client's own politeness <span class=\"muted\">(not in the index)</span></td><td class=\"num\">\(fmt(client, 1))</td></tr>"
             }
             h += "<tr><td>conversations · turns</td><td class=\"num\">\(r.conversations) · \(r.turns)</td></tr></table>\n</div>\n"
         }
         return h + "</div>\n"
     }
+
+    /// Each component in plain words (shown on hover; the exact definitions are at the foot of the page).
+    static let componentMeaning: [String: String] = [
+        "responsiveness": "Share of turns answered within the SLA target.",
+        "escalation": "Share of conversations that were not escalated.",
+        "reliability": "Tickets not reopened, tickets resolved by their due date, meeting action items done on time.",
+        "clarity": "How readable the partner's messages are, and how rarely the client has to ask what they mean.",
+        "engagement": "Meetings attended, and joined on time.",
+        "transparency": "Updates the partner sends unprompted, and open tickets that never go quiet for longer than update_every.",
+        "respect": "How polite the partner's messages read (politeness rules v1; 50 is neutral).",
+        "client respect": "How polite the client's own messages to this partner read: shown so a client can see when its tone is the problem.",
+    ]
 
     static func charts(_ input: ReportPageInput) -> String {
         let periods = Array(Set(input.history.map(\.period))).sorted()
@@ -154,6 +174,9 @@ public enum ReportPage {
         h += chart("Response latency p50 (hours)", periods: periods, input: input, unit: "h", value: { $0.latencyP50.map { $0 / 3600 } })
         h += chart("Latency p90 (hours)", periods: periods, input: input, unit: "h", value: { $0.latencyP90.map { $0 / 3600 } })
         h += chart("Escalation rate (%)", periods: periods, input: input, unit: "%", value: { $0.escalationRate.map { $0 * 100 } })
+        h += chart("Transparency (0-100)", periods: periods, input: input, unit: "", value: { $0.transparency }, fixedMax: 100)
+        h += chart("Partner politeness (0-100)", periods: periods, input: input, unit: "", value: { $0.respect }, fixedMax: 100)
+        h += chart("Client politeness to the partner (0-100)", periods: periods, input: input, unit: "", value: { $0.clientPoliteness }, fixedMax: 100)
         return h + "</div>\n"
     }
 

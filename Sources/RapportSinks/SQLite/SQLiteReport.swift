@@ -120,7 +120,8 @@ public enum SQLiteReport {
 
     static func sqlType(_ column: String, table: String) -> String {
         switch column {
-        case "trust_index", "trust_index_delta", "coverage", "responsiveness", "escalation", "reliability", "clarity", "engagement", "value",
+        case "trust_index", "trust_index_delta", "coverage", "responsiveness", "escalation", "reliability", "clarity", "engagement", "transparency",
+            "respect", "value",
             "latency_s", "business_latency_s", "target_s":
             return "REAL"
         case "conversations", "turns", "messages", "n", "turn", "answered", "first_response", "breached", "escalated", "resolved", "reopened",
@@ -144,20 +145,25 @@ public enum SQLiteReport {
               turns INTEGER, conversations INTEGER, definitions_version TEXT, tool_version TEXT, seconds REAL, pseudonym_key TEXT)
             """)
         // Where a BI user starts: the headline figures per partner and period, and each partner's latest period.
+        // Views hold no data: they are made again, so that a database of an earlier version gains their new columns.
+        try db.execute("DROP VIEW IF EXISTS latest_trust")
+        try db.execute("DROP VIEW IF EXISTS partner_periods")
         try db.execute(
             """
-            CREATE VIEW IF NOT EXISTS partner_periods AS
+            CREATE VIEW partner_periods AS
             SELECT t.period, t.period_start, t.period_end, t.partner, t.trust_index, t.trust_index_delta, t.band, t.coverage,
               t.responsiveness, t.escalation, t.reliability, t.clarity, t.engagement, t.conversations, t.turns, t.messages,
               (SELECT value FROM metrics m WHERE m.period = t.period AND m.partner = t.partner AND m.metric = 'response.latency_p50_s') AS latency_p50_s,
               (SELECT value FROM metrics m WHERE m.period = t.period AND m.partner = t.partner AND m.metric = 'response.latency_p90_s') AS latency_p90_s,
               (SELECT value FROM metrics m WHERE m.period = t.period AND m.partner = t.partner AND m.metric = 'response.sla_attainment') AS sla_attainment,
-              (SELECT value FROM metrics m WHERE m.period = t.period AND m.partner = t.partner AND m.metric = 'escalation.rate') AS escalation_rate
+              (SELECT value FROM metrics m WHERE m.period = t.period AND m.partner = t.partner AND m.metric = 'escalation.rate') AS escalation_rate,
+              t.transparency, t.respect,
+              (SELECT value FROM metrics m WHERE m.period = t.period AND m.partner = t.partner AND m.metric = 'respect.client.politeness') AS client_politeness
             FROM trust_report t
             """)
         try db.execute(
             """
-            CREATE VIEW IF NOT EXISTS latest_trust AS
+            CREATE VIEW latest_trust AS
             SELECT p.* FROM partner_periods p
             WHERE p.period_start = (SELECT MAX(t.period_start) FROM trust_report t WHERE t.partner = p.partner)
             """)
@@ -273,7 +279,10 @@ public enum SQLiteReport {
     public static func trustHistory(path: String) throws(RapportError) -> [[String?]] {
         let db = try SQLiteDatabase(path: path)
         return try db.rows(
-            "SELECT period, period_start, partner, trust_index, latency_p50_s, latency_p90_s, escalation_rate FROM partner_periods ORDER BY period_start, partner")
+            """
+            SELECT period, period_start, partner, trust_index, latency_p50_s, latency_p90_s, escalation_rate, transparency, respect, client_politeness
+            FROM partner_periods ORDER BY period_start, partner
+            """)
     }
 
     /// Copies a file (the previous database) byte for byte; false when there is none.

@@ -26,7 +26,7 @@ public struct TrustTable: ReportTable {
     public let columns = [
         "period", "period_start", "period_end", "partner", "trust_index", "trust_index_delta", "band", "coverage",
         "responsiveness", "escalation", "reliability", "clarity", "engagement", "conversations", "turns", "messages",
-    ]
+    ] + TrustRow.appendedComponentNames
     let rows: [TrustRow]
     let context: ReportContext
 
@@ -39,8 +39,9 @@ public struct TrustTable: ReportTable {
         for r in rows {
             var cells = context.periodCells(r.period) + [.text(context.partnerID(r.partner))]
             cells += [.optional(r.trustIndex), .optional(r.trustIndexDelta), .optional(r.band), .number(r.coverage)]
-            for component in TrustRow.componentNames { cells.append(.optional(r.components[component])) }
+            for component in TrustRow.firstComponentNames { cells.append(.optional(r.components[component])) }
             cells += [.integer(r.conversations), .integer(r.turns), .integer(r.messages)]
+            for component in TrustRow.appendedComponentNames { cells.append(.optional(r.components[component])) }
             try body(cells)
         }
     }

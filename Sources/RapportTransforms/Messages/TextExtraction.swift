@@ -40,10 +40,13 @@ extension MessageAnalyzer {
     }
 
     /// The clarity counts of a plain text said outside a message (a transcript's utterance).
+    /// Not scored for politeness: METRICS.md reads the tone of what each side wrote.
     public func extractPlainText(_ text: String) -> TextStats? {
         var text = text
         let cleaned = text.withUTF8 { TextCleaner.clean(bytes: $0, isHTML: false) }
-        return cleaned.withUnsafeBufferPointer { settings.textRules.stats(cleaned: $0, isClient: true) }
+        var stats = cleaned.withUnsafeBufferPointer { settings.textRules.stats(cleaned: $0, isClient: true) }
+        stats.politeness = -1
+        return stats
     }
 
     /// A 64-bit digest of the normalised subject; 0 for an empty one (such a message starts

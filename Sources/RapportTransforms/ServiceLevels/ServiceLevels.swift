@@ -1,9 +1,11 @@
 import RapportCore
 
-/// SLA targets per partner (`targets: { first_response: 4h, response: 8h }`).
+/// SLA targets per partner (`targets: { first_response: 4h, response: 8h, update_every: 2d }`).
 public struct Targets: Sendable, Hashable {
     public var firstResponseSeconds: Double?
     public var responseSeconds: Double?
+    /// The longest an open ticket may go without a partner update (transparency.kept_informed_rate).
+    public var updateEverySeconds: Double = Commitments.defaultUpdateEverySeconds
     public init(firstResponseSeconds: Double? = nil, responseSeconds: Double? = nil) {
         self.firstResponseSeconds = firstResponseSeconds
         self.responseSeconds = responseSeconds

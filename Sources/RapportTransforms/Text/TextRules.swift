@@ -1,7 +1,8 @@
 import RapportCore
 
 /// The per-message clarity rules (METRICS.md "Language clarity") on cleaned text:
-/// readability counts, acronyms, the English guess and clarification patterns.
+/// readability counts, acronyms, the English guess and clarification patterns, and the
+/// politeness score of English texts (politeness rules v1, METRICS.md "mutual respect").
 public struct TextRules: Sendable {
     public static let defaultClarificationPatterns = [
         "could you clarify", "please clarify", "what do you mean", "not sure (I|we) understand", "can you explain", "unclear",
@@ -28,7 +29,8 @@ public struct TextRules: Sendable {
         let (counts, acronyms, isEnglish) = ASCIITextRules.stats(bytes, acronymsKnown: acronymsKnown)
         return TextStats(
             counts: counts, acronyms: acronyms, isEnglish: isEnglish,
-            asksClarification: isClient && (clarification?.matches(bytes: bytes) ?? false))
+            asksClarification: isClient && (clarification?.matches(bytes: bytes) ?? false),
+            politeness: isEnglish ? Politeness.read(cleaned: bytes).score : nil)
     }
 
     /// The rules as METRICS.md states them, on the text's scalars after NFC: the reference the
@@ -37,9 +39,11 @@ public struct TextRules: Sendable {
         let scalars = Readability.scalars(cleaned)
         let counts = Readability.counts(scalars)
         let words = Tokens.trimmedWords(scalars)  // read once for both rules
+        let isEnglish = LanguageGuess.isEnglish(scalars, words: words)
         return TextStats(
-            counts: counts, acronyms: acronyms(scalars, words: words), isEnglish: LanguageGuess.isEnglish(scalars, words: words),
-            asksClarification: isClient && (clarification?.matches(cleaned) ?? false))
+            counts: counts, acronyms: acronyms(scalars, words: words), isEnglish: isEnglish,
+            asksClarification: isClient && (clarification?.matches(cleaned) ?? false),
+            politeness: isEnglish ? Politeness.read(cleaned).score : nil)
     }
 
     public func acronyms(_ text: String) -> Int { acronyms(Array(text.unicodeScalars)) }

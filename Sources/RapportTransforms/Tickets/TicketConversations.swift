@@ -115,6 +115,7 @@ public enum TicketConversations {
         }
         facts.events += outcome.acknowledgements
         facts.events += outcome.proactiveUpdates
+        facts.events += outcome.partnerMessages
         facts.events += outcome.clarity
         facts.addTexts(outcome.texts, zone: zone)
         for m in messageEvents {
@@ -131,6 +132,30 @@ public enum TicketConversations {
         conversation.tracker = ticket.id.tracker
         conversation.url = ticket.url
         facts.conversations.append(conversation)
+        if let p = outcome.partner {
+            facts.tickets.append(timeline(events, state: state, hasHistory: hasHistory, partner: p, asOf: asOf))
+        }
+    }
+
+    /// When the ticket was open and when its partner wrote (for ``Commitments``). With history,
+    /// resolutions and reopenings close and open spans; without, the state's resolution ends
+    /// the only span.
+    static func timeline(_ events: [TicketEvent], state: TicketState?, hasHistory: Bool, partner: Int, asOf: Instant) -> TicketTimeline {
+        let created = events.first { $0.kind == .created }?.at ?? state?.created.flatMap { $0 <= asOf ? $0 : nil } ?? events[0].at
+        var open: [(start: Instant, end: Instant?)] = [(created, nil)]
+        if hasHistory {
+            for e in events where e.at >= created {
+                if e.kind == .resolved, open[open.count - 1].end == nil {
+                    open[open.count - 1].end = e.at
+                } else if e.kind == .reopened, open[open.count - 1].end != nil {
+                    open.append((e.at, nil))
+                }
+            }
+        } else if let resolved = state?.resolved, resolved <= asOf, resolved >= created {
+            open[0].end = resolved
+        }
+        let updates = events.lazy.filter { $0.isMessage && $0.isPublic && !$0.flags.contains(.automated) && $0.party.partnerIndex == partner }.map(\.at)
+        return TicketTimeline(partner: partner, open: open, updates: Array(updates), due: state?.due)
     }
 
     /// The kind of the earliest escalation trigger (ties in METRICS.md's order); final-state

@@ -161,6 +161,7 @@ public enum EmailConversations {
         facts.turns += outcome.turns
         facts.events += outcome.acknowledgements
         facts.events += outcome.proactiveUpdates
+        facts.events += outcome.partnerMessages
         facts.events += outcome.clarity
         facts.addTexts(outcome.texts, zone: zone)
         for k in ms.indices {

@@ -37,6 +37,8 @@ public enum TurnRules {
         public var turns: [TurnFact] = []
         public var acknowledgements: [EventFact] = []
         public var proactiveUpdates: [EventFact] = []
+        /// Every public, non-automated partner message (what proactive updates are a share of).
+        public var partnerMessages: [EventFact] = []
         /// Client replies to a partner, and those asking for clarification.
         public var clarity: [EventFact] = []
         /// Text facts: partners' messages for their partner, client messages for the conversation's partner.
@@ -92,6 +94,7 @@ public enum TurnRules {
                     openIndex = index
                 }
             } else if let p = m.party.partnerIndex {
+                outcome.partnerMessages.append(EventFact(kind: .partnerMessage, at: m.at, partner: p))
                 if let o = openIndex {
                     let opener = messages[o]
                     outcome.turns.append(

@@ -184,7 +184,9 @@ struct MailMessage: Equatable {
 
     /// RFC 2047 words decoded by GMime (any charset iconv knows).
     static func decodeWords(_ text: String) -> String {
-        guard text.containsBytes("=?"), let decoded = rapport_gmime_decode_words(text) else { return text }
+        guard text.containsBytes("=?") else { return text }
+        _ = MailMessage.initialised  // a message read by bytes may be the process's first use of GMime
+        guard let decoded = rapport_gmime_decode_words(text) else { return text }
         defer { g_free(decoded) }
         return string(UnsafeRawBufferPointer(start: decoded, count: strlen(decoded)))
     }

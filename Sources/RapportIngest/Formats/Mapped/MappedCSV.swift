@@ -16,7 +16,7 @@ import RapportCore
 /// E-mail-like logs take `at` and `actor` (a user name or handle) or `from` (an address
 /// field), and optionally `id`, `conversation`, `in_reply_to`, `to`, `cc`, `subject`, `text`.
 /// Ticket logs take one row per ticket: `key` and `at` (created), and optionally `actor`
-/// (reporter), `subject`, `text`, `priority`, `status`, `assignee`, `resolved`, `labels`.
+/// (reporter), `subject`, `text`, `priority`, `status`, `assignee`, `resolved`, `labels`, `due`.
 /// Ids written as floats by spreadsheets and pandas (`3.0`) are read as `3`.
 public enum MappedCSV: InputFormat {
     public static let name = "csv"
@@ -26,7 +26,7 @@ public enum MappedCSV: InputFormat {
     public static let optionKeys = ["delimiter", "encoding", "timestamp_format", "columns", "parties"]
 
     static let emailFields = ["id", "conversation", "in_reply_to", "at", "actor", "from", "to", "cc", "subject", "text"]
-    static let ticketFields = ["key", "id", "at", "actor", "subject", "text", "priority", "status", "assignee", "resolved", "labels"]
+    static let ticketFields = ["key", "id", "at", "actor", "subject", "text", "priority", "status", "assignee", "resolved", "labels", "due"]
 
     public static func fields(for kind: SourceKind) -> [String] { kind == .ticket ? ticketFields : emailFields }
 
@@ -106,12 +106,13 @@ public enum MappedCSV: InputFormat {
                     record: reader.line, line: Int(reader.line))
                 var resolved: Instant?
                 if case .success(let r?) = times.parse(values["resolved"] ?? "", column: "resolved") { resolved = r }
-                sink.ticket(
-                    TicketState(
-                        key: key, tracker: tickets.tracker, subject: subject, priority: values["priority"].flatMap(nonEmpty), status: values["status"].flatMap(nonEmpty),
-                        labels: (values["labels"] ?? "").split(whereSeparator: { $0 == " " || $0 == "," || $0 == ";" }).map(String.init),
-                        assignee: values["assignee"].flatMap(nonEmpty), reporter: values["actor"], created: at, resolved: resolved,
-                        hasHistory: false, origin: Origin(file: context.fileIndex, record: reader.line)))
+                var state = TicketState(
+                    key: key, tracker: tickets.tracker, subject: subject, priority: values["priority"].flatMap(nonEmpty), status: values["status"].flatMap(nonEmpty),
+                    labels: (values["labels"] ?? "").split(whereSeparator: { $0 == " " || $0 == "," || $0 == ";" }).map(String.init),
+                    assignee: values["assignee"].flatMap(nonEmpty), reporter: values["actor"], created: at, resolved: resolved,
+                    hasHistory: false, origin: Origin(file: context.fileIndex, record: reader.line))
+                state.due = values["due"].flatMap(TicketEmitter.dueDate)
+                sink.ticket(state)
                 continue
             }
             let fromIsActor = values["from"] == nil

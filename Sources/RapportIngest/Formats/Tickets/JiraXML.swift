@@ -87,11 +87,12 @@ public enum JiraXML: InputFormat {
         var resolved: Instant?
         if let r = item.value("resolved"), !r.isEmpty, case .success(let t) = emitter.instant(r, field: "resolved") { resolved = t }
         let labels = (item.child("labels")?.children("label") ?? []).map(\.text).filter { !$0.isEmpty }
-        sink.ticket(
-            TicketState(
+        var state = TicketState(
                 key: key, tracker: emitter.tracker, url: (item.value("link") ?? "").trimmingASCIIWhitespace(), subject: summary, priority: item.value("priority"), status: item.value("status"), labels: labels,
                 assignee: person(item.child("assignee")).map { emitter.actor($0) }, reporter: reporter, created: created, resolved: resolved,
-                hasHistory: false, origin: Origin(file: context.fileIndex, record: index)))
+                hasHistory: false, origin: Origin(file: context.fileIndex, record: index))
+        state.due = item.value("due").flatMap(TicketEmitter.dueDate)
+        sink.ticket(state)
     }
 
     /// A Jira link cut before `/issues/`, `/browse/` or `/sr/` (FORMATS.md): the tracker's base,

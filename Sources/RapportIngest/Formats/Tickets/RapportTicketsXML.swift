@@ -50,11 +50,12 @@ public enum RapportTicketsXML: InputFormat {
                     text: text, from: e[attribute: "from"] ?? "", to: e[attribute: "to"] ?? "", record: index, line: e.line)
             }
             let labels = (ticket[attribute: "labels"] ?? "").split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
-            sink.ticket(
-                TicketState(
-                    key: key, tracker: emitter.tracker, subject: subject, priority: ticket[attribute: "priority"],
-                    status: ticket[attribute: "status"], labels: labels, assignee: ticket[attribute: "assignee"].map { emitter.actor($0) },
-                    created: created, hasHistory: true, origin: Origin(file: context.fileIndex, record: index)))
+            var state = TicketState(
+                key: key, tracker: emitter.tracker, subject: subject, priority: ticket[attribute: "priority"],
+                status: ticket[attribute: "status"], labels: labels, assignee: ticket[attribute: "assignee"].map { emitter.actor($0) },
+                created: created, hasHistory: true, origin: Origin(file: context.fileIndex, record: index))
+            state.due = ticket[attribute: "due"].flatMap(TicketEmitter.dueDate)
+            sink.ticket(state)
         }
         return emitter.records
     }

@@ -33,6 +33,21 @@ final class TicketEmitter {
         return t.lowercasedIfNeeded()
     }
 
+    /// A due date as the export writes it: `2026-03-06` (a time after it is ignored) or
+    /// RFC 2822's `Fri, 6 Mar 2026 00:00:00 +0000` (Jira). The date as written, never moved
+    /// into another zone (a Jira due date is a date stamped at midnight); nil when empty or unreadable.
+    static func dueDate(_ text: String) -> LocalDate? {
+        let t = text.trimmingASCIIWhitespace()
+        if t.count >= 10, let d = LocalDate(parsing: t.prefix(10)) { return d }
+        var parts = t.split(separator: " ")
+        if parts.first?.hasSuffix(",") == true { parts.removeFirst() }
+        let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        guard parts.count >= 3, let day = Int(parts[0]), let year = Int(parts[2]), let month = months.firstIndex(of: parts[1].lowercased()) else {
+            return nil
+        }
+        return LocalDate(year: year, month: month + 1, day: day)
+    }
+
     func instant(_ text: String, field: String) -> Result<Instant, ValueError> {
         text.withUTF8Bytes { context.instant(UnsafeRawBufferPointer($0), parser: parser, column: field) }
     }

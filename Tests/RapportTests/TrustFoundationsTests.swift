@@ -1,0 +1,87 @@
+import Foundation
+import RapportAggregates
+import RapportCore
+import RapportPipeline
+import Testing
+
+/// The hand-worked transparency, due-date and respect cases in fixtures/edge-trust-foundations
+/// (METRICS.md, "Transparency, reliability of commitments, mutual respect"). As-of Monday
+/// 16 March 2026 (UTC): W10 (2–8 March) and W11 are reported; update_every is 2d on the
+/// calendar clock.
+@Suite struct TrustFoundationsTests {
+    static let run = Result { try runPipeline(repositoryRoot + "/fixtures/edge-trust-foundations/pipeline.yaml", asOf: "2026-03-16") }
+    var metrics: [String: String] { get throws { try metricIndex(try Self.run.get().dir) } }
+
+    @Test func keptInformed() throws {
+        let m = try metrics
+        // T1: partner wrote 2 Mar 10:00, then 5 Mar 10:00: 72 h > 48 h. T2: 30 min and
+        // 2 h 30 (first span), then 25 h from the reopening to the resolution. T3: 1 h, 5 h, 1 h.
+        #expect(m["2026-W10 globex transparency.kept_informed_rate"] == "0.6666666666666666 3")
+        // T4: created 9 Mar 09:00, no partner message up to as-of: 6 days 15 h.
+        #expect(m["2026-W11 globex transparency.kept_informed_rate"] == "0 1")
+    }
+
+    @Test func proactiveShare() throws {
+        let m = try metrics
+        // Partner messages: T1 10:00 (answer), T1 5 Mar (no turn open), T2 (answer), T3 10:00
+        // (answer), T3 15:00 (no turn open): 2 of 5.
+        #expect(m["2026-W10 globex transparency.proactive_share"] == "0.4 5")
+        #expect(m["2026-W11 globex transparency.proactive_share"] == nil)  // no partner message
+    }
+
+    @Test func dueDates() throws {
+        let m = try metrics
+        // T1 due 4 Mar, resolved 5 Mar 11:00: late. T2 due 3 Mar: resolved on the day, reopened,
+        // resolved again 5 Mar: its last resolution is late. T3 due 4 Mar, resolved 4 Mar 16:00.
+        #expect(m["2026-W10 globex reliability.due_on_time_rate"] == "0.3333333333333333 3")
+        // T4 is due 20 March, after as-of: not counted yet.
+        #expect(m["2026-W11 globex reliability.due_on_time_rate"] == nil)
+    }
+
+    @Test func politenessBothWays() throws {
+        let m = try metrics
+        // Partner (politeness rules v1, 50 + Σ weights):
+        //   "Thank you for reporting this. …"                 gratitude +20            → 70
+        //   "The fix for the login error is deployed now."    no cue                   → 50
+        //   "You obviously did not read the manual. Read it yourself, this is your fault!!"
+        //       blame ("you obviously", "your fault") −30, imperative "Read" −10, "!!" −15 → 0 (clamped)
+        //   "We are checking the export job now."             no scored cue            → 50
+        //   "The export job is fixed and runs faster now."    no cue                   → 50
+        // mean 220 / 5 = 44; impolite (< 25) 1 of 5.
+        #expect(m["2026-W10 globex respect.partner.politeness"] == "44 5")
+        #expect(m["2026-W10 globex respect.partner.impolite_share"] == "0.2 5")
+        // Client: "Hello, could you please look …? Thank you." greeting +10, please +5, indirect
+        // request +10, gratitude +20 → 95; "This is UNACCEPTABLE!!! Fix it now." negative word −10,
+        // "!!!" −15, imperative "Fix" −10 → 15; "The report export is slow today." → 50.
+        #expect(m["2026-W10 globex respect.client.politeness"] == "53.333333333333336 3")
+        #expect(m["2026-W10 globex respect.client.impolite_share"] == "0.3333333333333333 3")
+    }
+
+    @Test func trustComponents() throws {
+        let rows = try readCSV(try Self.run.get().dir + "/trust_report.csv").map { r in
+            ["period", "trust_index", "coverage", "responsiveness", "escalation", "reliability", "transparency", "respect"].map { r[$0]! }.joined(separator: " ")
+        }
+        #expect(
+            rows == [
+                // reliability: mean of 100 · (1 − 1/3) (T2 reopened) and 100 · 1/3 (due) = 50;
+                // transparency: 100 · (0.5 · min(1, 0.4 / 0.2) + 0.5 · 2/3) = 83.33; respect 44;
+                // no clarity (no client reply to the partner), no meetings: coverage 0.75;
+                // (0.25 · 100 + 0.20 · 100 + 0.15 · 50 + 0.10 · 83.333 + 0.05 · 44) / 0.75 = 84.04.
+                "2026-W10 84.04 0.75 100 100 50 83.33 44",
+                // T4 unanswered past its target; transparency from kept-informed alone (no partner
+                // message): (0.25 · 0 + 0.20 · 100 + 0.10 · 0) / 0.55 = 36.36.
+                "2026-W11 36.36 0.55 0 100  0 ",
+            ])
+    }
+
+    @Test func transparencyNeedsEachPartsSample() {
+        let parts: [TrustIndex.Component?] = [(100, 2), (50, 10)]
+        let five = TrustIndex.meanOfParts(parts, minSample: 5)
+        #expect(five?.value == 50 && five?.n == 10)
+        let one = TrustIndex.meanOfParts(parts, minSample: 1)
+        #expect(one?.value == 75 && one?.n == 2)
+        let thin = TrustIndex.meanOfParts([nil, (40, 3)], minSample: 5)  // rests on 3: combine leaves it out
+        #expect(thin?.value == 40 && thin?.n == 3)
+        #expect(TrustIndex.meanOfParts([nil, nil], minSample: 1) == nil)
+    }
+}
