@@ -1,6 +1,7 @@
 import Foundation
 import RapportAggregates
 import RapportCore
+@testable import RapportIngest
 import RapportPipeline
 import Testing
 
@@ -83,5 +84,24 @@ import Testing
         let thin = TrustIndex.meanOfParts([nil, (40, 3)], minSample: 5)  // rests on 3: combine leaves it out
         #expect(thin?.value == 40 && thin?.n == 3)
         #expect(TrustIndex.meanOfParts([nil, nil], minSample: 1) == nil)
+    }
+
+    /// SOURCES.md counts due dates in 11 of BD-Jira's 19 items and 15 of summitdev's 39.
+    @Test(arguments: [("jira-cloud-rss2-and-csv/BD-Jira.xml", 11, 19), ("jira-cloud-summitdev-borch/export-activities.xml", 15, 39)])
+    func jiraDueDatesOfRealExports(file: String, due: Int, items: Int) throws {
+        let text = readText(repositoryRoot + "/fixtures/realdata/" + file)
+        let (sink, _) = try readFormat(JiraXML.self, text)
+        #expect(sink.tickets.count == items)
+        #expect(sink.tickets.count { $0.due != nil } == due)
+    }
+
+    @Test func dueDatesAreTheDayWritten() {
+        #expect(TicketEmitter.dueDate("Sun, 5 Oct 2025 00:00:00 +0000") == LocalDate(year: 2025, month: 10, day: 5))
+        #expect(TicketEmitter.dueDate("5 Oct 2025 00:00:00 -0800") == LocalDate(year: 2025, month: 10, day: 5))
+        #expect(TicketEmitter.dueDate("2026-03-06") == LocalDate(year: 2026, month: 3, day: 6))
+        #expect(TicketEmitter.dueDate("2026-03-06T00:00:00Z") == LocalDate(year: 2026, month: 3, day: 6))
+        #expect(TicketEmitter.dueDate("") == nil)
+        #expect(TicketEmitter.dueDate("31 Feb 2026") == nil)
+        #expect(TicketEmitter.dueDate("soon") == nil)
     }
 }
