@@ -85,6 +85,10 @@ public struct EmailGenerator {
         var outOfOffice: Double
         var share: Double
         var style: Int
+        /// Tickets: how often the partner sends a progress update for each day a ticket waits
+        /// on it, and how often it resolves a ticket by its due date.
+        var updates: Double = 0.5
+        var keepsDue: Double = 0.7
     }
 
     static let client = Org(
@@ -96,19 +100,19 @@ public struct EmailGenerator {
         Org(
             id: "globex", name: "Globex BPO", domain: "globex-bpo.example", zone: ZoneRules(identifier: "Asia/Manila")!,
             people: ["ana.cruz", "ben.reyes", "carla.santos", "dan.lim"], median: 2400, sigma: 0.9, unanswered: 0.02, ack: 0.5,
-            bump: 0.1, escalation: 0.02, proactive: 0.15, outOfOffice: 0.02, share: 0.4, style: 0),
+            bump: 0.1, escalation: 0.02, proactive: 0.15, outOfOffice: 0.02, share: 0.4, style: 0, updates: 0.9, keepsDue: 0.9),
         Org(
             id: "initech", name: "Initech Support", domain: "initech.example", zone: ZoneRules(identifier: "America/Bogota")!,
             people: ["luis.gomez", "maria.diaz", "pedro.ruiz"], median: 50_000, sigma: 1.1, unanswered: 0.12, ack: 0.2,
-            bump: 0.5, escalation: 0.15, proactive: 0.02, outOfOffice: 0.05, share: 0.25, style: 1),
+            bump: 0.5, escalation: 0.15, proactive: 0.02, outOfOffice: 0.05, share: 0.25, style: 1, updates: 0.1, keepsDue: 0.4),
         Org(
             id: "umbrella", name: "Umbrella Services", domain: "umbrella-services.example", zone: ZoneRules(identifier: "Asia/Kolkata")!,
             people: ["arjun.rao", "priya.nair", "vikram.shah"], median: 10_800, sigma: 0.8, unanswered: 0.05, ack: 0.35,
-            bump: 0.25, escalation: 0.05, proactive: 0.25, outOfOffice: 0.03, share: 0.25, style: 2),
+            bump: 0.25, escalation: 0.05, proactive: 0.25, outOfOffice: 0.03, share: 0.25, style: 2, updates: 0.7, keepsDue: 0.75),
         Org(
             id: "hooli", name: "Hooli Outsourcing", domain: "hooli.example", zone: ZoneRules(identifier: "Europe/Dublin")!,
             people: ["niamh.byrne", "sean.walsh"], median: 21_600, sigma: 1.0, unanswered: 0.08, ack: 0.3, bump: 0.3,
-            escalation: 0.06, proactive: 0.05, outOfOffice: 0.03, share: 0.1, style: 3),
+            escalation: 0.06, proactive: 0.05, outOfOffice: 0.03, share: 0.1, style: 3, updates: 0.3, keepsDue: 0.6),
     ]
 
     static let topics = [
@@ -439,7 +443,7 @@ public struct EmailGenerator {
 
             """
         for p in partners {
-            y += "  - id: \(p.id)\n    name: \(p.name)\n    domains: [\(p.domain)]\n    targets: { first_response: 4h, response: 8h }\n"
+            y += "  - id: \(p.id)\n    name: \(p.name)\n    domains: [\(p.domain)]\n    targets: { first_response: 4h, response: 8h, update_every: 8h }\n"
         }
         y += """
             ignore:

@@ -36,7 +36,7 @@ public struct TicketGenerator {
             let fraction = min(0.999, Double(n) / Double(estimated))
             var t = endInstant.adding(seconds: -Int64(span * (1 - fraction)))
             t = EmailGenerator.workingTime(t, zone: client.zone, rng: &rng)
-            let (xml, events) = ticket(number: n, start: t, rng: &rng)
+            let (xml, events) = ticket(number: n, start: t, exportedAt: endInstant, rng: &rng)
             try out.write(xml)
             summary.events += events
             n += 1
@@ -50,7 +50,8 @@ public struct TicketGenerator {
 
     static let priorities = ["low", "normal", "high", "urgent"]
 
-    static func ticket(number: Int, start: Instant, rng: inout SeededRandom) -> (String, Int) {
+    /// One ticket as an export taken at `exportedAt` shows it: later events are not in it yet.
+    static func ticket(number: Int, start: Instant, exportedAt: Instant, rng: inout SeededRandom) -> (String, Int) {
         var roll = rng.unit()
         var partner = EmailGenerator.partners[0]
         for p in EmailGenerator.partners {
@@ -71,8 +72,14 @@ public struct TicketGenerator {
         var assignee = agent
         var events: [String] = []
         var t = start
+        var resolved: Instant?
         var id = 0
+        var cut = false
         func event(_ type: String, _ actor: String, _ extra: String = "", text: String? = nil) {
+            guard t < exportedAt else {
+                cut = true
+                return
+            }
             id += 1
             let stamp = EmailGenerator.stamp(t, actor.hasSuffix(client.domain) ? client.zone : partner.zone, rng: &rng)
             var e = "    <event id=\"\(id)\" type=\"\(type)\" at=\"\(stamp)\" actor=\"\(actor)\"\(extra)"
@@ -122,9 +129,22 @@ public struct TicketGenerator {
                 t = EmailGenerator.workingTime(t.adding(seconds: Int64(rng.logNormal(median: 5400, sigma: 1))), zone: client.zone, rng: &rng)
                 event("comment", reporter, text: Text.followUp(rng: &rng))
             } else {
-                t = t.adding(seconds: Int64(rng.int(600...20_000)))
+                // A third of the tickets take days to fix; the partner may say how it goes meanwhile.
+                let fix = rng.chance(0.35) ? rng.logNormal(median: 2.5 * 86_400, sigma: 0.6) : Double(rng.int(600...20_000))
+                let resolvedAt = t.adding(seconds: Int64(fix))
+                while true {
+                    let next = t.adding(seconds: Int64(rng.int(57_600...79_200)))  // 16-22 h later
+                    guard next < resolvedAt else { break }
+                    t = next
+                    if rng.chance(partner.updates) {
+                        t = EmailGenerator.workingTime(t, zone: partner.zone, rng: &rng)
+                        event("comment", agent, text: Text.proactive(style: partner.style, rng: &rng))
+                    }
+                }
+                t = max(t, resolvedAt)
                 event("resolved", agent)
                 status = "resolved"
+                resolved = t
                 if rng.chance(partner.ack) {
                     t = t.adding(seconds: Int64(rng.int(300...7200)))
                     event("comment", reporter, text: Text.acknowledgement(rng: &rng))
@@ -137,10 +157,26 @@ public struct TicketGenerator {
                 }
             }
         }
+        if cut {
+            status = status == "open" ? "open" : "in progress"
+            if let r = resolved, r >= exportedAt { resolved = nil }
+        }
         var xml = "  <ticket id=\"\(key)\" subject=\"\(xmlEscape(subject))\" priority=\"\(priority)\" status=\"\(status)\""
+        if rng.chance(0.5) { xml += " due=\"\(dueDate(created: start, resolved: resolved, keeps: rng.chance(partner.keepsDue), rng: &rng))\"" }
         if !labels.isEmpty { xml += " labels=\"\(labels.joined(separator: " "))\"" }
         xml += " assignee=\"\(assignee)\">\n" + events.joined() + "  </ticket>\n"
         return (xml, events.count)
+    }
+
+    /// A due date the partner keeps (on or after the resolution's day) or misses (before it),
+    /// never before the ticket was opened; an unresolved ticket is due two to four days in.
+    static func dueDate(created: Instant, resolved: Instant?, keeps: Bool, rng: inout SeededRandom) -> String {
+        let zone = EmailGenerator.client.zone
+        let opened = zone.localDate(of: created)
+        guard let resolved else { return opened.adding(days: rng.int(2...4)).description }
+        let day = zone.localDate(of: resolved)
+        let due = keeps ? day.adding(days: rng.int(0...2)) : day.adding(days: -rng.int(1...2))
+        return (due < opened ? opened : due).description
     }
 
     static func xmlEscape(_ s: String) -> String {
