@@ -7,6 +7,7 @@ import Testing
 @Suite struct GoldenTests {
     static let outputs = [
         "trust_report.csv", "metrics.csv", "responses.csv", "conversations.csv", "rejects.csv", "definitions.csv", "report.json", "report.html",
+        "attention.csv", "partners.csv",
     ]
 
     @Test func weeklyPipelineMatchesItsGoldenFiles() throws {

@@ -82,6 +82,9 @@ public struct SourceOptions: Sendable {
     /// `tracker:` for ticket formats whose export does not name its tracker (Rapport's ticket
     /// XML, mapped CSV); the pipeline sets the source entry's path when it is not given.
     public var tracker = ""
+    /// `links:` for ticket sources: a link template (`https://desk.example/t/{key}`) for tickets
+    /// whose export carries no link.
+    public var links: String?
     /// `meeting:` the id of the meeting a transcript or chat belongs to (webvtt, zoom-chat).
     public var meeting: String?
     /// `meeting_start:` when the recording began: transcript and cloud-chat times count from it.

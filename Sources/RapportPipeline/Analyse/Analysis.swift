@@ -29,15 +29,18 @@ struct Analysis {
     var responses: SortedRows
     var conversations: SortedRows
     var interactions: SortedRows?
+    var attention: SortedRows
+    var attentionDigest = AttentionDigest()
     /// Where the partitions and the rows' runs are written (nil: all in memory).
     var scratch: ScratchFolder?
 
-    init(files: Int, tables: (responses: SortedRows, conversations: SortedRows, interactions: SortedRows?)) {
+    init(files: Int, tables: (responses: SortedRows, conversations: SortedRows, interactions: SortedRows?, attention: SortedRows)) {
         used = Array(repeating: 0, count: files)
         duplicates = Array(repeating: 0, count: files)
         responses = tables.responses
         conversations = tables.conversations
         interactions = tables.interactions
+        attention = tables.attention
     }
 }
 
@@ -80,7 +83,8 @@ extension Analysis {
             SortedRows(name: "responses", columns: ResponsesRows.columns.count, folder: scratch?.path, memoryLimit: settings.memory / 16),
             SortedRows(name: "conversations", columns: ConversationsRows.columns.count, folder: scratch?.path, memoryLimit: settings.memory / 32),
             config.outputFormats.contains(.sqlite)
-                ? SortedRows(name: "interactions", columns: InteractionsRows.columns.count, folder: scratch?.path, memoryLimit: settings.memory / 16) : nil
+                ? SortedRows(name: "interactions", columns: InteractionsRows.columns.count, folder: scratch?.path, memoryLimit: settings.memory / 16) : nil,
+            SortedRows(name: "attention", columns: AttentionRows.columns.count, folder: scratch?.path, memoryLimit: settings.memory / 32)
         )
         var analysis = Analysis(files: files.count, tables: tables)
         analysis.scratch = scratch
@@ -121,12 +125,22 @@ extension Analysis {
         conversationsInWindow = seen.conversationsInWindow
     }
 
+    /// A row of attention.csv, and the page's lists.
+    mutating func note(_ item: AttentionRows.Item, context: ReportContext) throws(RapportError) {
+        try AttentionRows.add(item, context: context, to: attention)
+        attentionDigest.add(item)
+    }
+
     /// The fact tables' rows of one partition, to the sorted runs.
     mutating func tabulate(_ facts: Facts, context: ReportContext) throws(RapportError) {
-        for t in facts.turns { try ResponsesRows.add(t, context: context, to: responses) }
+        for t in facts.turns {
+            try ResponsesRows.add(t, context: context, to: responses)
+            if let item = AttentionRows.item(t, asOf: asOf, context: context) { try note(item, context: context) }
+        }
         var partnerOf: [SourceKind: [TicketID: Int]] = [:]
         for c in facts.conversations {
             try ConversationsRows.add(c, context: context, to: conversations)
+            for item in AttentionRows.items(c, context: context) { try note(item, context: context) }
             if let p = c.partner { partnerOf[c.source, default: [:]][TicketID(tracker: c.tracker, key: c.conversation)] = p }
         }
         guard let interactions else { return }

@@ -207,7 +207,7 @@ public struct PipelineConfig: Sendable {
         var sources: [Source] = []
         for s in try sourcesNode.sequence() {
             var common = ["kind", "format", "path", "timezone", "follow_symlinks"]
-            if m0Kind(s) == "ticket" { common.append("tracker") }
+            if m0Kind(s) == "ticket" { common += ["tracker", "links"] }
             let all = common + ["delimiter", "encoding", "timestamp_format", "columns", "parties"] + SourceOptions.formatKeys
             let m = try s.mapping(allowed: all)
             guard let kindNode = m["kind"], let formatNode = m["format"], let pathNode = m["path"] else {
@@ -284,6 +284,11 @@ public struct PipelineConfig: Sendable {
             let pattern = raw.hasPrefix("/") ? raw : directory + "/" + raw
             // Tickets are keyed by tracker and key; an export that names no tracker takes this one.
             options.tracker = try m["tracker"]?.nonEmptyString() ?? raw
+            if let links = m["links"] {
+                let template = try links.nonEmptyString()
+                guard template.contains("{key}") else { throw links.error("`links` needs `{key}` where the ticket's key goes, e.g. https://desk.example/t/{key}") }
+                options.links = template
+            }
             sources.append(
                 Source(
                     kind: kind, format: format, pattern: pattern, zone: sourceZone,

@@ -151,6 +151,7 @@ enum Extraction {
         let sink = FactSink(
             writer: writer, analyzer: MessageAnalyzer(settings: settings, parties: names), analysisThreads: analysisThreads,
             makeAnalyzer: { MessageAnalyzer(settings: settings, parties: names) })
+        sink.ticketLinks = file.source.options.links
         let future = FutureRejects()
         var counter: CountingSource?
         var hasher: HashingByteSource?

@@ -1,3 +1,4 @@
+import Foundation
 import RapportCore
 import RapportFacts
 import RapportIngest
@@ -83,7 +84,14 @@ final class FactSink: IngestSink {
     }
 
     func reject(_ reject: Reject) { record { () throws(FactFileError) in try writer.add(reject) } }
-    func ticket(_ state: TicketState) { record { () throws(FactFileError) in try writer.add(state) } }
+    /// The source's `links:` template: a ticket whose export gives no link gets it, `{key}` filled.
+    var ticketLinks: String?
+
+    func ticket(_ state: TicketState) {
+        var t = state
+        if t.url.isEmpty, let template = ticketLinks { t.url = TicketLinks.fill(template, key: t.key) }
+        record { () throws(FactFileError) in try writer.add(t) }
+    }
     func warn(_ message: String) { record { () throws(FactFileError) in try writer.addWarning(message) } }
 
     func meeting(_ record: MeetingRecord) {
@@ -98,5 +106,13 @@ final class FactSink: IngestSink {
     private func record(_ body: () throws(FactFileError) -> Void) {
         guard failure == nil else { return }
         do throws(FactFileError) { try body() } catch { failure = error }
+    }
+}
+
+/// A source's `links:` template (docs/pipeline.md): `{key}` becomes the ticket's key, percent-encoded.
+public enum TicketLinks {
+    public static func fill(_ template: String, key: String) -> String {
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+        return template.replacingOccurrences(of: "{key}", with: key.addingPercentEncoding(withAllowedCharacters: allowed) ?? key)
     }
 }

@@ -46,6 +46,14 @@ enum Outputs {
             SpilledTable(name: ResponsesRows.name, columns: ResponsesRows.columns, rows: c.responses),
             SpilledTable(name: ConversationsRows.name, columns: ConversationsRows.columns, rows: c.conversations),
             DefinitionsTable(definitions, version: Runner.definitionsVersion),
+            SpilledTable(name: AttentionRows.name, columns: AttentionRows.columns, rows: c.attention),
+            // Pseudonymised reports name no address, domain or person (only ids and names).
+            PartnersTable(
+                config.partners.map { p in
+                    config.pseudonymize
+                        ? PartnersTable.Row(id: p.id, name: p.name, domains: [], people: [])
+                        : PartnersTable.Row(id: p.id, name: p.name, domains: p.rules.domains, people: p.rules.people + p.rules.members.map(\.who.pattern))
+                }),
         ]
         let work = ParallelWrites()
         DispatchQueue.concurrentPerform(iterations: 2) { i in
@@ -201,12 +209,17 @@ enum Outputs {
         var reasons: [String: Int] = [:]
         for r in c.rejects { reasons[r.reason.rawValue, default: 0] += 1 }
         let window = s.window.isEmpty ? "no complete period" : "\(s.window.first!.label) to \(s.window.last!.label)"
-        return ReportPageInput(
+        var input = ReportPageInput(
             title: config.name, runID: s.runID, asOf: s.asOf?.rfc3339 ?? "", window: window, partners: config.partnerInfos, trust: c.aggregates.trust,
             history: history, quality: quality, rejectReasons: reasons.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) },
             notes: s.notes + notes + s.files.compactMap { f in f.failure.map { "\(f.file): \($0)" } }, definitions: definitions,
             definitionsVersion: Runner.definitionsVersion, pseudonymized: config.pseudonymize,
             warnings: s.warnings.map { ($0.code.rawValue, $0.message) })
+        // Pseudonymised reports name no conversation on the page.
+        if !config.pseudonymize { input.attention = c.attentionDigest }
+        input.windowLabels = c.context.windowLabels
+        input.clientName = config.client.name
+        return input
     }
 
     static func grouped(_ n: Int) -> String {

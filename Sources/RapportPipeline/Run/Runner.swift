@@ -126,6 +126,9 @@ public enum Runner {
         var responses: SortedRows
         var conversations: SortedRows
         var interactions: SortedRows?
+        /// The turns and conversations to look at (attention.csv), and the page's lists of them.
+        var attention: SortedRows
+        var attentionDigest = AttentionDigest()
         /// The published folder (for the database history the new report continues).
         var target = ""
         /// The scratch folder the rows' runs are in (kept until the outputs are written).
@@ -231,7 +234,8 @@ public enum Runner {
         summary.timings.append(("aggregate", lap()))
         return Computation(
             summary: summary, rejects: rejects, aggregates: aggregates, context: context, responses: analysis.responses,
-            conversations: analysis.conversations, interactions: analysis.interactions, scratch: analysis.scratch)
+            conversations: analysis.conversations, interactions: analysis.interactions, attention: analysis.attention,
+            attentionDigest: analysis.attentionDigest, scratch: analysis.scratch)
     }
 
     /// Each file's reconciliation start (records read, its rejects and notes); a file that

@@ -40,6 +40,12 @@ public struct ReportPageInput: Sendable {
     public var pseudonymized: Bool
     /// Misconfigurations and data conditions (code, message): the banner at the top.
     public var warnings: [(String, String)]
+    /// What to look at (attention.csv's first rows per period, partner and kind), and the
+    /// window's period labels its period numbers refer to.
+    public var attention = AttentionDigest()
+    public var windowLabels: [String] = []
+    /// The client's name, shown under the title.
+    public var clientName = ""
 
     public init(
         title: String, runID: String, asOf: String, window: String, partners: [PartnerInfo], trust: [TrustRow], history: [HistoryPoint],
@@ -85,12 +91,15 @@ public enum ReportPage {
             .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 14px; }
             .card { background: #fff; border: 1px solid #e2e8f0; border-radius: 10px; padding: 14px 16px; }
             .index { font-size: 34px; font-weight: 700; } .delta { font-size: 14px; margin-left: 6px; }
-            .up { color: #059669; } .down { color: #dc2626; } .muted { color: #94a3b8; }
+            .up { color: #047857; } .down { color: #dc2626; } .muted { color: #64748b; }
             .band { display: inline-block; padding: 2px 8px; border-radius: 999px; font-size: 12px; font-weight: 600; color: #fff; }
-            .excellent { background: #059669; } .good { background: #2563eb; } .watch { background: #d97706; } .risk { background: #dc2626; } .none { background: #94a3b8; }
+            .excellent { background: #047857; } .good { background: #2563eb; } .watch { background: #b45309; } .risk { background: #dc2626; } .none { background: #64748b; }
             table { border-collapse: collapse; width: 100%; background: #fff; border: 1px solid #e2e8f0; border-radius: 8px; }
             th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid #f1f5f9; font-size: 13px; vertical-align: top; }
             th { background: #f1f5f9; font-weight: 600; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+            details.attention-partner { background: #fff; border: 1px solid #e2e8f0; border-radius: 10px; padding: 8px 14px; margin-bottom: 8px; }
+            details.attention-partner summary { font-weight: 600; cursor: pointer; } h4 { font-size: 14px; margin: 12px 0 6px; }
+            table.attention td:first-child { white-space: nowrap; } a { color: #1d4ed8; }
             .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 14px; }
             svg { background: #fff; border: 1px solid #e2e8f0; border-radius: 8px; }
             .legend span { display: inline-block; margin-right: 12px; font-size: 13px; } .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px; }
@@ -102,11 +111,12 @@ public enum ReportPage {
             <body>
             <main>
             <h1>\(e(input.title))</h1>
-            <div class="meta">Window \(e(input.window)) · as of \(e(input.asOf)) · run \(e(input.runID))\(input.pseudonymized ? " · people pseudonymised" : "")</div>
+            <div class="meta">\(input.clientName.isEmpty ? "" : "Client " + e(input.clientName) + " · ")Window \(e(input.window)) · as of \(e(input.asOf)) · run \(e(input.runID))\(input.pseudonymized ? " · people pseudonymised" : "")</div>
 
             """
         h += warningBanner(input)
         h += latestCards(input)
+        h += attention(input)
         h += charts(input)
         h += trustTable(input)
         h += quality(input)
@@ -161,6 +171,35 @@ public enum ReportPage {
         "respect": "How polite the partner's messages read (politeness rules v1; 50 is neutral).",
         "client respect": "How polite the client's own messages to this partner read: shown so a client can see when its tone is the problem.",
     ]
+
+    /// Per partner, in its card's period: the turns and conversations to look at first, each
+    /// ticket linked to its page when the export (or the source's `links:`) gives one.
+    static func attention(_ input: ReportPageInput) -> String {
+        var h = ""
+        for (i, p) in input.partners.enumerated() {
+            guard let r = input.trust.filter({ $0.partner == i }).max(by: { $0.period < $1.period }),
+                let period = input.windowLabels.firstIndex(of: r.period.label)
+            else { continue }
+            var block = ""
+            for kind in AttentionRows.Kind.allCases {
+                let (shown, more) = input.attention.list(period: period, partner: i, kind: kind)
+                guard !shown.isEmpty else { continue }
+                let total = shown.count + more
+                block += "<h4>\(e(kind.name)) <span class=\"muted\">(\(total))</span></h4>\n<table class=\"attention\"><thead><tr>"
+                block += "<th scope=\"col\">conversation</th><th scope=\"col\">opened (UTC)</th><th scope=\"col\">why</th></tr></thead><tbody>\n"
+                for item in shown {
+                    let name = e(item.conversation) + (item.turn.map { " <span class=\"muted\">turn \($0)</span>" } ?? "")
+                    let cell = item.url.hasPrefix("https://") || item.url.hasPrefix("http://") ? "<a href=\"\(e(item.url))\">\(name)</a>" : name
+                    block += "<tr><td>\(cell)</td><td>\(e(String(item.openedAt.rfc3339.prefix(16).map { $0 == "T" ? " " : $0 })))</td><td>\(e(item.reason))</td></tr>\n"
+                }
+                block += "</tbody></table>\n"
+                if more > 0 { block += "<p class=\"muted\">and \(more) more in attention.csv</p>\n" }
+            }
+            guard !block.isEmpty else { continue }
+            h += "<details class=\"attention-partner\" open=\"open\"><summary>\(e(p.name)) · \(e(r.period.label))</summary>\n" + block + "</details>\n"
+        }
+        return h.isEmpty ? "" : "<h2>What to look at, latest period</h2>\n" + h
+    }
 
     static func charts(_ input: ReportPageInput) -> String {
         let periods = Array(Set(input.history.map(\.period))).sorted()

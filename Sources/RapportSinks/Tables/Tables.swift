@@ -225,3 +225,30 @@ public struct DefinitionsTable: ReportTable {
         for d in definitions { try body([.text(d.metric), .text(d.definition), .text(d.unit), .text(version)]) }
     }
 }
+
+/// `partners.csv` and SQLite `partners` (OUTPUTS.md): one row per configured partner, with or
+/// without data, in the pipeline's order; lists joined with `;`. Dated members are people too.
+public struct PartnersTable: ReportTable {
+    public struct Row: Sendable {
+        public var id: String
+        public var name: String
+        public var domains: [String]
+        public var people: [String]
+        public init(id: String, name: String, domains: [String], people: [String]) {
+            self.id = id
+            self.name = name
+            self.domains = domains
+            self.people = people
+        }
+    }
+
+    public let name = "partners"
+    public let columns = ["partner", "name", "domains", "people"]
+    let rows: [Row]
+
+    public init(_ rows: [Row]) { self.rows = rows }
+
+    public func forEachRow(_ body: ([Cell]) throws(RapportError) -> Void) throws(RapportError) {
+        for r in rows { try body([.text(r.id), .text(r.name), .text(r.domains.joined(separator: ";")), .text(r.people.joined(separator: ";"))]) }
+    }
+}

@@ -1,0 +1,154 @@
+import RapportCore
+
+/// `attention.csv` and SQLite `attention` (OUTPUTS.md, "Additions of 2026-12-03"): one row
+/// per turn or conversation a reader should look at, in the window: turns still unanswered
+/// at as-of and turns answered past their SLA target (longest wait first), escalated and
+/// reopened conversations (earliest first).
+public enum AttentionRows {
+    public static let name = "attention"
+    public static let columns = ["period", "partner", "kind", "source", "tracker", "conversation", "turn", "opened_at", "latency_s", "reason", "url"]
+
+    public enum Kind: Int, CaseIterable, Sendable {
+        case unanswered, breached, escalated, reopened
+
+        public var name: String {
+            switch self {
+            case .unanswered: "unanswered"
+            case .breached: "breached"
+            case .escalated: "escalated"
+            case .reopened: "reopened"
+            }
+        }
+    }
+
+    /// One row, before its cells are rendered.
+    public struct Item: Sendable {
+        public var kind: Kind
+        public var period: Int
+        public var partner: Int
+        public var source: SourceKind
+        public var tracker: String
+        public var conversation: String
+        public var turn: Int?
+        public var openedAt: Instant
+        /// Seconds waited: to the answer (breached) or to as-of (unanswered); nil for conversations.
+        public var latency: Double?
+        public var reason: String
+        public var url: String
+    }
+
+    /// The turn's row, if it needs attention: unanswered, or answered past its target.
+    public static func item(_ t: TurnFact, asOf: Instant, context: ReportContext) -> Item? {
+        guard let period = context.windowIndex(of: t.openedAt) else { return nil }
+        let target = t.targetSeconds.map { " (target \(duration($0)))" } ?? ""
+        let kind: Kind
+        let latency: Double
+        let reason: String
+        if let answered = t.latencySeconds {
+            guard t.breached == true else { return nil }
+            kind = .breached
+            latency = answered
+            reason = "answered after \(duration(answered))" + target
+        } else {
+            kind = .unanswered
+            latency = asOf.seconds(since: t.openedAt)
+            reason = "no partner answer by as-of, waiting \(duration(latency))" + (t.breached == true ? ", past the target" + target : "")
+        }
+        return Item(
+            kind: kind, period: period, partner: t.partner, source: t.source, tracker: t.tracker, conversation: t.conversation, turn: t.turn,
+            openedAt: t.openedAt, latency: latency, reason: reason, url: t.url)
+    }
+
+    /// The conversation's rows: one if escalated (with its trigger), one if reopened.
+    public static func items(_ c: ConversationFact, context: ReportContext) -> [Item] {
+        guard let partner = c.partner, let period = context.windowIndex(of: c.openedAt) else { return [] }
+        var out: [Item] = []
+        func add(_ kind: Kind, _ reason: String) {
+            out.append(
+                Item(
+                    kind: kind, period: period, partner: partner, source: c.source, tracker: c.tracker, conversation: c.conversation, turn: nil,
+                    openedAt: c.openedAt, latency: nil, reason: reason, url: c.url))
+        }
+        if let r = c.escalationReason { add(.escalated, escalationText(r)) }
+        if c.reopened { add(.reopened, "reopened after it was resolved") }
+        return out
+    }
+
+    static func escalationText(_ r: EscalationReason) -> String {
+        switch r {
+        case .priority: "priority raised"
+        case .status: "escalation status"
+        case .label: "escalation label"
+        case .assignee: "assigned to an escalation queue"
+        case .phrase: "the client asked for escalation"
+        case .contact: "an escalation contact was added"
+        }
+    }
+
+    public static func add(_ item: Item, context: ReportContext, to rows: SortedRows) throws(RapportError) {
+        var key = RowKey()
+        key.int(item.period)
+        key.int(context.partnerRank(item.partner))
+        key.int(item.kind.rawValue)
+        if let latency = item.latency { key.int(-Int(latency * 1000)) } else { key.int(Int(item.openedAt.nanoseconds / 1_000_000)) }
+        key.int(sourceRank(item.source))
+        key.text(item.conversation)
+        key.text(item.tracker)
+        key.int(item.turn ?? 0)
+        let cells: [Cell] = [
+            .text(context.windowLabels[item.period]), context.partnerCell(item.partner), .text(item.kind.name), .text(item.source.rawValue),
+            .text(item.tracker), .text(context.identifier(item.conversation)), item.turn.map { .integer($0) } ?? .empty, .instant(item.openedAt),
+            .optional(item.latency), .text(item.reason), .text(context.link(item.url)),
+        ]
+        try rows.add(key: key, cells: cells)
+    }
+
+    /// "3 d 4 h", "9 h 12 min", "14 min" (for people; the seconds are in `latency_s`).
+    public static func duration(_ seconds: Double) -> String {
+        let minutes = Int((seconds / 60).rounded())
+        if minutes < 60 { return "\(minutes) min" }
+        let hours = minutes / 60
+        if hours < 24 { return minutes % 60 == 0 ? "\(hours) h" : "\(hours) h \(minutes % 60) min" }
+        return hours % 24 == 0 ? "\(hours / 24) d" : "\(hours / 24) d \(hours % 24) h"
+    }
+}
+
+/// What the page lists of `attention`: per period, partner and kind, the first ten rows in
+/// the table's order and how many more there are. Bounded by the window, not the history.
+public struct AttentionDigest: Sendable {
+    public static let shown = 10
+
+    struct Key: Hashable {
+        var period: Int
+        var partner: Int
+        var kind: AttentionRows.Kind
+    }
+
+    private var lists: [Key: (count: Int, first: [AttentionRows.Item])] = [:]
+
+    public init() {}
+
+    public mutating func add(_ item: AttentionRows.Item) {
+        let key = Key(period: item.period, partner: item.partner, kind: item.kind)
+        var entry = lists[key] ?? (0, [])
+        entry.count += 1
+        entry.first.append(item)
+        entry.first.sort(by: AttentionDigest.comesFirst)
+        if entry.first.count > AttentionDigest.shown { entry.first.removeLast() }
+        lists[key] = entry
+    }
+
+    /// Longest wait first for turns, earliest first for conversations; then by conversation.
+    static func comesFirst(_ a: AttentionRows.Item, _ b: AttentionRows.Item) -> Bool {
+        if let la = a.latency, let lb = b.latency, la != lb { return la > lb }
+        if a.latency == nil, a.openedAt != b.openedAt { return a.openedAt < b.openedAt }
+        if a.conversation != b.conversation { return a.conversation < b.conversation }
+        return (a.turn ?? 0) < (b.turn ?? 0)
+    }
+
+    /// The rows shown and the count of the rest.
+    public func list(period: Int, partner: Int, kind: AttentionRows.Kind) -> (shown: [AttentionRows.Item], more: Int) {
+        guard let e = lists[Key(period: period, partner: partner, kind: kind)] else { return ([], 0) }
+        return (e.first, e.count - e.first.count)
+    }
+}
