@@ -129,13 +129,16 @@ public struct AttentionDigest: Sendable {
     public init() {}
 
     public mutating func add(_ item: AttentionRows.Item) {
-        let key = Key(period: item.period, partner: item.partner, kind: item.kind)
-        var entry = lists[key] ?? (0, [])
+        AttentionDigest.insert(item, into: &lists[Key(period: item.period, partner: item.partner, kind: item.kind), default: (0, [])])
+    }
+
+    /// In place (the dictionary's entry is not copied): most items do not make the first ten.
+    private static func insert(_ item: AttentionRows.Item, into entry: inout (count: Int, first: [AttentionRows.Item])) {
         entry.count += 1
-        entry.first.append(item)
-        entry.first.sort(by: AttentionDigest.comesFirst)
-        if entry.first.count > AttentionDigest.shown { entry.first.removeLast() }
-        lists[key] = entry
+        if entry.first.count == shown, !comesFirst(item, entry.first[shown - 1]) { return }
+        let at = entry.first.firstIndex { comesFirst(item, $0) } ?? entry.first.count
+        entry.first.insert(item, at: at)
+        if entry.first.count > shown { entry.first.removeLast() }
     }
 
     /// Longest wait first for turns, earliest first for conversations; then by conversation.
