@@ -170,8 +170,9 @@ import Testing
                 // clarity = 0.5 × 93.5652 + 50 = 96.7826; no proactive update of 5:
                 // (0.25 × 66.6667 + 0.20 × 75 + 0.15 × 96.7826 + 0.10 × 0 + 0.05 × 55) / 0.75 = 65.2454
                 "2026-W10 initech 65.25  watch 0.75 66.67 75 96.78 4 6 16 0 55",
-                // no client reply to globex in W11: no clarity; (20 + 0 + 2.5) / 0.6 = 37.5, delta 37.5 − 82.7293
-                "2026-W11 globex 37.5 -45.23 at risk 0.6 0 100  1 1 2 0 50",
+                // no client reply to globex in W11: no clarity; (20 + 0 + 2.5) / 0.6 = 37.5; no delta: W10 is
+                // partial (the data begins on Monday 2 March after midnight), so it is no base
+                "2026-W11 globex 37.5  at risk 0.6 0 100  1 1 2 0 50",
                 // no W12 data for initech: no delta; no partner message: 20 / 0.45, coverage under 0.5: no band
                 "2026-W13 initech 44.44   0.45 0 100  1 1 1  ",
                 "2026-W14 initech 81.82 37.37 good 0.55 100 100  1 1 3 0 ",

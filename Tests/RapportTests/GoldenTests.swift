@@ -66,7 +66,7 @@ import Testing
             #expect(bytes.last == 0x0A, "\(name) does not end with LF")
         }
         let header = readText(run.dir + "/trust_report.csv").split(separator: "\n").first.map(String.init)
-        #expect(header == "period,period_start,period_end,partner,trust_index,trust_index_delta,band,coverage,responsiveness,escalation,reliability,clarity,engagement,conversations,turns,messages,transparency,respect")
+        #expect(header == "period,period_start,period_end,partner,trust_index,trust_index_delta,band,coverage,responsiveness,escalation,reliability,clarity,engagement,conversations,turns,messages,transparency,respect,complete")
         // rejects.csv keeps raw rows: owner-only.
         let attributes = try FileManager.default.attributesOfItem(atPath: run.dir + "/rejects.csv")
         #expect((attributes[.posixPermissions] as? Int) == 0o600)

@@ -105,10 +105,11 @@ import Testing
                 // + 0.5 × 1/2) + 0.05 × 50 = 33.3895 (K2 silent from 4 Mar 10:30; J-1 kept informed)
                 "2026-W10 initech 33.39  at risk 1 33.33 0 0 67.04 100 25 50",
                 // W11: K1 and K3 still open and silent all week; no partner message, so transparency
-                // rests on kept-informed alone: 0, coverage 0.10.
-                "2026-W11 globex 0 -57.27  0.1      0 ",
+                // rests on kept-informed alone: 0, coverage 0.10. No delta: W10 is partial (the data
+                // begins on Monday 2 March at 09:00), never the base of a delta.
+                "2026-W11 globex 0   0.1      0 ",
                 // Reliability (action items on time, 0 of 1) and transparency (K2 silent): coverage 0.25, no band.
-                "2026-W11 initech 0 -33.39  0.25   0   0 ",
+                "2026-W11 initech 0   0.25   0   0 ",
             ])
     }
 }

@@ -75,6 +75,17 @@ import Testing
             ])
     }
 
+    /// METRICS.md "Complete periods": W10's data begins Monday 2 March at 09:00 (after the
+    /// period's start): partial. W11 starts after the earliest record and ended by as-of.
+    @Test func completePeriodsAndScope() throws {
+        let dir = try Self.run.get().dir
+        #expect(try readCSV(dir + "/trust_report.csv").map { "\($0["period"]!) \($0["complete"]!) \($0["trust_index_delta"]!)" } == [
+            "2026-W10 false ", "2026-W11 true ",
+        ])
+        let scopes = Set(try readCSV(dir + "/metrics.csv").map { "\($0["partner"]!.isEmpty ? "-" : "p") \($0["scope"]!)" })
+        #expect(scopes == ["p partner", "- run"])
+    }
+
     @Test func transparencyNeedsEachPartsSample() {
         let parts: [TrustIndex.Component?] = [(100, 2), (50, 10)]
         let five = TrustIndex.meanOfParts(parts, minSample: 5)

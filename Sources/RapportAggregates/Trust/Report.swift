@@ -35,7 +35,8 @@ public struct Aggregator: Sendable {
     }
 
     /// Rows for the periods in `window` (ascending), plus the run-wide reject count.
-    public func report(_ cells: Cells, window: [Period], rejected: Int) -> Aggregates {
+    /// `complete` says which periods are complete (METRICS.md): a partial one is never the base of a delta.
+    public func report(_ cells: Cells, window: [Period], rejected: Int, complete: (Period) -> Bool = { _ in true }) -> Aggregates {
         var out = Aggregates()
         let inWindow = Set(window)
         let keys = cells.keys.filter { inWindow.contains($0.period) }
@@ -47,12 +48,17 @@ public struct Aggregator: Sendable {
                 if var (value, n) = spec.evaluate(cells, key) {
                     // Durations are reported to the millisecond (inputs are whole seconds or finer; this only drops float noise).
                     if spec.definition.unit == "seconds" { value = Aggregator.round(value, places: 3) }
-                    out.metrics.append(
-                        MetricRow(period: key.period, partner: key.partner >= 0 ? Int(key.partner) : nil, metric: spec.name, value: value, n: n))
+                    var row = MetricRow(period: key.period, partner: key.partner >= 0 ? Int(key.partner) : nil, metric: spec.name, value: value, n: n)
+                    // Rows without a partner are run-wide (`quality.messages` with an empty partner counts
+                    // every message); no figure of internal conversations alone is published today.
+                    row.isRunWide = key.partner < 0
+                    out.metrics.append(row)
                 }
             }
         }
-        out.metrics.append(MetricRow(period: nil, partner: nil, metric: QualityMetrics.rejected.metric, value: Double(rejected), n: rejected))
+        var rejectedRow = MetricRow(period: nil, partner: nil, metric: QualityMetrics.rejected.metric, value: Double(rejected), n: rejected)
+        rejectedRow.isRunWide = true
+        out.metrics.append(rejectedRow)
 
         // Trust rows: every (period, partner) with data in the window; the delta looks one period back.
         let specByName = Dictionary(specs.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
@@ -64,7 +70,7 @@ public struct Aggregator: Sendable {
             let (value, coverage, present) = index(key)
             let previous = CellKey(period: key.period.previous, partner: key.partner)
             var delta: Double?
-            if let value, cells.keys.contains(previous), let before = index(previous).0 { delta = value - before }
+            if let value, cells.keys.contains(previous), complete(previous.period), let before = index(previous).0 { delta = value - before }
             // The headline table shows two decimals (coverage four); the band is decided on the unrounded index.
             out.trust.append(
                 TrustRow(
@@ -74,6 +80,7 @@ public struct Aggregator: Sendable {
                     components: present.mapValues { Aggregator.round($0, places: 2) },
                     conversations: cells.count("conversations", key) ?? 0, turns: cells.count("turns", key) ?? 0,
                     messages: cells.count("messages", key) ?? 0))
+            out.trust[out.trust.count - 1].complete = complete(key.period)
         }
         return out
     }

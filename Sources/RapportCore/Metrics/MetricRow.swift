@@ -7,6 +7,11 @@ public struct MetricRow: Sendable, Hashable {
     public var metric: String
     public var value: Double
     public var n: Int
+    /// A figure of the whole run (data quality), not of one partner or of internal conversations.
+    public var isRunWide = false
+
+    /// `metrics.csv`'s `scope`: `partner`, `internal` (conversations without a partner) or `run`.
+    public var scope: String { partner != nil ? "partner" : isRunWide ? "run" : "internal" }
 
     public init(period: Period?, partner: Int?, metric: String, value: Double, n: Int) {
         self.period = period
@@ -49,6 +54,9 @@ public struct TrustRow: Sendable, Hashable {
     public var conversations: Int
     public var turns: Int
     public var messages: Int
+    /// False when the period had not ended by as-of or the data begins inside it (METRICS.md,
+    /// "Complete periods and small samples"): it is then never the base of a delta.
+    public var complete = true
 
     public init(
         period: Period, partner: Int, trustIndex: Double?, trustIndexDelta: Double?, band: String?, coverage: Double,

@@ -21,6 +21,8 @@ struct Analysis {
     var rejects: [Reject] = []
     var notes: [String] = []
     var asOf = Instant(nanoseconds: 0)
+    /// The earliest record at or before as-of: periods starting before it are partial.
+    var earliest: Instant?
     var window: [Period] = []
     var cells = Cells()
     var seen = Misconfiguration.Observations()
@@ -95,6 +97,7 @@ extension Analysis {
 
         var parts = Partitions(count: partitions, scratch: scratch, memory: settings.memory / 8)
         let side = try parts.fill(files, index: index, actors: actors, asOf: asOf, analysis: &analysis)
+        analysis.earliest = side.earliest
         let cutter = PeriodCutter(kind: config.period, zone: config.zone)
         analysis.window = Window.periods(settings.request, cutter: cutter, earliest: side.earliest, asOf: asOf)
         let context = ReportContext(

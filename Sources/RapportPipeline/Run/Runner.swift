@@ -222,7 +222,11 @@ public enum Runner {
         summary.timings.append(("analyse", lap()))
 
         let aggregator = Aggregator(sources: config.sourceKinds, trust: config.trust, context: AggregationContext(cutter: context.cutter))
-        let aggregates = aggregator.report(analysis.cells, window: analysis.window, rejected: summary.rejected)
+        let cutter = context.cutter
+        let (asOf, earliest) = (analysis.asOf, analysis.earliest)
+        let aggregates = aggregator.report(analysis.cells, window: analysis.window, rejected: summary.rejected) { period in
+            cutter.end(of: period) <= asOf && (earliest.map { $0 <= cutter.start(of: period) } ?? false)
+        }
         summary.turns = analysis.turnsInWindow
         summary.conversations = analysis.conversationsInWindow
         summary.partnersWithData = Set(aggregates.trust.map(\.partner)).count

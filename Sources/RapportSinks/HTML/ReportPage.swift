@@ -146,7 +146,8 @@ public enum ReportPage {
             if let d = r.trustIndexDelta {
                 h += "<span class=\"delta \(d >= 0 ? "up" : "down")\">\(d >= 0 ? "▲" : "▼") \(fmt(abs(d), 1))</span>"
             }
-            h += "</div>\n<div><span class=\"band \(bandClass)\">\(e(band))</span> <span class=\"muted\">\(e(r.period.label)) · coverage \(fmt(r.coverage * 100, 0)) %</span></div>\n"
+            let partial = r.complete ? "" : " <span class=\"band none\" title=\"the period had not ended by as-of, or the data begins inside it\">partial</span>"
+            h += "</div>\n<div><span class=\"band \(bandClass)\">\(e(band))</span>\(partial) <span class=\"muted\">\(e(r.period.label)) · coverage \(fmt(r.coverage * 100, 0)) %</span></div>\n"
             h += "<table style=\"margin-top:8px\">"
             for c in TrustRow.componentNames {
                 h += "<tr><td title=\"\(e(componentMeaning[c] ?? ""))\">\(e(c))</td><td class=\"num\">\(r.components[c].map { fmt($0, 1) } ?? "<span class=\"muted\">–</span>")</td></tr>"
@@ -280,7 +281,7 @@ public enum ReportPage {
         for c in TrustRow.componentNames { h += "<th>\(e(c))</th>" }
         h += "</tr>\n"
         for r in input.trust.sorted(by: { ($0.period, $0.partner) < ($1.period, $1.partner) }) {
-            h += "<tr><td>\(e(r.period.label))</td><td>\(e(input.partners[r.partner].id))</td>"
+            h += "<tr><td>\(e(r.period.label))\(r.complete ? "" : " <span class=\"muted\">partial</span>")</td><td>\(e(input.partners[r.partner].id))</td>"
             h += "<td class=\"num\">\(r.trustIndex.map { fmt($0, 1) } ?? "")</td><td class=\"num\">\(r.trustIndexDelta.map { fmt($0, 1) } ?? "")</td>"
             h += "<td>\(e(r.band ?? ""))</td><td class=\"num\">\(fmt(r.coverage * 100, 0)) %</td>"
             for c in TrustRow.componentNames { h += "<td class=\"num\">\(r.components[c].map { fmt($0, 1) } ?? "")</td>" }

@@ -157,7 +157,7 @@ public enum SQLiteReport {
               (SELECT value FROM metrics m WHERE m.period = t.period AND m.partner = t.partner AND m.metric = 'response.latency_p90_s') AS latency_p90_s,
               (SELECT value FROM metrics m WHERE m.period = t.period AND m.partner = t.partner AND m.metric = 'response.sla_attainment') AS sla_attainment,
               (SELECT value FROM metrics m WHERE m.period = t.period AND m.partner = t.partner AND m.metric = 'escalation.rate') AS escalation_rate,
-              t.transparency, t.respect,
+              t.transparency, t.respect, t.complete,
               (SELECT value FROM metrics m WHERE m.period = t.period AND m.partner = t.partner AND m.metric = 'respect.client.politeness') AS client_politeness
             FROM trust_report t
             """)

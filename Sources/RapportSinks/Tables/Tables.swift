@@ -26,7 +26,7 @@ public struct TrustTable: ReportTable {
     public let columns = [
         "period", "period_start", "period_end", "partner", "trust_index", "trust_index_delta", "band", "coverage",
         "responsiveness", "escalation", "reliability", "clarity", "engagement", "conversations", "turns", "messages",
-    ] + TrustRow.appendedComponentNames
+    ] + TrustRow.appendedComponentNames + ["complete"]
     let rows: [TrustRow]
     let context: ReportContext
 
@@ -42,6 +42,7 @@ public struct TrustTable: ReportTable {
             for component in TrustRow.firstComponentNames { cells.append(.optional(r.components[component])) }
             cells += [.integer(r.conversations), .integer(r.turns), .integer(r.messages)]
             for component in TrustRow.appendedComponentNames { cells.append(.optional(r.components[component])) }
+            cells.append(.bool(r.complete))
             try body(cells)
         }
     }
@@ -50,7 +51,7 @@ public struct TrustTable: ReportTable {
 /// `metrics.csv`: one row per (period, partner, metric); whole-window rows (`total`) last.
 public struct MetricsTable: ReportTable {
     public let name = "metrics"
-    public let columns = ["period", "period_start", "period_end", "partner", "metric", "value", "n"]
+    public let columns = ["period", "period_start", "period_end", "partner", "metric", "value", "n", "scope"]
     let rows: [MetricRow]
     let context: ReportContext
 
@@ -69,7 +70,7 @@ public struct MetricsTable: ReportTable {
 
     public func forEachRow(_ body: ([Cell]) throws(RapportError) -> Void) throws(RapportError) {
         for r in rows {
-            try body(context.periodCells(r.period) + [context.partnerCell(r.partner), .text(r.metric), .number(r.value), .integer(r.n)])
+            try body(context.periodCells(r.period) + [context.partnerCell(r.partner), .text(r.metric), .number(r.value), .integer(r.n), .text(r.scope)])
         }
     }
 }
