@@ -312,6 +312,15 @@ enum Main {
             handler.logLevel = level
             return handler
         }
+        // A mistyped command gets a suggestion rather than "unexpected arguments".
+        if let first = CommandLine.arguments.dropFirst().first, !first.hasPrefix("-") {
+            let names = Rapport.configuration.subcommands.map { $0._commandName } + ["help"]
+            if !names.contains(first) {
+                let hint = Suggestion.closest(to: first, among: names).map { "did you mean `rapport \($0)`? " } ?? ""
+                FileHandle.standardError.write(Data("rapport: error: unknown command `\(first)`; \(hint)commands: \(names.joined(separator: ", "))\n".utf8))
+                exit(2)
+            }
+        }
         do {
             var command = try Rapport.parseAsRoot()
             try command.run()

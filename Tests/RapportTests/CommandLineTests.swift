@@ -70,6 +70,22 @@ import Testing
         #expect(try rapport(["run", repositoryRoot + "/pipelines/weekly.yaml", "--last", "0"]).status == 2)
     }
 
+    @Test func mistakesGetSuggestionsInWords() throws {
+        let typo = try rapport(["rnu", "p.yaml"])
+        #expect(typo.status == 2)
+        #expect(typo.stderr.contains("unknown command `rnu`; did you mean `rapport run`?"))
+        let missing = try rapport(["run", "no-such-pipeline.yaml"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("no-such-pipeline.yaml: no such pipeline file"))
+        #expect(!missing.stderr.contains("operation could not be completed"))
+        let dir = temporaryDirectory()
+        try "client: { domains: [a.example] }\npartners: [{ id: p, domains: [p.example] }]\nsources: [{ kind: ticket, format: jira, path: x.xml }]\n"
+            .write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)
+        let format = try rapport(["validate", dir + "/p.yaml"])
+        #expect(format.status == 2)
+        #expect(format.stderr.contains("unknown format `jira`; did you mean `jira-xml`?"))
+    }
+
     @Test func aBadFileExitsOneAndPublishesNothing() throws {
         let dir = temporaryDirectory()
         try "message_id,sent_at,from\n1,2026-03-02T10:00:00Z,a@acme.example\n".write(toFile: dir + "/plain.csv.gz", atomically: true, encoding: .utf8)

@@ -86,6 +86,12 @@ import Testing
         #expect(scopes == ["p partner", "- run"])
     }
 
+    /// responses.csv names who opened and who answered beside the message ids (OUTPUTS.md).
+    @Test func responsesNameTheActors() throws {
+        let rows = try readCSV(try Self.run.get().dir + "/responses.csv").map { "\($0["conversation"]!) \($0["opened_by_actor"]!) \($0["answered_by_actor"]!)" }
+        #expect(rows == ["T1 jane@acme.example ana@globex.example", "T2 max@acme.example ana@globex.example", "T3 jane@acme.example ana@globex.example", "T4 jane@acme.example "])
+    }
+
     @Test func transparencyNeedsEachPartsSample() {
         let parts: [TrustIndex.Component?] = [(100, 2), (50, 10)]
         let five = TrustIndex.meanOfParts(parts, minSample: 5)

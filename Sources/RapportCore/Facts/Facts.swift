@@ -12,6 +12,9 @@ public struct TurnFact: Sendable, Hashable {
     /// Message ids behind the turn, so figures drill down to messages.
     public var openedBy: String
     public var answeredBy: String?
+    /// Who opened and who answered (addresses or user names; pseudonymised in the outputs when asked).
+    public var openedByActor = ""
+    public var answeredByActor: String?
     /// The part of `[openedAt, answeredAt)` inside the partner's calendar, in seconds
     /// (filled by business hours when a calendar applies).
     public var businessLatencySeconds: Double?

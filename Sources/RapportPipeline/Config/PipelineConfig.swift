@@ -100,10 +100,16 @@ public struct PipelineConfig: Sendable {
     /// Reads and checks a pipeline file.
     public static func load(path: String) throws(RapportError) -> PipelineConfig {
         let text: String
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw RapportError(
+                .usage, file: path, "no such pipeline file (paths are relative to \(FileManager.default.currentDirectoryPath)); `make report` uses pipelines/weekly.yaml")
+        }
+        guard !isFolder.boolValue else { throw RapportError(.usage, file: path, "this is a folder; give the pipeline file (a .yaml) inside it") }
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw RapportError(.usage, file: path, "cannot read the pipeline file: \(error.localizedDescription)")
+            throw RapportError(.usage, file: path, "cannot read the pipeline file (not readable, or not UTF-8 text); check its permissions and encoding")
         }
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         return try parse(yaml: text, file: path, directory: (absolute as NSString).deletingLastPathComponent)
@@ -219,7 +225,8 @@ public struct PipelineConfig: Sendable {
                 if let what = FormatRegistry.refused[formatName.lowercased()] {
                     throw formatNode.error("\(what) are not supported yet; supported formats: \(FormatRegistry.names.joined(separator: ", "))")
                 }
-                throw formatNode.error("unknown format `\(formatName)`; supported: \(FormatRegistry.names.joined(separator: ", "))")
+                let hint = Suggestion.closest(to: formatName, among: FormatRegistry.names).map { "did you mean `\($0)`? " } ?? ""
+                throw formatNode.error("unknown format `\(formatName)`; \(hint)supported: \(FormatRegistry.names.joined(separator: ", "))")
             }
             guard format.kind == kind || (format.readsAnyKind && kind != .meeting) else {
                 throw formatNode.error("`\(formatName)` reads \(format.readsAnyKind ? "e-mail or ticket" : format.kind.rawValue) logs, not \(kind.rawValue)")

@@ -147,6 +147,18 @@ extension String {
     }
 }
 
+/// "Did you mean" hints for misspelt keys, commands and formats.
+public enum Suggestion {
+    /// The candidate a user most likely meant by `typed`: one it starts (`jira` → `jira-xml`),
+    /// else the nearest within 3 edits; nil when none is close.
+    public static func closest(to typed: String, among candidates: [String]) -> String? {
+        let t = typed.lowercased()
+        if let prefixed = candidates.first(where: { $0.hasPrefix(t) && !t.isEmpty }) { return prefixed }
+        guard let best = candidates.min(by: { editDistance($0, t) < editDistance($1, t) }), editDistance(best, t) <= 3 else { return nil }
+        return best
+    }
+}
+
 /// Levenshtein distance, for "did you mean" hints on misspelt keys.
 func editDistance(_ a: String, _ b: String) -> Int {
     let x = Array(a)

@@ -93,12 +93,15 @@ public struct RunSummary: Sendable {
         let periods = windowText
         var s = published.map { "rapport: published \($0) (\(periods)): " } ?? "rapport: \(pipeline) (\(periods)): "
         let cached = files.filter(\.fromCache).count
-        s += "\(group(read)) records (\(group(used)) used, \(group(duplicates)) duplicate\(duplicates == 1 ? "" : "s"), \(group(rejected)) rejected) from \(files.count) file\(files.count == 1 ? "" : "s")"
+        s += "\(count(read, "record")) (\(group(used)) used, \(count(duplicates, "duplicate")), \(group(rejected)) rejected) from \(count(files.count, "file"))"
         s += cached > 0 ? " (\(cached) from the cache), " : ", "
-        s += "\(group(turns)) turns, \(group(conversations)) conversations, \(partnersWithData) partner\(partnersWithData == 1 ? "" : "s"); "
+        s += "\(count(turns, "turn")), \(count(conversations, "conversation")), \(count(partnersWithData, "partner")); "
         s += String(format: "%.1f MB in %.2f s (%.0f MB/s)", mb, seconds, rate)
         return s
     }
+
+    /// "1 turn", "2,605 turns".
+    private func count(_ n: Int, _ noun: String) -> String { "\(group(n)) \(noun)\(n == 1 ? "" : "s")" }
 
     private func group(_ n: Int) -> String {
         let digits = String(n)

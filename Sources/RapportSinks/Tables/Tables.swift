@@ -107,6 +107,7 @@ public enum ResponsesRows {
     public static let columns = [
         "source", "conversation", "turn", "partner", "period", "opened_at", "answered_at", "answered", "first_response",
         "latency_s", "business_latency_s", "target_s", "breached", "opened_by", "answered_by", "tracker", "url",
+        "opened_by_actor", "answered_by_actor",
     ]
 
     /// The turn's sort key and cells, or nil outside the window.
@@ -124,6 +125,7 @@ public enum ResponsesRows {
             .text(context.windowLabels[period]), .instant(t.openedAt), .optional(t.answeredAt), .bool(t.isAnswered), .bool(t.isFirstResponse),
             .optional(t.latencySeconds), .optional(t.businessLatencySeconds), .optional(t.targetSeconds), .optional(t.breached),
             .text(context.identifier(t.openedBy)), .optional(t.answeredBy.map(context.identifier)), .text(t.tracker), .text(context.link(t.url)),
+            .text(context.identifier(t.openedByActor)), .optional(t.answeredByActor.map(context.identifier)),
         ]
         try rows.add(key: key, cells: cells)
     }

@@ -86,7 +86,7 @@ public enum TicketConversations {
             events.lazy.filter { $0.kind == .created || $0.kind == .message || $0.kind == .internalNote }.map {
                 TurnMessage(
                     id: $0.id, at: $0.at, party: $0.party, isPublic: $0.kind != .internalNote && $0.isPublic,
-                    isAutomated: $0.flags.contains(.automated), isAcknowledgement: $0.flags.contains(.acknowledgement), text: $0.text)
+                    isAutomated: $0.flags.contains(.automated), isAcknowledgement: $0.flags.contains(.acknowledgement), text: $0.text, actor: $0.actor)
             })
         let outcome = TurnRules.apply(
             turnMessages, source: .ticket, conversation: ticket.key, assigneePartner: assigneePartner, firstPartnerAppearing: firstPartner)

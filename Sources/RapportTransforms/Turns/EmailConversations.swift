@@ -139,7 +139,7 @@ public enum EmailConversations {
         let turnMessages = ms.map {
             TurnMessage(
                 id: $0.id, at: $0.at, party: $0.party, isAutomated: $0.flags.contains(.automated),
-                isAcknowledgement: $0.flags.contains(.acknowledgement), firstRecipientPartner: $0.firstRecipientPartner, text: $0.text)
+                isAcknowledgement: $0.flags.contains(.acknowledgement), firstRecipientPartner: $0.firstRecipientPartner, text: $0.text, actor: $0.actor)
         }
         let outcome = TurnRules.apply(
             turnMessages, source: .email, conversation: label, assigneePartner: nil, firstPartnerAppearing: firstPartner)

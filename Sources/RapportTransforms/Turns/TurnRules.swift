@@ -14,11 +14,14 @@ public struct TurnMessage: Sendable {
     public var firstRecipientPartner: Int16
     /// The clarity rules' reading of the text, when there was one.
     public var text: TextStats?
+    /// Who wrote it (an address or a user name), for `responses.csv`'s `*_actor` columns.
+    public var actor: String
 
     public init(
         id: String, at: Instant, party: Party, isPublic: Bool = true, isAutomated: Bool = false,
-        isAcknowledgement: Bool = false, firstRecipientPartner: Int16 = -1, text: TextStats? = nil
+        isAcknowledgement: Bool = false, firstRecipientPartner: Int16 = -1, text: TextStats? = nil, actor: String = ""
     ) {
+        self.actor = actor
         self.id = id
         self.at = at
         self.party = party
@@ -97,10 +100,12 @@ public enum TurnRules {
                 outcome.partnerMessages.append(EventFact(kind: .partnerMessage, at: m.at, partner: p))
                 if let o = openIndex {
                     let opener = messages[o]
-                    outcome.turns.append(
-                        TurnFact(
-                            source: source, conversation: conversation, turn: outcome.turns.count + 1, partner: p,
-                            openedAt: opener.at, answeredAt: m.at, isFirstResponse: false, openedBy: opener.id, answeredBy: m.id))
+                    var turn = TurnFact(
+                        source: source, conversation: conversation, turn: outcome.turns.count + 1, partner: p,
+                        openedAt: opener.at, answeredAt: m.at, isFirstResponse: false, openedBy: opener.id, answeredBy: m.id)
+                    turn.openedByActor = opener.actor
+                    turn.answeredByActor = m.actor
+                    outcome.turns.append(turn)
                     openIndex = nil
                 } else {
                     outcome.proactiveUpdates.append(EventFact(kind: .proactiveUpdate, at: m.at, partner: p))
@@ -110,10 +115,11 @@ public enum TurnRules {
         }
         if let o = openIndex {
             let opener = messages[o]
-            outcome.turns.append(
-                TurnFact(
-                    source: source, conversation: conversation, turn: outcome.turns.count + 1, partner: attribute(opener),
-                    openedAt: opener.at, answeredAt: nil, isFirstResponse: false, openedBy: opener.id, answeredBy: nil))
+            var turn = TurnFact(
+                source: source, conversation: conversation, turn: outcome.turns.count + 1, partner: attribute(opener),
+                openedAt: opener.at, answeredAt: nil, isFirstResponse: false, openedBy: opener.id, answeredBy: nil)
+            turn.openedByActor = opener.actor
+            outcome.turns.append(turn)
         }
         if firstCountedIsClient == true, !outcome.turns.isEmpty { outcome.turns[0].isFirstResponse = true }
         outcome.partner = outcome.turns.first?.partner ?? assigneePartner ?? anyPartner
