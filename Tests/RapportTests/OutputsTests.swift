@@ -8,21 +8,6 @@ import Testing
 
 /// SQLite, HTML, pseudonyms, atomic publishing and the lock (OUTPUTS.md, PRODUCT.md).
 @Suite(.serialized) struct OutputsTests {
-    /// Runs a query on a database file and returns the rows as text.
-    func query(_ path: String, _ sql: String) -> [[String]] {
-        var db: OpaquePointer?
-        guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, nil) == SQLITE_OK else { return [] }
-        defer { sqlite3_close(db) }
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK else { return [["error: \(String(cString: sqlite3_errmsg(db)))"]] }
-        defer { sqlite3_finalize(statement) }
-        var rows: [[String]] = []
-        while sqlite3_step(statement) == SQLITE_ROW {
-            rows.append((0..<sqlite3_column_count(statement)).map { i in sqlite3_column_text(statement, i).map { String(cString: $0) } ?? "" })
-        }
-        return rows
-    }
-
     func lineCount(_ path: String) -> Int { readText(path).split(separator: "\n", omittingEmptySubsequences: false).count - 2 }
 
     @Test func sqliteTablesHoldWhatTheCSVsHold() throws {

@@ -3,6 +3,7 @@ import Logging
 import RapportCore
 import RapportIngest
 import RapportPipeline
+import CSQLite
 
 /// Runs a pipeline into a fresh folder and returns the folder.
 func runPipeline(
@@ -45,4 +46,19 @@ func metricIndex(_ dir: String) throws -> [String: String] {
         out["\(r["period"]!) \(r["partner"]!) \(r["metric"]!)"] = "\(r["value"]!) \(r["n"]!)"
     }
     return out
+}
+
+/// Runs a query on a database file and returns the rows as text.
+func query(_ path: String, _ sql: String) -> [[String]] {
+    var db: OpaquePointer?
+    guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, nil) == SQLITE_OK else { return [] }
+    defer { sqlite3_close(db) }
+    var statement: OpaquePointer?
+    guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK else { return [["error: \(String(cString: sqlite3_errmsg(db)))"]] }
+    defer { sqlite3_finalize(statement) }
+    var rows: [[String]] = []
+    while sqlite3_step(statement) == SQLITE_ROW {
+        rows.append((0..<sqlite3_column_count(statement)).map { i in sqlite3_column_text(statement, i).map { String(cString: $0) } ?? "" })
+    }
+    return rows
 }

@@ -69,6 +69,16 @@ import Testing
         #expect(m["2026-W10 initech response.acknowledgements"] == "1 1")  // K2's "Thanks!"
     }
 
+    /// SQLite `interactions` carries the flags that decide turns (OUTPUTS.md): K4's deploy-bot
+    /// comment is ignored (`ignore.actors: ["*-bot"]`) and so automated; K2's "Thanks!" is the
+    /// one acknowledgement, as response.acknowledgements counts it.
+    @Test func interactionsCarryTheFlagsThatDecideTurns() throws {
+        let db = try dir + "/rapport.sqlite"
+        #expect(query(db, "SELECT conversation, actor FROM interactions WHERE ignored = 1") == [["K4", "deploy-bot"]])
+        #expect(query(db, "SELECT COUNT(*) FROM interactions WHERE automated = 1 AND ignored = 0") == [["0"]])
+        #expect(query(db, "SELECT conversation FROM interactions WHERE acknowledgement = 1") == [["K2"]])
+    }
+
     @Test func clarityOfTicketComments() throws {
         let m = try metricIndex(try dir)
         // globex's public comments in W10 (S W Y L P):

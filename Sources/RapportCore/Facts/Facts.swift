@@ -306,6 +306,8 @@ public struct InteractionFact: Sendable, Hashable {
     public var party: Party
     public var kind: InteractionKind
     public var isPublic: Bool
+    /// What decides whether the message opens or answers a turn (acknowledgement, automated, ignored).
+    public var flags: MessageFlags = []
 
     public init(source: SourceKind, conversation: String, id: String, at: Instant, actor: String, party: Party, kind: InteractionKind, isPublic: Bool) {
         self.source = source

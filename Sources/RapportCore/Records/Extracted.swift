@@ -108,4 +108,6 @@ public struct MessageFlags: OptionSet, Sendable, Hashable {
     public static let acknowledgement = MessageFlags(rawValue: 2)
     /// Text matching `escalation.phrases` (counts only for the client's messages).
     public static let escalationPhrase = MessageFlags(rawValue: 4)
+    /// Set at analysis beside `automated` for a sender `ignore.actors` matches (never in a fact file).
+    public static let ignored = MessageFlags(rawValue: 8)
 }

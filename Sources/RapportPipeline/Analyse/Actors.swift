@@ -72,4 +72,12 @@ struct Actors {
         if let i = index[name] { return party(i, at: at) }
         return directory.party(of: name, at: at)
     }
+
+    /// The flags analysis keeps of a message (METRICS.md): `ignore.actors` makes it automated
+    /// and ignored; acknowledgements and escalation phrases count only from the client.
+    func analysisFlags(_ f: MessageFlags, party: Party, actor: Int) -> MessageFlags {
+        if ignored[actor] { return [.automated, .ignored] }
+        if f.contains(.automated) { return [.automated] }
+        return party.isClient ? f : []
+    }
 }

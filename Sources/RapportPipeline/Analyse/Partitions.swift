@@ -261,8 +261,8 @@ struct PartEmail {
             if firstPartner < 0, let i = p.partnerIndex { firstPartner = Int16(i) }
             if p.isClient, actors.isContact[Int(g)] { contacts.append(actors.names[Int(g)]) }
         }
-        let automated = m.flags.contains(.automated) || actors.ignored[Int(actor)]
-        let flags: MessageFlags = automated ? [.automated] : party.isClient ? m.flags : []
+        let flags = actors.analysisFlags(m.flags, party: party, actor: Int(actor))
+        let automated = flags.contains(.automated)
         let known = party.isClient || party.isPartner
         return PartEmail(
             key: key, hops: hops, threadID: m.threadID,
@@ -318,8 +318,7 @@ enum PartTicket {
 
     static func writeEvent(_ e: ExtractedTicketEvent, actor: UInt32, file: Int, actors: Actors, _ w: inout ByteWriter) {
         let party = actors.party(actor, at: e.at)
-        let automated = e.flags.contains(.automated) || actors.ignored[Int(actor)]
-        let flags: MessageFlags = automated ? [.automated] : party.isClient ? e.flags : []
+        let flags = actors.analysisFlags(e.flags, party: party, actor: Int(actor))
         let known = party.isClient || party.isPartner
         w.byte(Partitions.Tag.ticketEvent.rawValue)
         w.varint(UInt64(file))
@@ -334,7 +333,7 @@ enum PartTicket {
         w.string(e.from)
         w.string(e.to)
         w.byte(flags.rawValue)
-        w.text(automated || !known ? nil : e.text)
+        w.text(flags.contains(.automated) || !known ? nil : e.text)
         w.int(e.origin.record)
         w.int(Int64(e.order))
     }

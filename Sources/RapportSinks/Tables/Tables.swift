@@ -162,7 +162,9 @@ public enum ConversationsRows {
 /// by the partner it was addressed to).
 public enum InteractionsRows {
     public static let name = "interactions"
-    public static let columns = ["source", "conversation", "partner", "id", "at", "period", "actor", "party", "kind", "public", "tracker"]
+    public static let columns = [
+        "source", "conversation", "partner", "id", "at", "period", "actor", "party", "kind", "public", "tracker", "acknowledgement", "automated", "ignored",
+    ]
 
     public static func add(_ f: InteractionFact, partner: Int?, context: ReportContext, to rows: SortedRows) throws(RapportError) {
         guard let period = context.windowIndex(of: f.at) else { return }
@@ -176,6 +178,7 @@ public enum InteractionsRows {
             .text(f.source.rawValue), .text(context.identifier(f.conversation)), context.partnerCell(partner), .text(context.identifier(f.id)),
             .instant(f.at), .text(context.windowLabels[period]), .text(context.identifier(f.actor)), .text(context.partyName(f.party)),
             .text(f.kind.rawValue), .bool(f.isPublic), .text(f.tracker),
+            .integer(f.flags.contains(.acknowledgement) ? 1 : 0), .integer(f.flags.contains(.automated) ? 1 : 0), .integer(f.flags.contains(.ignored) ? 1 : 0),
         ]
         try rows.add(key: key, cells: cells)
     }

@@ -1,26 +1,22 @@
 import RapportCore
 
-/// Reads each message's text once, as it streams in, and keeps only what the
-/// conversation stage needs (``EmailMessage``): automated or not, acknowledgement,
-/// escalation phrase, recipients' partners, the subject-threading key.
+/// Reads each message's text once, at extraction, into what the facts keep (see
+/// ``extract(_:)``): auto-reply, acknowledgement and escalation-phrase flags, the clarity
+/// counts and the politeness score; and the subject's threading key.
 ///
-/// One analyzer per file (it memoises per-actor answers); the settings are shared.
+/// One analyzer per extraction lane; the settings are shared.
 public final class MessageAnalyzer {
+    /// The text settings of the pipeline (`ignore.actors` and escalation contacts are applied at analysis).
     public struct Settings: Sendable {
-        public var ignoreActors: GlobSet
         public var acknowledgements: AcknowledgementRule
         public var escalationPhrases: PhraseMatcher?
-        public var escalationContacts: GlobSet
         public var textRules: TextRules
         public init(
-            ignoreActors: GlobSet = GlobSet([]), acknowledgements: AcknowledgementRule = AcknowledgementRule(),
-            escalationPhrases: PhraseMatcher? = nil, escalationContacts: GlobSet = GlobSet([]),
+            acknowledgements: AcknowledgementRule = AcknowledgementRule(), escalationPhrases: PhraseMatcher? = nil,
             textRules: TextRules = TextRules(clarification: nil)
         ) {
-            self.ignoreActors = ignoreActors
             self.acknowledgements = acknowledgements
             self.escalationPhrases = escalationPhrases
-            self.escalationContacts = escalationContacts
             self.textRules = textRules
         }
     }
@@ -30,102 +26,10 @@ public final class MessageAnalyzer {
 
     public let settings: Settings
     public let parties: PartyDirectory
-    /// Every sender and recipient this analyzer saw (for the run's misconfiguration checks).
-    public private(set) var actorsSeen: Set<String> = []
-    private var ignored: [String: Bool] = [:]
-    private var contact: [String: Bool] = [:]
 
     public init(settings: Settings, parties: PartyDirectory) {
         self.settings = settings
         self.parties = parties
-    }
-
-    private func isIgnored(_ actor: String) -> Bool {
-        if settings.ignoreActors.isEmpty { return false }
-        if let known = ignored[actor] { return known }
-        let answer = settings.ignoreActors.matches(actor)
-        if ignored.count > 100_000 { ignored.removeAll(keepingCapacity: true) }
-        ignored[actor] = answer
-        return answer
-    }
-
-    private func isContact(_ address: String) -> Bool {
-        if settings.escalationContacts.isEmpty { return false }
-        if let known = contact[address] { return known }
-        let answer = settings.escalationContacts.matches(address)
-        if contact.count > 100_000 { contact.removeAll(keepingCapacity: true) }
-        contact[address] = answer
-        return answer
-    }
-
-    public func isAutomated(_ m: Interaction) -> Bool {
-        if m.attributes.autoSubmitted { return true }
-        if isIgnored(m.actor) { return true }
-        // Every auto-reply prefix starts with an A or an O: most subjects are decided by one byte.
-        guard let first = m.attributes.subject.utf8.first, first | 0x20 == UInt8(ascii: "a") || first | 0x20 == UInt8(ascii: "o") else {
-            return false
-        }
-        let head = m.attributes.subject.prefix(32).lowercased()
-        return MessageAnalyzer.autoReplyPrefixes.contains { head.hasPrefix($0) }
-    }
-
-    /// Automated or not; for client messages, acknowledgement and escalation phrase; for client and
-    /// partner messages, the clarity counts. The text is read here, once, and then dropped.
-    public func read(_ m: Interaction) -> (flags: MessageFlags, stats: TextStats?) {
-        if isAutomated(m) { return ([.automated], nil) }
-        guard m.party.isClient || m.party.isPartner else { return ([], nil) }
-        var flags: MessageFlags = []
-        var text = m.text
-        let cleaned = text.withUTF8 { TextCleaner.clean(bytes: $0, isHTML: m.textIsHTML) }
-        if m.party.isClient {
-            cleaned.withUnsafeBufferPointer { b in
-                if settings.acknowledgements.isAcknowledgement(cleaned: b) { flags.insert(.acknowledgement) }
-                if let phrases = settings.escalationPhrases, phrases.matches(bytes: b) { flags.insert(.escalationPhrase) }
-            }
-        }
-        let stats = cleaned.withUnsafeBufferPointer { settings.textRules.stats(cleaned: $0, isClient: m.party.isClient) }
-        return (flags, stats)
-    }
-
-    /// Notes the actor and recipients of `m` as seen.
-    public func noteActors(_ m: Interaction) {
-        actorsSeen.insert(m.actor)
-        for r in m.attributes.recipients { actorsSeen.insert(r.address) }
-    }
-
-    /// The clarity counts of a plain text someone said or wrote outside a message (a meeting
-    /// transcript's utterance); nil for speakers who are neither client nor partner.
-    public func stats(ofPlainText text: String, party: Party) -> TextStats? {
-        guard party.isClient || party.isPartner else { return nil }
-        var text = text
-        let cleaned = text.withUTF8 { TextCleaner.clean(bytes: $0, isHTML: false) }
-        return cleaned.withUnsafeBufferPointer { settings.textRules.stats(cleaned: $0, isClient: party.isClient) }
-    }
-
-    /// The message as the conversation stage keeps it, and what threading reads of it.
-    public func analyze(_ m: Interaction) -> (message: EmailMessage, keys: ThreadingKeys) {
-        noteActors(m)
-        let (flags, stats) = read(m)
-        var firstPartner: Int16 = -1
-        var contacts: [String] = []
-        for r in m.attributes.recipients {
-            if firstPartner < 0, let p = r.party.partnerIndex { firstPartner = Int16(p) }
-            if r.party.isClient, isContact(r.address) {
-                contacts.append(r.address)
-            }
-        }
-        var subjectKey = ""
-        if m.conversation.isEmpty {
-            var orgs = Set([parties.organisationKey(of: m.actor, party: m.party)])
-            for r in m.attributes.recipients { orgs.insert(parties.organisationKey(of: r.address, party: r.party)) }
-            let subject = MessageAnalyzer.normalisedSubject(m.attributes.subject)
-            // An empty subject joins nothing: the message starts its own conversation.
-            subjectKey = subject.isEmpty ? "\u{0}" + m.id : subject + "\u{1F}" + orgs.sorted().joined(separator: ",")
-        }
-        let message = EmailMessage(
-            id: m.id, at: m.at, actor: m.actor, party: m.party, flags: flags, firstRecipientPartner: firstPartner,
-            contacts: contacts, origin: m.origin, fingerprint: m.fingerprint.addingBody(m.text), text: stats)
-        return (message, ThreadingKeys(threadID: m.conversation, parentID: m.attributes.inReplyTo, subjectKey: subjectKey))
     }
 
     static let replyPrefixes = ["re", "fw", "fwd", "aw", "wg", "sv"]

@@ -45,6 +45,7 @@ public enum TicketConversations {
                     var row = InteractionFact(
                         source: .ticket, conversation: ticket.key, id: e.id, at: e.at, actor: e.actor, party: e.party, kind: e.kind, isPublic: e.isPublic)
                     row.tracker = ticket.id.tracker
+                    row.flags = e.flags
                     facts.interactions.append(row)
                 }
             }

@@ -96,10 +96,11 @@ public enum EmailConversations {
                 buildOne(ms, label: label, zone: zone, into: &facts)
                 if collectInteractions {
                     for k in ms.indices {
-                        facts.interactions.append(
-                            InteractionFact(
-                                source: .email, conversation: label, id: ms[k].id, at: ms[k].at, actor: ms[k].actor, party: ms[k].party, kind: .message,
-                                isPublic: true))
+                        var row = InteractionFact(
+                            source: .email, conversation: label, id: ms[k].id, at: ms[k].at, actor: ms[k].actor, party: ms[k].party, kind: .message,
+                            isPublic: true)
+                        row.flags = ms[k].flags
+                        facts.interactions.append(row)
                     }
                 }
             }
@@ -123,8 +124,9 @@ public enum EmailConversations {
         buildOne(ms, label: label, zone: zone, into: &facts)
         if collectInteractions {
             for k in ms.indices {
-                facts.interactions.append(
-                    InteractionFact(source: .email, conversation: label, id: ms[k].id, at: ms[k].at, actor: ms[k].actor, party: ms[k].party, kind: .message, isPublic: true))
+                var row = InteractionFact(source: .email, conversation: label, id: ms[k].id, at: ms[k].at, actor: ms[k].actor, party: ms[k].party, kind: .message, isPublic: true)
+                row.flags = ms[k].flags
+                facts.interactions.append(row)
             }
         }
     }
