@@ -36,7 +36,7 @@ build: deps
 ## Builds in release mode, runs the weekly pipeline over fixtures/, prints where the report is.
 report: release
 	@.build/release/rapport run $(PIPELINE) --out $(REPORT_DIR)
-	@echo "rapport: report in $(REPORT_DIR)/ (report.html, rapport.sqlite, report.json, trust_report.csv, metrics.csv, responses.csv, conversations.csv, rejects.csv, definitions.csv)"
+	@echo "rapport: report in $(REPORT_DIR)/ (report.html, rapport.sqlite, report.json, trust_report.csv, metrics.csv, responses.csv, conversations.csv, rejects.csv, definitions.csv, attention.csv, partners.csv)"
 
 ## Unit, golden, property and end-to-end tests (the command-line tests need the built binary).
 test: build
