@@ -16,7 +16,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := csv timestamp address xml gzip text vtt chat mime zip json
 FUZZ_DIR ?= .build-fuzz
 
-.PHONY: report test build release deps bench screenshot fuzz asan clean
+.PHONY: report test build release deps bench screenshot pdf fuzz asan clean
 
 ## Installs the system libraries when they are missing (fresh machine), as root or through sudo.
 deps:
@@ -56,6 +56,14 @@ screenshot: report
 	@chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1200,1500 \
 		--screenshot=docs/report.png "file://$(CURDIR)/$(REPORT_DIR)/report.html" 2>/dev/null
 	@echo "rapport: screenshot in docs/report.png"
+
+## Prints out/weekly/report.html to report.pdf beside it (A4, the page's print stylesheet) with
+## headless Chromium (Debian package): the quarterly-review handout.
+pdf: report
+	@$(MAKE) --no-print-directory deps DEBIAN_PACKAGES="chromium"
+	@chromium --headless --no-sandbox --disable-gpu --no-pdf-header-footer --print-to-pdf="$(CURDIR)/$(REPORT_DIR)/report.pdf" \
+		"file://$(CURDIR)/$(REPORT_DIR)/report.html" 2>/dev/null
+	@echo "rapport: handout in $(REPORT_DIR)/report.pdf"
 
 ## libFuzzer with AddressSanitizer on each parser for FUZZ_SECONDS seconds, seeded from the hostile
 ## corpus (Tests/RapportTests/HostileCorpus.swift). Findings are written to $(FUZZ_DIR)/crash-*;

@@ -313,3 +313,50 @@ import Testing
         #expect(back.allSatisfy { $0[4] == "run-2" })
     }
 }
+
+/// The page in a real browser (headless Chromium, when installed): no horizontal scroll at a
+/// 390 px phone width or at 1280 px. Skipped, saying so, where Chromium is absent.
+@Suite struct RenderedPageTests {
+    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// The page's scroll width inside an iframe `width` px wide (a desktop window cannot be made that narrow).
+    func scrollWidth(_ page: String, width: Int) throws -> Int? {
+        guard let chromium = Self.chromium else { return nil }
+        let dir = (page as NSString).deletingLastPathComponent
+        let frame = """
+            <html><body style="margin:0"><iframe id="f" src="report.html" style="width:\(width)px;height:900px;border:0"></iframe>
+            <script>document.getElementById("f").onload = function () { document.title = "SW " + this.contentDocument.documentElement.scrollWidth; };</script>
+            </body></html>
+            """
+        try frame.write(toFile: dir + "/frame.html", atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: chromium)
+        p.arguments = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files", "--virtual-time-budget=5000", "--window-size=1400,1000",
+            "--dump-dom", "file://" + dir + "/frame.html",
+        ]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let dom = String(decoding: data, as: UTF8.self)
+        guard let r = dom.range(of: "<title>SW ") else { return -1 }
+        return Int(dom[r.upperBound...].prefix { $0.isNumber })
+    }
+
+    @Test func noHorizontalScrollOnAPhoneOrADesktop() throws {
+        guard Self.chromium != nil else {
+            print("RenderedPageTests: skipped, Chromium is not installed (apt-get install -y chromium)")
+            return
+        }
+        let run = try runPipeline(repositoryRoot + "/pipelines/weekly.yaml")
+        let page = run.dir + "/report.html"
+        // An iframe's own scroll bar may take 15 px: the content fits when scrollWidth <= width.
+        let phone = try scrollWidth(page, width: 390)
+        #expect(phone != nil && phone! > 0 && phone! <= 390, "scroll width at 390 px: \(String(describing: phone))")
+        let desktop = try scrollWidth(page, width: 1280)
+        #expect(desktop != nil && desktop! > 0 && desktop! <= 1280, "scroll width at 1280 px: \(String(describing: desktop))")
+    }
+}

@@ -88,7 +88,7 @@ public enum ReportPage {
             main { max-width: 1100px; margin: 0 auto; padding: 24px; }
             h1 { font-size: 26px; margin: 0 0 4px; } h2 { font-size: 19px; margin: 28px 0 10px; } h3 { font-size: 16px; margin: 0 0 8px; }
             .meta { color: #64748b; margin-bottom: 18px; }
-            .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 14px; }
+            .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(240px, 100%), 1fr)); gap: 14px; }
             .card { background: #fff; border: 1px solid #e2e8f0; border-radius: 10px; padding: 14px 16px; }
             .index { font-size: 34px; font-weight: 700; } .delta { font-size: 14px; margin-left: 6px; }
             .up { color: #047857; } .down { color: #dc2626; } .muted { color: #64748b; }
@@ -99,9 +99,21 @@ public enum ReportPage {
             th { background: #f1f5f9; font-weight: 600; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
             details.attention-partner { background: #fff; border: 1px solid #e2e8f0; border-radius: 10px; padding: 8px 14px; margin-bottom: 8px; }
             details.attention-partner summary { font-weight: 600; cursor: pointer; } h4 { font-size: 14px; margin: 12px 0 6px; }
-            table.attention td:first-child { white-space: nowrap; } a { color: #1d4ed8; }
-            .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 14px; }
-            svg { background: #fff; border: 1px solid #e2e8f0; border-radius: 8px; }
+            table.attention td:first-child { white-space: nowrap; } table.attention { table-layout: fixed; } table.attention td { overflow-wrap: anywhere; } a { color: #1d4ed8; }
+            .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(340px, 100%), 1fr)); gap: 14px; }
+            svg { background: #fff; border: 1px solid #e2e8f0; border-radius: 8px; max-width: 100%; height: auto; }
+            .scroll { overflow-x: auto; } table.wrap td { overflow-wrap: anywhere; } ul { overflow-wrap: anywhere; }
+            @media (max-width: 480px) {
+              main { padding: 12px; } table.attention td:first-child { white-space: normal; } th, td { padding: 5px 6px; }
+            }
+            @page { size: A4; margin: 14mm; }
+            @media print {
+              body { background: #fff; font-size: 12px; } main { max-width: none; padding: 0; }
+              .card, details, svg, tr { break-inside: avoid; } thead { display: table-header-group; }
+              details.attention-partner { break-before: page; border: none; padding: 0; } .scroll { overflow: visible; }
+              .band { color: #000; background: none; border: 1px solid #000; } th { background: none; border-bottom: 1px solid #000; }
+              .warnings { background: none; } a { color: #000; text-decoration: none; }
+            }
             .legend span { display: inline-block; margin-right: 12px; font-size: 13px; } .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px; }
             footer { color: #94a3b8; font-size: 12px; margin-top: 30px; }
             .warnings { background: #fffbeb; border: 1px solid #b45309; border-radius: 8px; padding: 10px 14px; margin-bottom: 18px; color: #78350f; }
@@ -277,9 +289,10 @@ public enum ReportPage {
     }
 
     static func trustTable(_ input: ReportPageInput) -> String {
-        var h = "<h2>Trust report</h2>\n<table><tr><th>Period</th><th>Partner</th><th>Index</th><th>Δ</th><th>Band</th><th>Coverage</th>"
-        for c in TrustRow.componentNames { h += "<th>\(e(c))</th>" }
-        h += "</tr>\n"
+        var h = "<h2>Trust report</h2>\n<div class=\"scroll\"><table><thead><tr><th scope=\"col\">Period</th><th scope=\"col\">Partner</th>"
+        h += "<th scope=\"col\">Index</th><th scope=\"col\">Δ</th><th scope=\"col\">Band</th><th scope=\"col\">Coverage</th>"
+        for c in TrustRow.componentNames { h += "<th scope=\"col\">\(e(c))</th>" }
+        h += "</tr></thead>\n<tbody>\n"
         for r in input.trust.sorted(by: { ($0.period, $0.partner) < ($1.period, $1.partner) }) {
             h += "<tr><td>\(e(r.period.label))\(r.complete ? "" : " <span class=\"muted\">partial</span>")</td><td>\(e(input.partners[r.partner].id))</td>"
             h += "<td class=\"num\">\(r.trustIndex.map { fmt($0, 1) } ?? "")</td><td class=\"num\">\(r.trustIndexDelta.map { fmt($0, 1) } ?? "")</td>"
@@ -287,15 +300,15 @@ public enum ReportPage {
             for c in TrustRow.componentNames { h += "<td class=\"num\">\(r.components[c].map { fmt($0, 1) } ?? "")</td>" }
             h += "</tr>\n"
         }
-        return h + "</table>\n"
+        return h + "</tbody></table></div>\n"
     }
 
     static func quality(_ input: ReportPageInput) -> String {
-        var h = "<h2>Data quality</h2>\n<table>"
+        var h = "<h2>Data quality</h2>\n<table class=\"wrap\">"
         for (label, value) in input.quality { h += "<tr><td>\(e(label))</td><td class=\"num\">\(e(value))</td></tr>" }
         h += "</table>\n"
         if !input.rejectReasons.isEmpty {
-            h += "<h3 style=\"margin-top:14px\">Rejected records by reason (see rejects.csv)</h3>\n<table>"
+            h += "<h3 style=\"margin-top:14px\">Rejected records by reason (see rejects.csv)</h3>\n<table class=\"wrap\">"
             for (reason, n) in input.rejectReasons { h += "<tr><td>\(e(reason))</td><td class=\"num\">\(n)</td></tr>" }
             h += "</table>\n"
         }
@@ -308,7 +321,7 @@ public enum ReportPage {
     }
 
     static func definitions(_ input: ReportPageInput) -> String {
-        var h = "<h2>Definitions</h2>\n<table><tr><th>Figure</th><th>Unit</th><th>Definition</th></tr>\n"
+        var h = "<h2>Definitions</h2>\n<table class=\"wrap\"><thead><tr><th scope=\"col\">Figure</th><th scope=\"col\">Unit</th><th scope=\"col\">Definition</th></tr></thead>\n"
         for d in input.definitions.sorted(by: { $0.metric < $1.metric }) {
             h += "<tr><td>\(e(d.metric))</td><td>\(e(d.unit))</td><td>\(e(d.definition))</td></tr>\n"
         }
