@@ -142,4 +142,23 @@ import Testing
     @Test func linkTemplatesNeedTheKey() {
         #expect(TicketLinks.fill("https://d.example/t/{key}", key: "A B/1") == "https://d.example/t/A%20B%2F1")
     }
+
+    /// The cards compare every configured partner on the latest complete period (W11 here, W10
+    /// being partial), lowest index first; a partner without data there is a "no data" card.
+    @Test func cardsShareOnePeriodAndShowPartnersWithoutData() throws {
+        let dir = temporaryDirectory("rapport-cards")
+        let source = repositoryRoot + "/fixtures/edge-trust-foundations"
+        try readText(source + "/pipeline.yaml")
+            .replacingOccurrences(of: "path: tickets.xml", with: "path: \"\(source)/tickets.xml\"")
+            .replacingOccurrences(
+                of: "sla_clock: calendar", with: "  - { id: initech, name: Initech, domains: [initech.example] }\nsla_clock: calendar")
+            .write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)
+        let run = try runPipeline(dir + "/p.yaml", asOf: "2026-03-16")
+        let html = readText(run.dir + "/report.html")
+        #expect(html.contains("<h2>Partners, 2026-W11</h2>"))
+        let globex = try #require(html.range(of: "<h3>Globex BPO"))
+        let initech = try #require(html.range(of: "<h3>Initech"))
+        #expect(globex.lowerBound < initech.lowerBound)  // partners with data first
+        #expect(html[initech.upperBound...].prefix(400).contains("no data"))
+    }
 }

@@ -146,20 +146,41 @@ public enum ReportPage {
         return h + "</ul></div>\n"
     }
 
-    /// Each partner's latest period in the window: index, band, delta, components.
+    /// The period the cards compare partners on (METRICS.md): the latest complete period in
+    /// which any partner has data, else the latest period with data.
+    static func cardPeriod(_ input: ReportPageInput) -> Period? {
+        input.trust.filter(\.complete).map(\.period).max() ?? input.trust.map(\.period).max()
+    }
+
+    /// Every configured partner on the same period, lowest index first (partners without data
+    /// there last, shown as "no data"): index, band, delta, components.
     static func latestCards(_ input: ReportPageInput) -> String {
-        var h = "<h2>Partners, latest period</h2>\n<div class=\"cards\">\n"
-        for (i, p) in input.partners.enumerated() {
-            guard let r = input.trust.filter({ $0.partner == i }).max(by: { $0.period < $1.period }) else { continue }
+        guard let period = cardPeriod(input) else { return "" }
+        var h = "<h2>Partners, \(e(period.label))</h2>\n<div class=\"cards\">\n"
+        let rows = Dictionary(input.trust.filter { $0.period == period }.map { ($0.partner, $0) }, uniquingKeysWith: { a, _ in a })
+        let order = input.partners.indices.sorted { a, b in
+            switch (rows[a]?.trustIndex, rows[b]?.trustIndex) {
+            case let (x?, y?): return x != y ? x < y : a < b
+            case (.some, nil): return true
+            case (nil, .some): return false
+            case (nil, nil): return a < b
+            }
+        }
+        for i in order {
+            let p = input.partners[i]
+            h += "<div class=\"card\"><h3>\(e(p.name)) <span class=\"muted\">(\(e(p.id)))</span></h3>\n"
+            guard let r = rows[i] else {
+                h += "<div><span class=\"index\">–</span></div>\n<div><span class=\"band none\">no data</span> <span class=\"muted\">nothing from this partner in \(e(period.label))</span></div>\n</div>\n"
+                continue
+            }
             let band = r.band ?? "not enough data"
             let bandClass = r.band.map { $0 == "at risk" ? "risk" : $0 } ?? "none"
-            h += "<div class=\"card\"><h3>\(e(p.name)) <span class=\"muted\">(\(e(p.id)))</span></h3>\n"
             h += "<div><span class=\"index\">\(r.trustIndex.map { fmt($0, 1) } ?? "–")</span>"
             if let d = r.trustIndexDelta {
                 h += "<span class=\"delta \(d >= 0 ? "up" : "down")\">\(d >= 0 ? "▲" : "▼") \(fmt(abs(d), 1))</span>"
             }
             let partial = r.complete ? "" : " <span class=\"band none\" title=\"the period had not ended by as-of, or the data begins inside it\">partial</span>"
-            h += "</div>\n<div><span class=\"band \(bandClass)\">\(e(band))</span>\(partial) <span class=\"muted\">\(e(r.period.label)) · coverage \(fmt(r.coverage * 100, 0)) %</span></div>\n"
+            h += "</div>\n<div><span class=\"band \(bandClass)\">\(e(band))</span>\(partial) <span class=\"muted\">coverage \(fmt(r.coverage * 100, 0)) %</span></div>\n"
             h += "<table style=\"margin-top:8px\">"
             for c in TrustRow.componentNames {
                 h += "<tr><td title=\"\(e(componentMeaning[c] ?? ""))\">\(e(c))</td><td class=\"num\">\(r.components[c].map { fmt($0, 1) } ?? "<span class=\"muted\">–</span>")</td></tr>"
@@ -189,10 +210,8 @@ public enum ReportPage {
     /// ticket linked to its page when the export (or the source's `links:`) gives one.
     static func attention(_ input: ReportPageInput) -> String {
         var h = ""
+        guard let cards = cardPeriod(input), let period = input.windowLabels.firstIndex(of: cards.label) else { return "" }
         for (i, p) in input.partners.enumerated() {
-            guard let r = input.trust.filter({ $0.partner == i }).max(by: { $0.period < $1.period }),
-                let period = input.windowLabels.firstIndex(of: r.period.label)
-            else { continue }
             var block = ""
             for kind in AttentionRows.Kind.allCases {
                 let (shown, more) = input.attention.list(period: period, partner: i, kind: kind)
@@ -209,9 +228,9 @@ public enum ReportPage {
                 if more > 0 { block += "<p class=\"muted\">and \(more) more in attention.csv</p>\n" }
             }
             guard !block.isEmpty else { continue }
-            h += "<details class=\"attention-partner\" open=\"open\"><summary>\(e(p.name)) · \(e(r.period.label))</summary>\n" + block + "</details>\n"
+            h += "<details class=\"attention-partner\" open=\"open\"><summary>\(e(p.name)) · \(e(cards.label))</summary>\n" + block + "</details>\n"
         }
-        return h.isEmpty ? "" : "<h2>What to look at, latest period</h2>\n" + h
+        return h.isEmpty ? "" : "<h2>What to look at, \(e(cards.label))</h2>\n" + h
     }
 
     static func charts(_ input: ReportPageInput) -> String {
