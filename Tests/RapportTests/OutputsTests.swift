@@ -27,6 +27,13 @@ import Testing
             db, "SELECT COUNT(*) FROM interactions i WHERE EXISTS (SELECT 1 FROM conversations c WHERE c.source = i.source AND c.conversation = i.conversation AND c.partner IS NULL) OR NOT EXISTS (SELECT 1 FROM conversations c WHERE c.source = i.source AND c.conversation = i.conversation)")[0][0])
         #expect(query(db, "SELECT run_id, records_read, definitions_version FROM runs") == [["test", "4225", "3"]])
         #expect(query(db, "SELECT COUNT(*) FROM latest_trust")[0][0] == "4")
+        // partner_periods carries every metric as a column (`.` as `_`), equal to the long table's value.
+        let columns = Set(query(db, "SELECT name FROM pragma_table_info('partner_periods')").map { $0[0] })
+        let metrics = Set(query(db, "SELECT DISTINCT metric FROM metrics WHERE partner IS NOT NULL AND partner <> ''").map { $0[0].replacingOccurrences(of: ".", with: "_") })
+        #expect(metrics.subtracting(columns).isEmpty, "\(metrics.subtracting(columns))")
+        #expect(
+            query(db, "SELECT p.transparency_proactive_share = m.value FROM partner_periods p JOIN metrics m ON m.period = p.period AND m.partner = p.partner AND m.metric = 'transparency.proactive_share'")
+                .allSatisfy { $0 == ["1"] })
         let total = query(db, "SELECT SUM(turns) FROM trust_report")[0][0]
         #expect(total == String(try readCSV(run.dir + "/responses.csv").count))
     }

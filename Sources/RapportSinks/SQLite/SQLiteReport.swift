@@ -131,7 +131,24 @@ public enum SQLiteReport {
         }
     }
 
+    /// Every metric of metrics.csv as a column of `partner_periods` (OUTPUTS.md): the name with
+    /// `.` replaced by `_`, from one pivot of `metrics` joined on (period, partner). Names the
+    /// view already has (`escalation_rate`) are not repeated.
+    static func wideMetrics(_ tables: [any ReportTable]) -> (columns: String, join: String) {
+        let existing: Set<String> = ["latency_p50_s", "latency_p90_s", "sla_attainment", "escalation_rate", "client_politeness"]
+        let metrics = (tables.compactMap { $0 as? DefinitionsTable }.first?.definitions ?? []).map(\.metric)
+            .filter { !$0.hasPrefix("trust.") && $0 != "quality.rejected" }
+            .filter { !existing.contains($0.replacingAll(".", with: "_")) && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." } }
+        guard !metrics.isEmpty else { return ("", "") }
+        let columns = metrics.map { ",\n  w.\($0.replacingAll(".", with: "_"))" }.joined()
+        let pivot = metrics.map { "MAX(CASE WHEN metric = '\($0)' THEN value END) AS \($0.replacingAll(".", with: "_"))" }.joined(separator: ", ")
+        let join = "\nLEFT JOIN (SELECT period, partner, \(pivot) FROM metrics WHERE partner IS NOT NULL AND partner <> '' GROUP BY period, partner) w"
+            + " ON w.period = t.period AND w.partner = t.partner"
+        return (columns, join)
+    }
+
     static func createSchema(_ db: SQLiteDatabase, tables: [any ReportTable]) throws(RapportError) {
+        let wide = wideMetrics(tables)
         for t in tables {
             var columns = t.columns.map { "\"\($0)\" \(sqlType($0, table: t.name))" }
             if t.name == "rejects" { columns.append("run_id TEXT") }
@@ -158,8 +175,8 @@ public enum SQLiteReport {
               (SELECT value FROM metrics m WHERE m.period = t.period AND m.partner = t.partner AND m.metric = 'response.sla_attainment') AS sla_attainment,
               (SELECT value FROM metrics m WHERE m.period = t.period AND m.partner = t.partner AND m.metric = 'escalation.rate') AS escalation_rate,
               t.transparency, t.respect, t.complete,
-              (SELECT value FROM metrics m WHERE m.period = t.period AND m.partner = t.partner AND m.metric = 'respect.client.politeness') AS client_politeness
-            FROM trust_report t
+              (SELECT value FROM metrics m WHERE m.period = t.period AND m.partner = t.partner AND m.metric = 'respect.client.politeness') AS client_politeness\(wide.columns)
+            FROM trust_report t\(wide.join)
             """)
         try db.execute(
             """
