@@ -55,50 +55,6 @@ public struct TicketBundle: Sendable {
     public var latestEvent: Instant? { events.map(\.at).max() }
 }
 
-/// Collects one file's ticket interactions by ticket (tracker and key).
-public final class TicketCollector {
-    private var collected: [TicketID: TicketBundle] = [:]
-    /// The ticket last added to, held outside the dictionary: exports list a ticket's events
-    /// together, so most events are appended without hashing their ticket's key.
-    private var current: TicketBundle?
-    public init() {}
-
-    /// Every ticket so far, by tracker and key.
-    public var tickets: [TicketID: TicketBundle] {
-        putBackCurrent()
-        return collected
-    }
-
-    private func putBackCurrent() {
-        guard let ticket = current.take() else { return }
-        collected[ticket.id] = ticket
-    }
-
-    public func add(_ m: Interaction, flags: MessageFlags, text: TextStats?) {
-        add(TicketCollector.event(m, flags: flags, text: text), to: TicketID(tracker: m.attributes.tracker, key: m.conversation))
-    }
-
-    /// The compact event kept for an interaction (its text reduced to `text`).
-    public static func event(_ m: Interaction, flags: MessageFlags, text: TextStats?) -> TicketEvent {
-        TicketEvent(
-            id: m.id, at: m.at, actor: m.actor, party: m.party, kind: m.kind, isPublic: m.isPublic, from: m.attributes.from,
-            to: m.attributes.to, flags: flags, text: text, origin: m.origin, order: m.attributes.documentOrder)
-    }
-
-    /// Appends an event to the ticket `id`, in reading order.
-    public func add(_ event: TicketEvent, to id: TicketID) {
-        if current?.id != id {
-            putBackCurrent()
-            current = collected.removeValue(forKey: id) ?? TicketBundle(id: id)
-        }
-        current!.events.append(event)
-    }
-
-    public func add(_ state: TicketState) {
-        if current?.id == state.id { current!.state = state } else { collected[state.id, default: TicketBundle(id: state.id)].state = state }
-    }
-}
-
 /// Tickets with the same tracker and key in several files (weekly exports overlap) are one ticket:
 /// events merged and de-duplicated by id (by kind, time and actor where ids are missing),
 /// attributes from the copy whose latest event is latest (METRICS.md).
