@@ -13,7 +13,7 @@ struct Rapport: ParsableCommand {
         abstract: "Turn ticket, e-mail and meeting exports into per-partner trust reports.",
         discussion: "Exit codes: 0 published, 1 failed (nothing published), 2 usage or pipeline-file error, 75 another run holds the lock.",
         version: RapportPipeline.Runner.version,
-        subcommands: [Run.self, Validate.self, Extract.self, CacheCommand.self, Clarity.self, Politeness.self, Generate.self])
+        subcommands: [Run.self, Validate.self, Inspect.self, Extract.self, CacheCommand.self, Clarity.self, Politeness.self, Generate.self])
 }
 
 /// Options shared by `run` and `validate`.
@@ -200,6 +200,26 @@ extension Rapport {
 
         func run() throws {
             print(try PolitenessReport.csv(files: files, clean: !noClean), terminator: "")
+        }
+    }
+
+    struct Inspect: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Say which format an export is (or why it is none) and show its first records as Rapport reads them.",
+            discussion: "Tries every format (the mapped `csv` only with --format csv) on the file, or on its first 8 MB when it is large; folders (Maildir, .eml, an unzipped Slack export) and .zip files too. Writes nothing.")
+
+        @Argument(help: "An export file or folder.")
+        var file: String
+        @Option(help: "Try only this format.")
+        var format: String?
+        @Option(help: "IANA time zone for timestamps without an offset (default UTC).")
+        var timezone = "UTC"
+
+        func run() throws {
+            guard let zone = ZoneRules(identifier: timezone) else { throw ValidationError("--timezone: unknown time zone `\(timezone)`") }
+            let attempts = try RapportPipeline.Inspect.attempts(path: file, format: format, zone: zone, now: RunOptions().now)
+            print(RapportPipeline.Inspect.report(attempts, path: file), terminator: "")
+            if attempts.first?.fits != true { throw RapportError(.failed, file: file, "no format reads it; see the reasons above, or map its columns with format: csv") }
         }
     }
 
