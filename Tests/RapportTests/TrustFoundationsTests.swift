@@ -161,4 +161,11 @@ import Testing
         #expect(globex.lowerBound < initech.lowerBound)  // partners with data first
         #expect(html[initech.upperBound...].prefix(400).contains("no data"))
     }
+
+    /// The messages behind respect.*: SQLite interactions carries each scored message's politeness.
+    @Test func theImpoliteMessagesAreOneQueryAway() throws {
+        let db = try Self.run.get().dir + "/rapport.sqlite"
+        #expect(query(db, "SELECT conversation, party, politeness FROM interactions WHERE politeness < 25 ORDER BY at") == [["T2", "client", "15"], ["T2", "globex", "0"]])
+        #expect(query(db, "SELECT COUNT(*) FROM interactions WHERE politeness IS NOT NULL") == [["9"]])  // 5 partner, 4 client messages
+    }
 }

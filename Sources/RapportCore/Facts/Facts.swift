@@ -308,6 +308,9 @@ public struct InteractionFact: Sendable, Hashable {
     public var isPublic: Bool
     /// What decides whether the message opens or answers a turn (acknowledgement, automated, ignored).
     public var flags: MessageFlags = []
+    /// Politeness rules v1's score of the message, when it was scored (the messages behind
+    /// `respect.*`: an analyst lists the impolite ones with `politeness < 25`).
+    public var politeness: Int?
 
     public init(source: SourceKind, conversation: String, id: String, at: Instant, actor: String, party: Party, kind: InteractionKind, isPublic: Bool) {
         self.source = source

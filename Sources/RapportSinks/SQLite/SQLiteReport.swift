@@ -125,7 +125,7 @@ public enum SQLiteReport {
             "latency_s", "business_latency_s", "target_s":
             return "REAL"
         case "conversations", "turns", "messages", "n", "turn", "answered", "first_response", "breached", "escalated", "resolved", "reopened",
-            "record", "public", "acknowledgement", "automated", "ignored":
+            "record", "public", "acknowledgement", "automated", "ignored", "politeness":
             return "INTEGER"
         default: return "TEXT"
         }

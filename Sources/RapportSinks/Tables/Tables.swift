@@ -164,6 +164,7 @@ public enum InteractionsRows {
     public static let name = "interactions"
     public static let columns = [
         "source", "conversation", "partner", "id", "at", "period", "actor", "party", "kind", "public", "tracker", "acknowledgement", "automated", "ignored",
+        "politeness",
     ]
 
     public static func add(_ f: InteractionFact, partner: Int?, context: ReportContext, to rows: SortedRows) throws(RapportError) {
@@ -179,6 +180,7 @@ public enum InteractionsRows {
             .instant(f.at), .text(context.windowLabels[period]), .text(context.identifier(f.actor)), .text(context.partyName(f.party)),
             .text(f.kind.rawValue), .bool(f.isPublic), .text(f.tracker),
             .integer(f.flags.contains(.acknowledgement) ? 1 : 0), .integer(f.flags.contains(.automated) ? 1 : 0), .integer(f.flags.contains(.ignored) ? 1 : 0),
+            f.politeness.map { .integer($0) } ?? .empty,
         ]
         try rows.add(key: key, cells: cells)
     }

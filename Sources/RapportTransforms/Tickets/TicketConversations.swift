@@ -46,6 +46,7 @@ public enum TicketConversations {
                         source: .ticket, conversation: ticket.key, id: e.id, at: e.at, actor: e.actor, party: e.party, kind: e.kind, isPublic: e.isPublic)
                     row.tracker = ticket.id.tracker
                     row.flags = e.flags
+                    row.politeness = e.text?.politenessScore
                     facts.interactions.append(row)
                 }
             }

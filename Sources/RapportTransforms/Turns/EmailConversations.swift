@@ -100,6 +100,7 @@ public enum EmailConversations {
                             source: .email, conversation: label, id: ms[k].id, at: ms[k].at, actor: ms[k].actor, party: ms[k].party, kind: .message,
                             isPublic: true)
                         row.flags = ms[k].flags
+                        row.politeness = ms[k].text?.politenessScore
                         facts.interactions.append(row)
                     }
                 }
@@ -126,6 +127,7 @@ public enum EmailConversations {
             for k in ms.indices {
                 var row = InteractionFact(source: .email, conversation: label, id: ms[k].id, at: ms[k].at, actor: ms[k].actor, party: ms[k].party, kind: .message, isPublic: true)
                 row.flags = ms[k].flags
+                row.politeness = ms[k].text?.politenessScore
                 facts.interactions.append(row)
             }
         }
