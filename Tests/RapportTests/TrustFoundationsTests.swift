@@ -125,14 +125,17 @@ import Testing
     /// attention.csv: what a reader should look at, worked out from the same tickets. No turn
     /// breached in W10 (1 h, 30 min, 1 h against 4 h); T2 was reopened; T4 waits from
     /// 9 March 09:00 to as-of (16 March 00:00): 572,400 s, past its 4 h first-response target.
-    /// Links come from the source's `links:` template (the export carries none).
+    /// T1 and T4 are the tickets behind kept-informed's misses (`silent`): T1's 72 h gap from
+    /// 2 March 10:00, T4's whole wait. Links come from the source's `links:` template.
     @Test func attentionRows() throws {
         let text = readText(try Self.run.get().dir + "/attention.csv")
         #expect(
             text == """
                 period,partner,kind,source,tracker,conversation,turn,opened_at,latency_s,reason,url
                 2026-W10,globex,reopened,ticket,https://desk.acme.example,T2,,2026-03-03T09:00:00Z,,reopened after it was resolved,https://desk.acme.example/t/T2
+                2026-W10,globex,silent,ticket,https://desk.acme.example,T1,,2026-03-02T10:00:00Z,259200,no partner update for 3 d (update_every 2 d),https://desk.acme.example/t/T1
                 2026-W11,globex,unanswered,ticket,https://desk.acme.example,T4,1,2026-03-09T09:00:00Z,572400,"no partner answer by as-of, waiting 6 d 15 h, past the target (target 4 h)",https://desk.acme.example/t/T4
+                2026-W11,globex,silent,ticket,https://desk.acme.example,T4,,2026-03-09T09:00:00Z,572400,no partner update for 6 d 15 h (update_every 2 d),https://desk.acme.example/t/T4
 
                 """)
         let partners = readText(try Self.run.get().dir + "/partners.csv")

@@ -135,6 +135,10 @@ public struct EventFact: Sendable, Hashable {
 /// and the date it was due.
 public struct TicketTimeline: Sendable, Hashable {
     public var partner: Int
+    /// The ticket, for the attention list of tickets left without news.
+    public var tracker = ""
+    public var key = ""
+    public var url = ""
     /// The spans the ticket was open: from creation (or a reopening) to a resolution, the
     /// last one without an end while it is still open.
     public var open: [(start: Instant, end: Instant?)]
@@ -152,11 +156,13 @@ public struct TicketTimeline: Sendable, Hashable {
     }
 
     public static func == (a: TicketTimeline, b: TicketTimeline) -> Bool {
-        a.partner == b.partner && a.updates == b.updates && a.due == b.due && a.open.elementsEqual(b.open) { $0.start == $1.start && $0.end == $1.end }
+        a.partner == b.partner && a.tracker == b.tracker && a.key == b.key && a.url == b.url && a.updates == b.updates && a.due == b.due
+            && a.open.elementsEqual(b.open) { $0.start == $1.start && $0.end == $1.end }
     }
 
     public func hash(into h: inout Hasher) {
         h.combine(partner)
+        h.combine(key)
         h.combine(updates)
         h.combine(due)
         for s in open {

@@ -112,8 +112,15 @@ extension Analysis {
             var facts = try parts.build(p, config: config, actors: actors, asOf: asOf, analysis: &analysis, context: context)
             ServiceLevels.annotate(
                 &facts.turns, targets: config.partners.map(\.targets), calendars: config.partners.map(\.calendar), clock: config.slaClock, asOf: asOf)
-            facts.events += commitments.events(facts.tickets)
+            let (events, silences) = commitments.assess(facts.tickets)
+            facts.events += events
             facts.tickets = []
+            for s in silences {
+                if let item = AttentionRows.item(
+                    silentTicket: s.ticket, from: s.from, seconds: s.seconds, limit: s.limit, workingTime: s.workingTime, context: context) {
+                    try analysis.note(item, context: context)
+                }
+            }
             analysis.cells.merge(aggregator.observe(facts, sources: config.sourceKinds))
             analysis.observe(facts, context: context)
             try analysis.tabulate(facts, context: context)

@@ -9,7 +9,9 @@ public enum AttentionRows {
     public static let columns = ["period", "partner", "kind", "source", "tracker", "conversation", "turn", "opened_at", "latency_s", "reason", "url"]
 
     public enum Kind: Int, CaseIterable, Sendable {
-        case unanswered, breached, escalated, reopened
+        /// `silent`: a ticket open in the period that went longer than `update_every` without a
+        /// partner update (the tickets behind transparency.kept_informed_rate), longest first.
+        case unanswered, breached, escalated, reopened, silent
 
         public var name: String {
             switch self {
@@ -17,6 +19,7 @@ public enum AttentionRows {
             case .breached: "breached"
             case .escalated: "escalated"
             case .reopened: "reopened"
+            case .silent: "silent"
             }
         }
     }
@@ -72,6 +75,17 @@ public enum AttentionRows {
         if let r = c.escalationReason { add(.escalated, escalationText(r)) }
         if c.reopened { add(.reopened, "reopened after it was resolved") }
         return out
+    }
+
+    /// The row of a ticket left without news in a period: its longest gap there.
+    public static func item(
+        silentTicket t: TicketTimeline, from: Instant, seconds: Double, limit: Double, workingTime: Bool, context: ReportContext
+    ) -> Item? {
+        guard let period = context.windowIndex(of: from) else { return nil }
+        return Item(
+            kind: .silent, period: period, partner: t.partner, source: .ticket, tracker: t.tracker, conversation: t.key, turn: nil, openedAt: from,
+            latency: seconds, reason: "no partner update for \(duration(seconds))\(workingTime ? " of working time" : "") (update_every \(duration(limit)))",
+            url: t.url)
     }
 
     static func escalationText(_ r: EscalationReason) -> String {

@@ -29,13 +29,28 @@ public struct Commitments: Sendable {
         self.asOf = asOf
     }
 
-    public func events(_ tickets: [TicketTimeline]) -> [EventFact] {
+    /// A period in which a ticket went without news longer than `update_every`: its longest gap there.
+    public struct Silence: Sendable {
+        public var ticket: TicketTimeline
+        /// When the gap began (clipped to the period) and how long it ran there, on the SLA clock.
+        public var from: Instant
+        public var seconds: Double
+        public var limit: Double
+        /// Measured in the partner's working time (`sla_clock: business`), not elapsed time.
+        public var workingTime: Bool
+    }
+
+    public func events(_ tickets: [TicketTimeline]) -> [EventFact] { assess(tickets).events }
+
+    /// The events, and the silences behind every `leftUninformed` (for attention.csv).
+    public func assess(_ tickets: [TicketTimeline]) -> (events: [EventFact], silences: [Silence]) {
         var out: [EventFact] = []
+        var silences: [Silence] = []
         for t in tickets {
-            keptInformed(t, into: &out)
+            keptInformed(t, into: &out, silences: &silences)
             dueDate(t, into: &out)
         }
-        return out
+        return (out, silences)
     }
 
     /// The length of `[from, to)` on the SLA clock.
@@ -43,16 +58,20 @@ public struct Commitments: Sendable {
         clock == .business ? calendars[partner].seconds(from: from, to: to) : to.seconds(since: from)
     }
 
-    func keptInformed(_ t: TicketTimeline, into out: inout [EventFact]) {
+    func keptInformed(_ t: TicketTimeline, into out: inout [EventFact], silences: inout [Silence]) {
         let limit = t.partner < updateEvery.count ? updateEvery[t.partner] : Commitments.defaultUpdateEverySeconds
-        // Each period the ticket was open in: the first instant it was, and whether a gap ran too long there.
-        var periods: [Period: (first: Instant, silent: Bool)] = [:]
+        // Each period the ticket was open in: the first instant it was, and its longest gap there.
+        var periods: [Period: (first: Instant, longest: Double, from: Instant)] = [:]
         func gap(_ from: Instant, _ to: Instant) {
             var period = cutter.period(of: from)
             while true {
                 let a = max(from, cutter.start(of: period))
-                let silent = length(from: a, to: min(to, cutter.end(of: period)), partner: t.partner) > limit
-                if let seen = periods[period] { periods[period] = (seen.first, seen.silent || silent) } else { periods[period] = (a, silent) }
+                let seconds = length(from: a, to: min(to, cutter.end(of: period)), partner: t.partner)
+                if let seen = periods[period] {
+                    if seconds > seen.longest { periods[period] = (seen.first, seconds, a) }
+                } else {
+                    periods[period] = (a, seconds, a)
+                }
                 if cutter.end(of: period) >= to { break }
                 period = period.next
             }
@@ -70,7 +89,9 @@ public struct Commitments: Sendable {
             gap(from, end)
         }
         for (_, p) in periods.sorted(by: { $0.key < $1.key }) {
-            out.append(EventFact(kind: p.silent ? .leftUninformed : .keptInformed, at: p.first, partner: t.partner))
+            let silent = p.longest > limit
+            out.append(EventFact(kind: silent ? .leftUninformed : .keptInformed, at: p.first, partner: t.partner))
+            if silent { silences.append(Silence(ticket: t, from: p.from, seconds: p.longest, limit: limit, workingTime: clock == .business)) }
         }
     }
 

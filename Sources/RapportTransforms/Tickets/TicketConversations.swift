@@ -135,7 +135,9 @@ public enum TicketConversations {
         conversation.url = ticket.url
         facts.conversations.append(conversation)
         if let p = outcome.partner {
-            facts.tickets.append(timeline(events, state: state, hasHistory: hasHistory, partner: p, asOf: asOf))
+            var t = timeline(events, state: state, hasHistory: hasHistory, partner: p, asOf: asOf)
+            (t.tracker, t.key, t.url) = (ticket.id.tracker, ticket.key, ticket.url)
+            facts.tickets.append(t)
         }
     }
 
