@@ -55,10 +55,9 @@ public enum Inspect {
         let sink = InspectSink()
         var result = Attempt(format: format.name)
         let display = (path as NSString).lastPathComponent
-        let context = FormatContext(
+        var ctx = FormatContext(
             fileIndex: 0, displayPath: display, zone: zone, parties: PartyDirectory(client: PartyRules(), partners: []), now: now,
             csv: CSVReader.Options(), options: SourceOptions())
-        var ctx = context
         ctx.kind = format.kind
         do throws(InputError) {
             if let entryFormat = format as? any EntryFormat.Type {
@@ -128,7 +127,7 @@ final class InspectSink: IngestSink {
 
     func reject(_ reject: Reject) {
         rejects += 1
-        if firstReject == nil { firstReject = reject.record.map { "record \($0): " } .map { $0 + reject.message } ?? reject.message }
+        if firstReject == nil { firstReject = (reject.record.map { "record \($0): " } ?? "") + reject.message }
     }
 
     func ticket(_ state: TicketState) { tickets += 1 }
