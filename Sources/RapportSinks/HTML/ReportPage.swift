@@ -152,21 +152,27 @@ public enum ReportPage {
         input.trust.filter(\.complete).map(\.period).max() ?? input.trust.map(\.period).max()
     }
 
-    /// Every configured partner on the same period, lowest index first (partners without data
-    /// there last, shown as "no data"): index, band, delta, components.
-    static func latestCards(_ input: ReportPageInput) -> String {
-        guard let period = cardPeriod(input) else { return "" }
-        var h = "<h2>Partners, \(e(period.label))</h2>\n<div class=\"cards\">\n"
-        let rows = Dictionary(input.trust.filter { $0.period == period }.map { ($0.partner, $0) }, uniquingKeysWith: { a, _ in a })
-        let order = input.partners.indices.sorted { a, b in
-            switch (rows[a]?.trustIndex, rows[b]?.trustIndex) {
+    /// Partners by their index on `period`, lowest first; those without one last, in pipeline order.
+    static func riskOrder(_ input: ReportPageInput, period: Period) -> [Int] {
+        var index: [Int: Double] = [:]
+        for r in input.trust where r.period == period { index[r.partner] = r.trustIndex }
+        return input.partners.indices.sorted { a, b in
+            switch (index[a], index[b]) {
             case let (x?, y?): return x != y ? x < y : a < b
             case (.some, nil): return true
             case (nil, .some): return false
             case (nil, nil): return a < b
             }
         }
-        for i in order {
+    }
+
+    /// Every configured partner on the same period, lowest index first (partners without data
+    /// there last, shown as "no data"): index, band, delta, components.
+    static func latestCards(_ input: ReportPageInput) -> String {
+        guard let period = cardPeriod(input) else { return "" }
+        var h = "<h2>Partners, \(e(period.label))</h2>\n<div class=\"cards\">\n"
+        let rows = Dictionary(input.trust.filter { $0.period == period }.map { ($0.partner, $0) }, uniquingKeysWith: { a, _ in a })
+        for i in riskOrder(input, period: period) {
             let p = input.partners[i]
             h += "<div class=\"card\"><h3>\(e(p.name)) <span class=\"muted\">(\(e(p.id)))</span></h3>\n"
             guard let r = rows[i] else {
@@ -211,7 +217,8 @@ public enum ReportPage {
     static func attention(_ input: ReportPageInput) -> String {
         var h = ""
         guard let cards = cardPeriod(input), let period = input.windowLabels.firstIndex(of: cards.label) else { return "" }
-        for (i, p) in input.partners.enumerated() {
+        for i in riskOrder(input, period: cards) {
+            let p = input.partners[i]
             var block = ""
             for kind in AttentionRows.Kind.allCases {
                 let (shown, more) = input.attention.list(period: period, partner: i, kind: kind)
