@@ -29,6 +29,8 @@ public struct EmailGenerator {
         /// How the e-mail export is written: `rapport-email-csv` files, or the same messages as
         /// mbox archives (`--email-format mbox`, read with `format: mbox`).
         public var emailFormat: EmailFormat = .csv
+        /// Called now and then with the e-mail bytes written and the target (a progress line).
+        public var progress: (@Sendable (_ written: Int64, _ target: Int64) -> Void)?
         public init(outputDirectory: String) { self.outputDirectory = outputDirectory }
     }
 
@@ -147,7 +149,13 @@ public struct EmailGenerator {
         var written: Int64 = 0
         var messageCounter = 0
         var thread = 0
+        let goal = options.targetBytes ?? Int64(estimatedThreads) * 2900
+        var reported: Int64 = 0
         while true {
+            if let progress = options.progress, written - reported >= goal / 100 {
+                reported = written
+                progress(written, goal)
+            }
             if let target = options.targetBytes {
                 if written >= target { break }
             } else if thread >= estimatedThreads {

@@ -279,8 +279,16 @@ extension Rapport {
             o.gzipTickets = gzipTickets
             guard let format = EmailGenerator.EmailFormat(rawValue: emailFormat) else { throw ValidationError("--email-format: `\(emailFormat)` is not csv or mbox") }
             o.emailFormat = format
+            // A progress line for a person watching a long generation (stderr a terminal), never in a pipe.
+            if isatty(2) == 1 {
+                o.progress = { written, goal in
+                    let percent = min(100, Int(Double(written) / Double(max(1, goal)) * 100))
+                    FileHandle.standardError.write(Data(String(format: "\rrapport: generating e-mail, %.0f MB of %.0f MB (%d %%)", Double(written) / 1e6, Double(goal) / 1e6, percent).utf8))
+                }
+            }
             let started = Date()
             let s = try EmailGenerator.generateAll(o)
+            if o.progress != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
             let seconds = Date().timeIntervalSince(started)
             var parts: [String] = []
             if chosen.contains(.email) {
