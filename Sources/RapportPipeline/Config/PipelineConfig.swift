@@ -225,8 +225,7 @@ public struct PipelineConfig: Sendable {
                 if let what = FormatRegistry.refused[formatName.lowercased()] {
                     throw formatNode.error("\(what) are not supported yet; supported formats: \(FormatRegistry.names.joined(separator: ", "))")
                 }
-                let hint = Suggestion.closest(to: formatName, among: FormatRegistry.names).map { "did you mean `\($0)`? " } ?? ""
-                throw formatNode.error("unknown format `\(formatName)`; \(hint)supported: \(FormatRegistry.names.joined(separator: ", "))")
+                throw formatNode.error(Suggestion.unknownFormat(formatName))
             }
             guard format.kind == kind || (format.readsAnyKind && kind != .meeting) else {
                 throw formatNode.error("`\(formatName)` reads \(format.readsAnyKind ? "e-mail or ticket" : format.kind.rawValue) logs, not \(kind.rawValue)")

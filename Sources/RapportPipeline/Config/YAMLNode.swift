@@ -1,5 +1,5 @@
-import RapportIngest
 import RapportCore
+import RapportIngest
 import Yams
 
 /// A node of the pipeline file with its key path and line, so that every
@@ -156,6 +156,12 @@ public enum Suggestion {
         if let prefixed = candidates.first(where: { $0.hasPrefix(t) && !t.isEmpty }) { return prefixed }
         guard let best = candidates.min(by: { editDistance($0, t) < editDistance($1, t) }), editDistance(best, t) <= 3 else { return nil }
         return best
+    }
+
+    /// "unknown format `jira`; did you mean `jira-xml`? supported: …" (pipeline files and `rapport inspect`).
+    public static func unknownFormat(_ name: String) -> String {
+        let hint = closest(to: name, among: FormatRegistry.names).map { "did you mean `\($0)`? " } ?? ""
+        return "unknown format `\(name)`; \(hint)supported: \(FormatRegistry.names.joined(separator: ", "))"
     }
 }
 

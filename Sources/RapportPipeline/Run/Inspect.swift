@@ -34,10 +34,7 @@ public enum Inspect {
         guard FileManager.default.fileExists(atPath: path) else { throw RapportError(.usage, file: path, "no such file or folder") }
         let formats: [any InputFormat.Type]
         if let format {
-            guard let f = FormatRegistry.format(named: format) else {
-                let hint = Suggestion.closest(to: format, among: FormatRegistry.names).map { "did you mean `\($0)`? " } ?? ""
-                throw RapportError(.usage, "unknown format `\(format)`; \(hint)supported: \(FormatRegistry.names.joined(separator: ", "))")
-            }
+            guard let f = FormatRegistry.format(named: format) else { throw RapportError(.usage, Suggestion.unknownFormat(format)) }
             formats = [f]
         } else {
             formats = FormatRegistry.all.filter { !$0.readsAnyKind }
@@ -64,7 +61,8 @@ public enum Inspect {
                 let source = try EntrySources.open(path: path, display: display, followSymlinks: false, opened: { _ in })
                 result.records = try entryFormat.read(entries: source, context: ctx, into: sink)
             } else {
-                let source = Config.source(for: format, path: path, zone: zone)
+                let source = PipelineConfig.Source(
+                    kind: format.kind, format: format, pattern: path, zone: zone, followSymlinks: false, options: SourceOptions(), line: nil)
                 let file = InputFile(index: 0, path: path, display: display, source: source)
                 let peekable = PeekableByteSource(try Ingestion.open(file))
                 try Ingestion.refuseUnsupported(peekable, file: file)
@@ -80,12 +78,6 @@ public enum Inspect {
         result.problem = result.problem ?? sink.firstReject
         result.sample = sink.sample
         return result
-    }
-
-    enum Config {
-        static func source(for format: any InputFormat.Type, path: String, zone: ZoneRules) -> PipelineConfig.Source {
-            PipelineConfig.Source(kind: format.kind, format: format, pattern: path, zone: zone, followSymlinks: false, options: SourceOptions(), line: nil)
-        }
     }
 
     /// A few lines for people: the verdict, the other formats' reasons, the first records.

@@ -40,8 +40,6 @@ public struct Commitments: Sendable {
         public var workingTime: Bool
     }
 
-    public func events(_ tickets: [TicketTimeline]) -> [EventFact] { assess(tickets).events }
-
     /// The events, and the silences behind every `leftUninformed` (for attention.csv).
     public func assess(_ tickets: [TicketTimeline]) -> (events: [EventFact], silences: [Silence]) {
         var out: [EventFact] = []

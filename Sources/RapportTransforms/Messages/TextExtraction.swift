@@ -44,9 +44,7 @@ extension MessageAnalyzer {
     public func extractPlainText(_ text: String) -> TextStats? {
         var text = text
         let cleaned = text.withUTF8 { TextCleaner.clean(bytes: $0, isHTML: false) }
-        var stats = cleaned.withUnsafeBufferPointer { settings.textRules.stats(cleaned: $0, isClient: true) }
-        stats.politeness = -1
-        return stats
+        return cleaned.withUnsafeBufferPointer { settings.textRules.stats(cleaned: $0, isClient: true, scoresPoliteness: false) }
     }
 
     /// A 64-bit digest of the normalised subject; 0 for an empty one (such a message starts

@@ -23,19 +23,22 @@ public struct TextRules: Sendable {
     }
 
     /// The stats of cleaned UTF-8 text: ASCII texts (most) in one pass over their bytes
-    /// (``ASCIITextRules``), others as Unicode scalars after NFC.
-    public func stats(cleaned bytes: UnsafeBufferPointer<UInt8>, isClient: Bool) -> TextStats {
-        guard UnsafeRawBufferPointer(bytes).isASCII else { return statsByScalars(cleaned: String(decoding: bytes, as: UTF8.self), isClient: isClient) }
+    /// (``ASCIITextRules``), others as Unicode scalars after NFC. `scoresPoliteness: false`
+    /// skips the politeness scan (spoken text, which METRICS.md does not score).
+    public func stats(cleaned bytes: UnsafeBufferPointer<UInt8>, isClient: Bool, scoresPoliteness: Bool = true) -> TextStats {
+        guard UnsafeRawBufferPointer(bytes).isASCII else {
+            return statsByScalars(cleaned: String(decoding: bytes, as: UTF8.self), isClient: isClient, scoresPoliteness: scoresPoliteness)
+        }
         let (counts, acronyms, isEnglish) = ASCIITextRules.stats(bytes, acronymsKnown: acronymsKnown)
         return TextStats(
             counts: counts, acronyms: acronyms, isEnglish: isEnglish,
             asksClarification: isClient && (clarification?.matches(bytes: bytes) ?? false),
-            politeness: isEnglish ? Politeness.read(cleaned: bytes).score : nil)
+            politeness: isEnglish && scoresPoliteness ? Politeness.read(cleaned: bytes).score : nil)
     }
 
     /// The rules as METRICS.md states them, on the text's scalars after NFC: the reference the
     /// ASCII pass is tested against, and the path for every other text.
-    func statsByScalars(cleaned: String, isClient: Bool) -> TextStats {
+    func statsByScalars(cleaned: String, isClient: Bool, scoresPoliteness: Bool = true) -> TextStats {
         let scalars = Readability.scalars(cleaned)
         let counts = Readability.counts(scalars)
         let words = Tokens.trimmedWords(scalars)  // read once for both rules
@@ -43,7 +46,7 @@ public struct TextRules: Sendable {
         return TextStats(
             counts: counts, acronyms: acronyms(scalars, words: words), isEnglish: isEnglish,
             asksClarification: isClient && (clarification?.matches(cleaned) ?? false),
-            politeness: isEnglish ? Politeness.read(cleaned).score : nil)
+            politeness: isEnglish && scoresPoliteness ? Politeness.read(cleaned).score : nil)
     }
 
     public func acronyms(_ text: String) -> Int { acronyms(Array(text.unicodeScalars)) }
