@@ -13,7 +13,9 @@ struct Rapport: ParsableCommand {
         abstract: "Turn ticket, e-mail and meeting exports into per-partner trust reports.",
         discussion: "Exit codes: 0 published, 1 failed (nothing published), 2 usage or pipeline-file error, 75 another run holds the lock.",
         version: RapportPipeline.Runner.version,
-        subcommands: [Run.self, Validate.self, Inspect.self, Extract.self, CacheCommand.self, Clarity.self, Politeness.self, Generate.self])
+        subcommands: [
+            Run.self, Validate.self, Inspect.self, Extract.self, CacheCommand.self, Clarity.self, Politeness.self, Generate.self, ShardCommand.self,
+        ])
 }
 
 /// Options shared by `run` and `validate`.

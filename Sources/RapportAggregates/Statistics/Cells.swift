@@ -45,6 +45,13 @@ public struct Cells: Sendable {
     public func count(_ stat: String, _ key: CellKey) -> Int? { counts[StatKey(cell: key, stat: stat)] }
     public func values(_ stat: String, _ key: CellKey) -> [Double]? { samples[StatKey(cell: key, stat: stat)] }
 
+    /// Every count and every sample list, in no set order (a shard hands its cells to another
+    /// process this way; ``tally(_:_:by:)`` and ``sample(_:_:contentsOf:)`` rebuild them).
+    public func forEachEntry(counts: (CellKey, String, Int) -> Void, samples: (CellKey, String, [Double]) -> Void) {
+        for (k, v) in self.counts { counts(k.cell, k.stat, v) }
+        for (k, v) in self.samples { samples(k.cell, k.stat, v) }
+    }
+
     /// Adds another shard's cells (counts add, samples concatenate).
     public mutating func merge(_ other: Cells) {
         for (k, v) in other.counts { counts[k, default: 0] += v }

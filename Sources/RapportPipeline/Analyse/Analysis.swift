@@ -36,13 +36,20 @@ struct Analysis {
     /// Where the partitions and the rows' runs are written (nil: all in memory).
     var scratch: ScratchFolder?
 
-    init(files: Int, tables: (responses: SortedRows, conversations: SortedRows, interactions: SortedRows?, attention: SortedRows)) {
+    /// An empty analysis of `files` files: its tables' rows spill to the plan's scratch folder.
+    init(files: Int, plan: AnalysisPlan) {
+        let (config, memory, folder) = (plan.settings.config, plan.settings.memory, plan.scratch?.path)
         used = Array(repeating: 0, count: files)
         duplicates = Array(repeating: 0, count: files)
-        responses = tables.responses
-        conversations = tables.conversations
-        interactions = tables.interactions
-        attention = tables.attention
+        responses = SortedRows(name: "responses", columns: ResponsesRows.columns.count, folder: folder, memoryLimit: memory / 16)
+        conversations = SortedRows(name: "conversations", columns: ConversationsRows.columns.count, folder: folder, memoryLimit: memory / 32)
+        interactions =
+            config.outputFormats.contains(.sqlite)
+            ? SortedRows(name: "interactions", columns: InteractionsRows.columns.count, folder: folder, memoryLimit: memory / 16) : nil
+        attention = SortedRows(name: "attention", columns: AttentionRows.columns.count, folder: folder, memoryLimit: memory / 32)
+        scratch = plan.scratch
+        asOf = plan.asOf
+        for name in plan.actors.names { seen.actors.insert(name) }
     }
 }
 
@@ -59,47 +66,73 @@ struct AnalysisSettings {
     /// Forces the number of partitions (tests, and runs that spread partitions elsewhere);
     /// nil: as many as the memory budget asks for.
     var partitions: Int?
+    /// Set when this process builds one partition of a sharded analysis.
+    var shard: AnalysisShard?
+}
+
+/// What every shard of one analysis agrees on: the parties, as-of and the partitions.
+struct AnalysisPlan {
+    var settings: AnalysisSettings
+    var actors: Actors
+    var asOf: Instant
+    var partitions: Int
+    var scratch: ScratchFolder?
+
+    init(_ files: [ExtractedFile], settings: AnalysisSettings) throws(RapportError) {
+        let config = settings.config
+        self.settings = settings
+        actors = Actors(directory: config.directoryOfParties, ignore: GlobSet(config.ignoreActors), contacts: GlobSet(config.escalationContacts))
+        do { try actors.read(files) } catch { throw RapportError(.failed, "the facts cannot be read: \(error.message)") }
+        let latest = files.compactMap { $0.summary.failure == nil ? $0.summary.latest : nil }.max()
+        asOf = settings.asOf ?? latest ?? settings.now
+        partitions = settings.partitions ?? AnalysisPlan.partitions(files, memory: settings.memory)
+        let shardsElsewhere = settings.shard != nil
+        scratch = partitions > 1 || shardsElsewhere ? try settings.scratchParent.map { (parent) throws(RapportError) in try ScratchFolder(in: parent) } : nil
+    }
+}
+
+extension AnalysisPlan {
+    /// The partitions a run of `files` uses within `memory` bytes.
+    static func partitions(_ files: [ExtractedFile], memory: Int) -> Int {
+        let records = files.reduce(0) { total, f in total + f.summary.counts.values.reduce(0, +) }
+        // The budget's shares: a third for one partition built (about 600 bytes a record once
+        // decoded), an eighth for the partitions' write buffers, a sixteenth each for the ids'
+        // and the responses' rows, less for the rest; the index's few bytes a message beside.
+        return max(1, min(256, records * 600 / max(1, memory / 3) + 1))
+    }
+}
+
+/// One partition of an analysis whose partitions run in other processes (the Spark job):
+/// the threads and the earliest instant come from the run as a whole.
+struct AnalysisShard {
+    var partition: Int
+    var earliest: Instant?
 }
 
 extension Analysis {
     /// Runs the analyse phase over `files` (in the run's file order).
     static func run(_ files: [ExtractedFile], settings: AnalysisSettings) throws(RapportError) -> (Analysis, ReportContext) {
-        let config = settings.config
-        var actors = Actors(directory: config.directoryOfParties, ignore: GlobSet(config.ignoreActors), contacts: GlobSet(config.escalationContacts))
-        do { try actors.read(files) } catch { throw RapportError(.failed, "the facts cannot be read: \(error.message)") }
-        let latest = files.compactMap { $0.summary.failure == nil ? $0.summary.latest : nil }.max()
-        let asOf = settings.asOf ?? latest ?? settings.now
-
-        let records = files.reduce(0) { total, f in total + f.summary.counts.values.reduce(0, +) }
-        // The budget's shares: a third for one partition built (about 600 bytes a record once
-        // decoded), an eighth for the partitions' write buffers, a sixteenth each for the ids'
-        // and the responses' rows, less for the rest; the index's few bytes a message beside.
-        let partitions = settings.partitions ?? max(1, min(256, records * 600 / max(1, settings.memory / 3) + 1))
-        let scratch = partitions > 1 ? try settings.scratchParent.map { (parent) throws(RapportError) in try ScratchFolder(in: parent) } : nil
+        let plan = try AnalysisPlan(files, settings: settings)
         var index = EmailIndex(files: files)
-        try index.index(files, actors: actors, asOf: asOf, partitions: partitions, scratch: scratch, memory: settings.memory / 8)
+        try index.index(files, actors: plan.actors, asOf: plan.asOf, partitions: plan.partitions, scratch: plan.scratch, memory: settings.memory / 8)
         let base = index.base
         try index.thread { (seqs) throws(RapportError) in try FactLookup.emails(seqs, base: base, files: files).mapValues(\.id) }
-
-        let tables = (
-            SortedRows(name: "responses", columns: ResponsesRows.columns.count, folder: scratch?.path, memoryLimit: settings.memory / 16),
-            SortedRows(name: "conversations", columns: ConversationsRows.columns.count, folder: scratch?.path, memoryLimit: settings.memory / 32),
-            config.outputFormats.contains(.sqlite)
-                ? SortedRows(name: "interactions", columns: InteractionsRows.columns.count, folder: scratch?.path, memoryLimit: settings.memory / 16) : nil,
-            SortedRows(name: "attention", columns: AttentionRows.columns.count, folder: scratch?.path, memoryLimit: settings.memory / 32)
-        )
-        var analysis = Analysis(files: files.count, tables: tables)
-        analysis.scratch = scratch
-        analysis.asOf = asOf
+        var (analysis, context) = try analyse(files, plan: plan, index: index)
         analysis.rejects = index.rejects
         analysis.notes = index.notes
-        for name in actors.names { analysis.seen.actors.insert(name) }
+        return (analysis, context)
+    }
 
-        var parts = Partitions(count: partitions, scratch: scratch, memory: settings.memory / 8)
+    /// Spreads the records over the partitions by `index`'s threads, then builds, measures
+    /// and aggregates every partition (or only the shard's).
+    static func analyse(_ files: [ExtractedFile], plan: AnalysisPlan, index: EmailIndex) throws(RapportError) -> (Analysis, ReportContext) {
+        let (config, settings, actors, asOf) = (plan.settings.config, plan.settings, plan.actors, plan.asOf)
+        var analysis = Analysis(files: files.count, plan: plan)
+        var parts = Partitions(count: plan.partitions, only: settings.shard?.partition, scratch: plan.scratch, memory: settings.memory / 8)
         let side = try parts.fill(files, index: index, actors: actors, asOf: asOf, analysis: &analysis)
-        analysis.earliest = side.earliest
+        analysis.earliest = settings.shard.map(\.earliest) ?? side.earliest
         let cutter = PeriodCutter(kind: config.period, zone: config.zone)
-        analysis.window = Window.periods(settings.request, cutter: cutter, earliest: side.earliest, asOf: asOf)
+        analysis.window = Window.periods(settings.request, cutter: cutter, earliest: analysis.earliest, asOf: asOf)
         let context = ReportContext(
             partners: config.partnerInfos, cutter: cutter, window: analysis.window, files: files.map(\.file.display), pseudonym: settings.pseudonym)
         let aggregator = Aggregator(sources: config.sourceKinds, trust: config.trust, context: AggregationContext(cutter: cutter))
@@ -108,7 +141,7 @@ extension Analysis {
         let commitments = Commitments(
             cutter: cutter, updateEvery: config.partners.map(\.targets.updateEverySeconds), calendars: config.partners.map(\.calendar),
             clock: config.slaClock, asOf: asOf)
-        for p in 0..<partitions {
+        for p in settings.shard.map({ [$0.partition] }) ?? Array(0..<plan.partitions) {
             var facts = try parts.build(p, config: config, actors: actors, asOf: asOf, analysis: &analysis, context: context)
             ServiceLevels.annotate(
                 &facts.turns, targets: config.partners.map(\.targets), calendars: config.partners.map(\.calendar), clock: config.slaClock, asOf: asOf)

@@ -24,6 +24,8 @@ struct EmailIndex {
     private(set) var duplicate: BitSet
     private(set) var skew: BitSet
     private var ownThread: BitSet
+    /// Set in a shard of the analysis: the messages another shard handles.
+    private var foreign: BitSet?
     /// Rejected losers of conflicting duplicates, and notes (reply cycles broken).
     private(set) var rejects: [Reject] = []
     private(set) var notes: [String] = []
@@ -49,6 +51,51 @@ struct EmailIndex {
         ownThread = BitSet(count: n)
     }
 
+
+    /// The messages of one shard threaded elsewhere (by the Spark job): every other message
+    /// of the run is foreign to it.
+    init(files: [ExtractedFile], assigned: [ShardAssignment]) throws(RapportError) {
+        self.init(files: files)
+        var foreign = BitSet(count: count)
+        for k in 0..<count { foreign.insert(k) }
+        for a in assigned {
+            guard a.file < base.count, a.position >= 0, base[a.file] + a.position < (a.file + 1 < base.count ? base[a.file + 1] : count) else {
+                throw RapportError(.failed, "the shard's threads name message \(a.position) of file \(a.file), which the facts do not have; extract again")
+            }
+            let k = base[a.file] + a.position
+            foreign.remove(k)
+            key[k] = a.key
+            hops[k] = a.hops
+            if a.flags.contains(.future) { future.insert(k) }
+            if a.flags.contains(.dropped) { dropped.insert(k) }
+            if a.flags.contains(.duplicate) { duplicate.insert(k) }
+            if a.flags.contains(.skew) { skew.insert(k) }
+        }
+        self.foreign = foreign
+        parent = []
+    }
+
+    func isForeign(_ k: Int) -> Bool { foreign?.contains(k) ?? false }
+
+    /// A message's own conversation key: its thread id; else the subject with the
+    /// organisations taking part; a message with an empty subject stands alone.
+    static func ownKey(_ m: EmailKeys, actors: Actors, file: Int) throws(FactFileError) -> UInt64 {
+        if m.threadHash != 0 { return m.threadHash }
+        if m.subjectHash == 0 { return m.idLocalHash }
+        var orgs: [String] = []
+        orgs.reserveCapacity(1 + m.recipients.count)
+        for a in [m.actor] + m.recipients {
+            let g = try actors.global(a, file: file)
+            orgs.append(actors.organisation(g, at: m.at))
+        }
+        var h = FingerprintHasher()
+        withUnsafeBytes(of: m.subjectHash) { h.add($0) }
+        for o in Set(orgs).sorted(by: bytesLess) {
+            h.add(o)
+            withUnsafeBytes(of: UInt8(0x1F)) { h.add($0) }  // the organisations' separator
+        }
+        return h.finish().low | 1
+    }
 
     /// Pass A: every message's id and parent into partitions; each message's own key.
     mutating func index(_ files: [ExtractedFile], actors: Actors, asOf: Instant, partitions: Int, scratch: ScratchFolder?, memory: Int) throws(RapportError) {
@@ -89,28 +136,8 @@ struct EmailIndex {
                 } catch {
                     failure = failure ?? error
                 }
-                index.key[k] = try ownKey(m)
+                index.key[k] = try EmailIndex.ownKey(m, actors: actors, file: file)
                 if m.threadHash != 0 { index.ownThread.insert(k) }
-            }
-
-            /// The thread id; else the subject with the organisations taking part; a message
-            /// with an empty subject stands alone.
-            func ownKey(_ m: EmailKeys) throws(FactFileError) -> UInt64 {
-                if m.threadHash != 0 { return m.threadHash }
-                if m.subjectHash == 0 { return m.idLocalHash }
-                var orgs: [String] = []
-                orgs.reserveCapacity(1 + m.recipients.count)
-                for a in [m.actor] + m.recipients {
-                    let g = try actors.global(a, file: file)
-                    orgs.append(actors.organisation(g, at: m.at))
-                }
-                var h = FingerprintHasher()
-                withUnsafeBytes(of: m.subjectHash) { h.add($0) }
-                for o in Set(orgs).sorted(by: bytesLess) {
-                    h.add(o)
-                    withUnsafeBytes(of: UInt8(0x1F)) { h.add($0) }  // the organisations' separator
-                }
-                return h.finish().low | 1
             }
         }
         for (i, f) in files.enumerated() {

@@ -8,12 +8,15 @@ import RapportTransforms
 /// Each record leaves with its party resolved, so a partition is built on its own.
 struct Partitions {
     private let spill: Spill
+    /// When set, only this partition's records are kept (a shard of the analysis).
+    private let only: Int?
     var count: Int { spill.count }
 
     enum Tag: UInt8 { case email = 1, ticketEvent, ticket, meeting }
 
-    init(count: Int, scratch: ScratchFolder?, memory: Int) {
+    init(count: Int, only: Int? = nil, scratch: ScratchFolder?, memory: Int) {
         spill = Spill(name: "conversations", count: count, folder: scratch, memoryLimit: memory)
+        self.only = only
     }
 
     /// What the fill pass found beside the partitions: run-wide events (duplicates, clock
@@ -44,7 +47,7 @@ struct Partitions {
     mutating func fill(_ files: [ExtractedFile], index: EmailIndex, actors: Actors, asOf: Instant, analysis: inout Analysis) throws(RapportError) -> Side {
         var side = Side()
         for (i, f) in files.enumerated() where f.summary.failure == nil {
-            var pass = FillPass(spill: spill, index: index, actors: actors, file: i, seq: index.base[i], asOf: asOf)
+            var pass = FillPass(spill: spill, only: only, index: index, actors: actors, file: i, seq: index.base[i], asOf: asOf)
             do {
                 try f.reader.scan(&pass, file: f.file.index)
             } catch {
@@ -167,6 +170,7 @@ struct Partitions {
 /// The fill pass over one fact file: each record's party resolved, each into its partition.
 private struct FillPass: FactVisitor {
     let spill: Spill
+    let only: Int?
     let index: EmailIndex
     let actors: Actors
     let file: Int
@@ -179,8 +183,9 @@ private struct FillPass: FactVisitor {
     var failure: RapportError?
     var wants: Set<FactFile.BlockKind> { [.emails, .ticketEvents, .tickets, .meetings] }
 
-    init(spill: Spill, index: EmailIndex, actors: Actors, file: Int, seq: Int, asOf: Instant) {
+    init(spill: Spill, only: Int?, index: EmailIndex, actors: Actors, file: Int, seq: Int, asOf: Instant) {
         self.spill = spill
+        self.only = only
         self.index = index
         self.actors = actors
         self.file = file
@@ -192,13 +197,18 @@ private struct FillPass: FactVisitor {
         if t <= asOf, earliest.map({ t < $0 }) ?? true { earliest = t }
     }
 
+    func isOurs(_ hash: UInt64) -> Bool { only.map { Partitions.partition(hash, of: spill.count) == $0 } ?? true }
+
     mutating func write(_ hash: UInt64, _ body: (inout ByteWriter) -> Void) {
-        do throws(RapportError) { try spill.append(to: Partitions.partition(hash, of: spill.count), body) } catch { failure = failure ?? error }
+        let p = Partitions.partition(hash, of: spill.count)
+        guard only.map({ p == $0 }) ?? true else { return }
+        do throws(RapportError) { try spill.append(to: p, body) } catch { failure = failure ?? error }
     }
 
     mutating func email(_ m: ExtractedEmail) throws(FactFileError) {
         let k = seq
         seq += 1
+        if index.isForeign(k) { return }
         if index.dropped.contains(k) {
             if index.duplicate.contains(k) {
                 duplicates += 1
@@ -217,6 +227,7 @@ private struct FillPass: FactVisitor {
 
     mutating func ticketEvent(_ e: ExtractedTicketEvent) throws(FactFileError) {
         seen(e.at)
+        guard isOurs(Partitions.ticketHash(e.ticket)) else { return }
         let (actors, file) = (self.actors, self.file)
         let actor = try actors.global(e.actor, file: file)
         write(Partitions.ticketHash(e.ticket)) { w in PartTicket.writeEvent(e, actor: actor, file: file, actors: actors, &w) }

@@ -29,6 +29,8 @@ public struct RunOptions: Sendable {
     public var cacheDirectory: String?
     /// Forces the analysis' number of partitions (nil: as the memory budget asks).
     public var partitions: Int?
+    /// `--shards`: merge the results of a sharded analysis (the Spark job) instead of analysing.
+    public var shards: ShardMergeRequest?
 
     public init() {}
 }
@@ -211,7 +213,12 @@ public enum Runner {
         let settings = AnalysisSettings(
             config: config, request: options.window, asOf: options.asOf, now: options.now, pseudonym: pseudonym, memory: Int(config.memoryBudget),
             scratchParent: cacheFolder, partitions: options.partitions)
-        let (analysis, context) = try Analysis.run(extracted, settings: settings)
+        let (analysis, context): (Analysis, ReportContext)
+        if let request = options.shards {
+            (analysis, context) = try ShardMerge.run(extracted, settings: settings, request: request)
+        } else {
+            (analysis, context) = try Analysis.run(extracted, settings: settings)
+        }
         for i in summary.files.indices {
             summary.files[i].used = analysis.used[i]
             summary.files[i].duplicates = analysis.duplicates[i]

@@ -38,6 +38,23 @@ public enum AttentionRows {
         public var latency: Double?
         public var reason: String
         public var url: String
+
+        public init(
+            kind: Kind, period: Int, partner: Int, source: SourceKind, tracker: String, conversation: String, turn: Int?, openedAt: Instant,
+            latency: Double?, reason: String, url: String
+        ) {
+            self.kind = kind
+            self.period = period
+            self.partner = partner
+            self.source = source
+            self.tracker = tracker
+            self.conversation = conversation
+            self.turn = turn
+            self.openedAt = openedAt
+            self.latency = latency
+            self.reason = reason
+            self.url = url
+        }
     }
 
     /// The turn's row, if it needs attention: unanswered, or answered past its target.
@@ -141,6 +158,19 @@ public struct AttentionDigest: Sendable {
     private var lists: [Key: (count: Int, first: [AttentionRows.Item])] = [:]
 
     public init() {}
+
+    /// Each list's key, how many items it was offered and its first items (a shard hands its
+    /// lists on this way; ``merge(period:partner:kind:count:first:)`` takes them).
+    public func forEachList(_ body: (_ period: Int, _ partner: Int, _ kind: AttentionRows.Kind, _ count: Int, _ first: [AttentionRows.Item]) -> Void) {
+        for (k, v) in lists { body(k.period, k.partner, k.kind, v.count, v.first) }
+    }
+
+    /// Adds another shard's list: the counts add, the first items are chosen again from both.
+    public mutating func merge(period: Int, partner: Int, kind: AttentionRows.Kind, count: Int, first: [AttentionRows.Item]) {
+        let key = Key(period: period, partner: partner, kind: kind)
+        for item in first { AttentionDigest.insert(item, into: &lists[key, default: (0, [])]) }
+        lists[key, default: (0, [])].count += count - first.count
+    }
 
     public mutating func add(_ item: AttentionRows.Item) {
         AttentionDigest.insert(item, into: &lists[Key(period: item.period, partner: item.partner, kind: item.kind), default: (0, [])])

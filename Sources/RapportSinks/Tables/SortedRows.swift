@@ -71,7 +71,34 @@ public final class SortedRows: @unchecked Sendable {
     /// Writes the rows held, sorted, as one run.
     private func spill() throws(RapportError) {
         guard let folder, !rows.isEmpty else { return }
-        let path = "\(folder)/\(name)-run-\(runs.count)"
+        try writeRun("\(folder)/\(name)-run-\(runs.count)")
+    }
+
+    /// Hands every row over as sorted run files in `folder` (on the same filesystem as the
+    /// table's own), named `prefix-0`, `prefix-1`…, for another process to merge with
+    /// ``adopt(runs:)``: how a shard of the analysis passes its rows on. The table is empty after.
+    public func export(into folder: String, prefix: String) throws(RapportError) -> [String] {
+        var paths: [String] = []
+        for r in runs {
+            let path = "\(folder)/\(prefix)-\(paths.count)"
+            guard rename(r, path) == 0 else { throw RapportError(.failed, file: path, "cannot move scratch rows: \(String(cString: strerror(errno)))") }
+            paths.append(path)
+        }
+        runs = []
+        if !rows.isEmpty {
+            let path = "\(folder)/\(prefix)-\(paths.count)"
+            try writeRun(path)
+            paths.append(path)
+            runs = []
+        }
+        return paths
+    }
+
+    /// Takes sorted run files written by ``export(into:prefix:)`` as runs of this table (they
+    /// are removed with it). Ties between runs keep the order adopted.
+    public func adopt(runs paths: [String]) { runs += paths }
+
+    private func writeRun(_ path: String) throws(RapportError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw RapportError(.failed, file: path, "cannot write scratch rows: \(String(cString: strerror(errno)))") }
         defer { close(fd) }

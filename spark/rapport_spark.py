@@ -1,0 +1,362 @@
+#!/usr/bin/env python3
+"""Rapport's report on Apache Spark: Spark orchestrates, the `rapport` binary computes.
+
+    spark-submit --files rapport spark/rapport_spark.py PIPELINE --out DIR [--run-id ID]
+
+Steps (docs/spark.md has each one's input and output):
+  1. map      every input file, on an executor: `rapport shard keys` extracts it into the
+              shared cache of fact files and prints its messages' threading keys.
+  2. thread   in Spark: duplicates settled, parents found, conversations by pointer
+              jumping (the spec's rules; the one piece of logic written twice).
+  3. turns    per partition of conversations, on an executor: `rapport shard turns`
+              builds, measures and aggregates them into the shared work folder.
+  4. merge    on the driver: `rapport shard merge` adds the partitions' results and
+              publishes the report folder atomically, as `rapport run` does.
+
+Inputs, the pipeline file, the cache and the work folder must be on a filesystem every
+executor sees (a local folder with local[N]; NFS or a mounted bucket on a cluster).
+"""
+
+import argparse
+import math
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+# Flags of an assignment (docs/spark.md): what the binary does with the message.
+DROPPED, DUPLICATE, FUTURE, SKEW = 1, 2, 4, 8
+MAX_HOPS = 65534
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(prog="rapport_spark.py", description="Rapport's report, computed on Apache Spark.")
+    p.add_argument("pipeline", help="the pipeline file (on a filesystem every executor sees)")
+    p.add_argument("--out", help="report folder (default: the pipeline's outputs.dir)")
+    p.add_argument("--run-id", help="fix the run id (outputs byte-identical to `rapport run --run-id`)")
+    p.add_argument("--as-of", help="as-of in nanoseconds since 1970 (default: the latest timestamp in the data)")
+    p.add_argument("--from", dest="from_", help="first local date of the window (YYYY-MM-DD)")
+    p.add_argument("--to", help="local date after the window")
+    p.add_argument("--last", help="the last N periods")
+    p.add_argument("--partitions", type=int, default=4, help="partitions of conversations (tasks of step 3)")
+    p.add_argument("--rapport", help="the rapport binary (default: the one shipped with --files, else .build/release/rapport)")
+    p.add_argument("--cache", help="the shared cache of fact files (default: rapport's, beside the report folder)")
+    p.add_argument("--work", help="the folder the job's work folder is made in (shared; default: beside the cache)")
+    p.add_argument("--shuffle-seed", type=int, help="assign the input files to executors in this shuffled order")
+    p.add_argument("--master", help="Spark master when not launched by spark-submit (default local[2])")
+    p.add_argument("--quiet", action="store_true", help="print nothing on success")
+    return p.parse_args(argv)
+
+
+def child_env():
+    """The explicit environment of every rapport subprocess: nothing else leaks in."""
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "RAPPORT_LOG_LEVEL": "error"}
+    for name in ("TMPDIR", "HOME", "RAPPORT_PSEUDONYM_KEY"):
+        if os.environ.get(name):
+            env[name] = os.environ[name]
+    return env
+
+
+def call(binary, args, stdin=None, what="rapport"):
+    """Runs rapport; its exit code checked, its stderr (never the environment) in the error."""
+    done = subprocess.run([binary] + args, input=stdin, capture_output=True, env=child_env())
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise RuntimeError(f"{what}: exit {done.returncode}: {' | '.join(message[-3:])}")
+    return done.stdout.decode("utf-8")
+
+
+def window_args(a):
+    out = []
+    if a.from_:
+        out += ["--from", a.from_, "--to", a.to]
+    if a.last:
+        out += ["--last", a.last]
+    return out
+
+
+def find_binary(given):
+    if given:
+        return os.path.abspath(given)
+    try:
+        from pyspark import SparkFiles
+        shipped = SparkFiles.get("rapport")
+        if os.path.exists(shipped):
+            return shipped
+    except Exception:
+        pass
+    return os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".build", "release", "rapport"))
+
+
+def fail_first_attempt(step):
+    """Test hook (RAPPORT_SPARK_FAIL_ONCE=map|turns): the first attempt of each task of
+    that step dies, as a lost executor would; Spark's retry must give the same report."""
+    from pyspark import TaskContext
+    ctx = TaskContext.get()
+    if os.environ.get("RAPPORT_SPARK_FAIL_ONCE") == step and ctx is not None and ctx.attemptNumber() == 0:
+        raise RuntimeError(f"injected failure of the first attempt of a {step} task")
+
+
+# Step 1 ------------------------------------------------------------------------------
+
+def map_files(binary, pipeline, cache):
+    def run(files):
+        files = list(files)
+        if not files:
+            return
+        fail_first_attempt("map")
+        text = call(binary, ["shard", "keys", pipeline, "--cache", cache] + [f[1] for f in files], what="rapport shard keys")
+        for line in text.splitlines():
+            f = line.split("\t")
+            if f[0] == "E":
+                yield ("E", int(f[1]), int(f[2]), int(f[3]), int(f[4]), int(f[5]), f[6] == "1", int(f[7]), int(f[8]), int(f[9]))
+            elif f[0] == "T":
+                yield ("T", int(f[1]), int(f[2]), 0, 0, 0, False, 0, 0, 0)
+            elif f[0] == "F":
+                yield ("F", int(f[1]), int(f[2]), int(f[3]), int(f[4] or -1), 0, False, 0, 0, 0)
+    return run
+
+
+# Step 2 ------------------------------------------------------------------------------
+
+def jump(nodes, pointer, value, combine, rounds, F):
+    """Pointer jumping: every node's `pointer` followed to the end of its chain, `value`
+    combined along it; at most `rounds` rounds. Returns the frame and the nodes still
+    pointing somewhere (on or into a reply cycle) after those rounds."""
+    df = nodes
+    for _ in range(rounds):
+        if df.filter(F.col(pointer).isNotNull()).limit(1).count() == 0:
+            break
+        up = df.select(F.col("seq").alias("u_seq"), F.col(pointer).alias("u_ptr"), F.col(value).alias("u_val"))
+        df = (df.join(up, df[pointer] == up.u_seq, "left")
+                .withColumn(value, F.when(F.col(pointer).isNull(), F.col(value)).otherwise(combine(F.col(value), F.col("u_val"))))
+                .withColumn(pointer, F.when(F.col(pointer).isNull(), F.lit(None)).otherwise(F.col("u_ptr")))
+                .drop("u_seq", "u_ptr", "u_val")
+                .localCheckpoint())
+    return df, df.filter(F.col(pointer).isNotNull())
+
+
+def break_cycles(stuck, names, notes):
+    """The Swift walk (EmailIndex.thread) over the few messages on or into reply cycles:
+    each cycle broken at its member with the smallest id (bytes), noted as rapport notes it."""
+    parent = dict(stuck)
+    state = {}
+    breakers = []
+    for start in sorted(parent):
+        if state.get(start):
+            continue
+        path = []
+        j = start
+        while True:
+            if state.get(j) == 2:
+                break
+            if state.get(j) == 1:
+                cycle = path[path.index(j):]
+                breaker = min(cycle, key=lambda s: names[s].encode("utf-8"))
+                parent[breaker] = None
+                breakers.append(breaker)
+                shown = [names[s] for s in cycle[:5]]
+                more = f" -> … ({len(cycle)} messages)" if len(cycle) > 5 else ""
+                notes.append("reply cycle broken at its smallest id: " + " -> ".join(shown) + more)
+                for s in path:
+                    state[s] = 0
+                path = []
+                j = start
+                continue
+            state[j] = 1
+            path.append(j)
+            up = parent.get(j)
+            if up is None or up not in parent:
+                break
+            j = up
+        for s in path:
+            state[s] = 2
+    return breakers
+
+
+def thread(spark, emails, as_of, ctx, F):
+    """Duplicates, parents and conversations (FORMATS.md, rapport-email-csv), as rapport
+    run decides them. Returns (assignment frame, conflict lines, notes)."""
+    from pyspark.sql import Window
+    live = emails.filter(F.col("at") <= as_of)
+    by_id = Window.partitionBy("id")
+    groups = (live.withColumn("first", F.min("seq").over(by_id))
+                  .withColumn("prints", F.size(F.collect_set(F.struct("fph", "fpl")).over(by_id))))
+    conflicted = groups.filter(F.col("prints") > 1)
+    conflict_rows = conflicted.select("id", "seq", "file", "pos").orderBy("id", "seq").collect()
+    conflict_lines, winners, dups, losers = [], set(), set(), set()
+    if conflict_rows:
+        by = {}
+        for r in conflict_rows:
+            by.setdefault(r.id, []).append(r)
+        order = list(by)
+        stdin = "\n".join(" ".join(f"{r.file}:{r.pos}" for r in by[i]) for i in order).encode()
+        settled = call(ctx["binary"], ["shard", "conflicts", ctx["pipeline"], "--cache", ctx["cache"]], stdin=stdin, what="rapport shard conflicts")
+        place = {(r.file, r.pos): r.seq for rows in by.values() for r in rows}
+        for i, line in zip(order, settled.splitlines()):
+            w, d, x = (line.split("\t") + ["", ""])[:3]
+            winners.add(place[tuple(map(int, w.split(":")))])
+            dups.update(place[tuple(map(int, p.split(":")))] for p in d.split())
+            losers.update(place[tuple(map(int, p.split(":")))] for p in x.split())
+            conflict_lines.append(f"C\t{i}\t" + " ".join(f"{r.file}:{r.pos}" for r in by[i]))
+    settled_df = spark.createDataFrame(
+        [(s, s not in winners, s in dups) for s in winners | dups | losers] or [(-1, False, False)],
+        "seq long, c_dropped boolean, c_dup boolean")
+    marked = (groups.join(settled_df, "seq", "left")
+                    .withColumn("dropped", F.when(F.col("prints") > 1, F.coalesce("c_dropped", F.lit(False)))
+                                .otherwise(F.col("seq") != F.col("first")))
+                    .withColumn("dup", F.when(F.col("prints") > 1, F.coalesce("c_dup", F.lit(False)))
+                                .otherwise(F.col("seq") != F.col("first"))))
+    nodes = marked.filter(~F.col("dropped"))
+    kept = nodes.select(F.col("id").alias("k_id"), F.col("seq").alias("k_seq"), F.col("at").alias("k_at"))
+    linked = (nodes.join(kept, (nodes.parent == kept.k_id) & (nodes.parent != 0) & (kept.k_seq != nodes.seq), "left")
+                   .withColumn("par", F.col("k_seq"))
+                   .withColumn("skew", F.col("k_at").isNotNull() & (F.col("k_at") > F.col("at")))
+                   .select("seq", "file", "pos", "par", "skew", "own", "own_thread", "at")
+                   .localCheckpoint())
+    n = max(1, linked.count())
+    rounds = math.ceil(math.log2(n + 1)) + 1
+    notes = []
+    depth, stuck = jump(linked.withColumn("anc", F.col("par")).withColumn("hops", F.when(F.col("par").isNull(), 0).otherwise(1)),
+                        "anc", "hops", lambda a, b: a + b, rounds, F)
+    stuck_rows = stuck.select("seq", "par").collect()
+    if stuck_rows:
+        pairs = [(r.seq, r.par) for r in stuck_rows]
+        found = call(ctx["binary"], ["shard", "ids", ctx["pipeline"], "--cache", ctx["cache"]],
+                     stdin="\n".join(f"{ctx['place'](s)[0]}:{ctx['place'](s)[1]}" for s, _ in pairs).encode(), what="rapport shard ids")
+        names = {s: line.split("\t", 1)[1] for (s, _), line in zip(pairs, found.splitlines())}
+        breakers = spark.createDataFrame([(b,) for b in break_cycles(pairs, names, notes)], "seq long").withColumn("broken", F.lit(True))
+        linked = (linked.join(breakers, "seq", "left")
+                        .withColumn("par", F.when(F.col("broken").isNotNull(), F.lit(None)).otherwise(F.col("par")))
+                        .withColumn("skew", F.col("skew") & F.col("broken").isNull())
+                        .drop("broken").localCheckpoint())
+        depth, _ = jump(linked.withColumn("anc", F.col("par")).withColumn("hops", F.when(F.col("par").isNull(), 0).otherwise(1)),
+                        "anc", "hops", lambda a, b: a + b, rounds, F)
+    # A message keeps its own thread id; else it takes its parent's conversation.
+    labels = linked.withColumn("lp", F.when(F.col("own_thread") | F.col("par").isNull(), F.lit(None)).otherwise(F.col("par"))) \
+                   .withColumn("key", F.when(F.col("lp").isNull(), F.col("own")))
+    labels, _ = jump(labels, "lp", "key", lambda a, b: b, rounds, F)
+    threaded = (depth.select("seq", F.least(F.col("hops"), F.lit(MAX_HOPS)).alias("hops"))
+                     .join(labels.select("seq", "key", "skew"), "seq"))
+    assigned = (emails.join(marked.select("seq", "dropped", "dup"), "seq", "left")
+                      .join(threaded, "seq", "left")
+                      .select("file", "pos", "seq", "at",
+                              F.coalesce("key", F.lit(0)).alias("key"), F.coalesce("hops", F.lit(0)).alias("hops"),
+                              (F.when(F.col("at") > as_of, FUTURE).otherwise(0)
+                               + F.when(F.coalesce("dropped", F.lit(False)), DROPPED).otherwise(0)
+                               + F.when(F.coalesce("dup", F.lit(False)), DUPLICATE).otherwise(0)
+                               + F.when(F.coalesce("skew", F.lit(False)), SKEW).otherwise(0)).alias("flags")))
+    return assigned, conflict_lines, notes
+
+
+# Step 3 ------------------------------------------------------------------------------
+
+def turns(binary, pipeline, cache, work, count, as_of, earliest, window):
+    def run(index, rows):
+        fail_first_attempt("turns")
+        stdin = "".join(f"{r[0]}\t{r[1]}\t{r[2]}\t{r[3]}\t{r[4]}\n" for _, r in rows).encode()
+        args = ["shard", "turns", pipeline, "--cache", cache, "--work", work, "--partition", str(index), "--of", str(count),
+                "--as-of-ns", str(as_of)] + (["--earliest-ns", str(earliest)] if earliest is not None else []) + window
+        call(binary, args, stdin=stdin, what=f"rapport shard turns (partition {index})")
+        yield index
+    return run
+
+
+def main(argv):
+    a = parse_args(argv)
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    from pyspark.sql import SparkSession, functions as F
+    builder = (SparkSession.builder.appName("rapport")
+               .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
+               .config("spark.sql.shuffle.partitions", str(max(1, a.partitions)))
+               .config("spark.sql.adaptive.enabled", "false"))
+    # Under spark-submit (which starts the gateway) its --master rules; run directly, local[2].
+    if a.master or "PYSPARK_GATEWAY_PORT" not in os.environ:
+        builder = builder.master(a.master or "local[2]")
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    started = time.time()
+    binary = find_binary(a.rapport)
+    pipeline = os.path.abspath(a.pipeline)
+    listing = call(binary, ["shard", "inputs", pipeline] + (["--out", a.out] if a.out else []), what="rapport shard inputs").splitlines()
+    cache = os.path.abspath(a.cache or listing[0].split("\t", 1)[1])
+    os.makedirs(cache, mode=0o700, exist_ok=True)
+    inputs = [(int(f[0]), f[1], int(f[2])) for f in (line.split("\t") for line in listing[1:])]
+    work = tempfile.mkdtemp(prefix=".rapport-spark-", dir=a.work or os.path.dirname(cache))
+    try:
+        summary = run_job(spark, F, a, binary, pipeline, cache, work, inputs)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        spark.stop()
+    if not a.quiet:
+        print(f"{summary} (Spark, {a.partitions} partitions, {time.time() - started:.1f} s)")
+    return 0
+
+
+def run_job(spark, F, a, binary, pipeline, cache, work, inputs):
+    sc = spark.sparkContext
+    order = list(inputs)
+    if a.shuffle_seed is not None:
+        random.Random(a.shuffle_seed).shuffle(order)
+    keyed = sc.parallelize(order, max(1, min(len(order), sc.defaultParallelism * 2))) \
+              .mapPartitions(map_files(binary, pipeline, cache)).persist()
+    files = sorted((r[1], r[2], r[3], r[4]) for r in keyed.filter(lambda r: r[0] == "F").collect())
+    base, n = {}, 0
+    for file, count, _, _ in files:
+        base[file] = n
+        n += count
+    latest = [lt for _, _, failed, lt in files if not failed and lt >= 0]
+    as_of = int(a.as_of) if a.as_of else (max(latest) if latest else time.time_ns())
+    emails = spark.createDataFrame(
+        keyed.filter(lambda r: r[0] == "E").map(lambda r: (base[r[1]] + r[2],) + tuple(r[1:])),
+        "seq long, file int, pos long, id long, parent long, own long, own_thread boolean, at long, fph long, fpl long")
+    placing = {v: k for k, v in base.items()}
+    starts = sorted(placing)
+
+    def place(seq):
+        import bisect
+        s = starts[bisect.bisect_right(starts, seq) - 1]
+        return placing[s], seq - s
+
+    ctx = {"binary": binary, "pipeline": pipeline, "cache": cache, "place": place}
+    assigned, conflict_lines, notes = thread(spark, emails, as_of, ctx, F)
+    assigned = assigned.localCheckpoint()
+    times = keyed.filter(lambda r: r[0] == "T" and r[2] <= as_of).map(lambda r: r[2])
+    firsts = [t for t in [times.min() if not times.isEmpty() else None,
+                          assigned.filter(F.col("flags").bitwiseAND(FUTURE | DROPPED) == 0).agg(F.min("at")).first()[0]]
+              if t is not None]
+    earliest = min(firsts) if firsts else None
+    with open(os.path.join(work, "index"), "w", encoding="utf-8") as out:
+        for line in conflict_lines:
+            out.write(line + "\n")
+        for note in notes:
+            out.write("N\t" + note + "\n")
+    count = max(1, a.partitions)
+    part = (F.when(F.col("flags").bitwiseAND(FUTURE | DROPPED) == 0,
+                   F.pmod(F.shiftrightunsigned("key", 17), F.lit(count)))
+             .otherwise(F.pmod("seq", F.lit(count))))
+    rows = assigned.select(part.alias("p"), "file", "pos", "key", "hops", "flags").rdd \
+                   .map(lambda r: (r.p, (r.file, r.pos, r.key, r.hops, r.flags))) \
+                   .partitionBy(count, lambda p: p)
+    window = window_args(a)
+    done = rows.mapPartitionsWithIndex(turns(binary, pipeline, cache, work, count, as_of, earliest, window)).collect()
+    if sorted(done) != list(range(count)):
+        raise RuntimeError(f"partitions missing from the results: {sorted(set(range(count)) - set(done))}")
+    keyed.unpersist()
+    merge = ["shard", "merge", pipeline, "--cache", cache, "--work", work, "--of", str(count), "--as-of-ns", str(as_of), "--quiet"]
+    merge += (["--earliest-ns", str(earliest)] if earliest is not None else []) + (["--out", a.out] if a.out else [])
+    merge += (["--run-id", a.run_id] if a.run_id else []) + window
+    call(binary, merge, what="rapport shard merge")
+    return f"rapport: published {a.out or 'the report'} from {len(inputs)} files, {n} messages"
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except RuntimeError as e:
+        print(f"rapport-spark: error: {e}; nothing was published", file=sys.stderr)
+        sys.exit(1)
