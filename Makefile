@@ -16,7 +16,13 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := csv timestamp address xml gzip text vtt chat mime zip json
 FUZZ_DIR ?= .build-fuzz
 
-.PHONY: report test build release deps bench screenshot pdf fuzz asan clean
+# The Spark job (spark/): a venv with a pinned pyspark, shared by every clone of this user.
+PYSPARK_VERSION := 4.3.0
+SPARK_VENV ?= $(HOME)/.cache/rapport/spark-venv-$(PYSPARK_VERSION)
+SPARK_MASTER ?= local[2]
+SPARK_PARTITIONS ?= 4
+
+.PHONY: report test build release deps bench screenshot pdf fuzz asan clean spark-venv spark-report spark-test
 
 ## Installs the system libraries when they are missing (fresh machine), as root or through sudo.
 deps:
@@ -79,6 +85,29 @@ fuzz: deps
 			| grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==|SUMMARY|artifact_prefix|Test unit written)' ; \
 		test $${PIPESTATUS[0]} -eq 0 || exit 1; \
 	done
+
+## A venv with pyspark (first use: about a minute) and Java 17 (Debian package) when missing.
+spark-venv:
+	@$(MAKE) --no-print-directory deps DEBIAN_PACKAGES="openjdk-17-jre-headless"
+	@test -x $(SPARK_VENV)/bin/python && $(SPARK_VENV)/bin/python -c 'import pyspark' 2>/dev/null || { \
+		echo "rapport: creating $(SPARK_VENV) with pyspark $(PYSPARK_VERSION)"; \
+		python3 -m venv $(SPARK_VENV) && $(SPARK_VENV)/bin/pip install -q pyspark==$(PYSPARK_VERSION); }
+
+## The weekly report computed on Apache Spark (spark/rapport_spark.py; docs/spark.md):
+## make spark-report PIPELINE=... REPORT_DIR=... SPARK_MASTER=local[2] SPARK_PARTITIONS=4
+spark-report: release spark-venv
+	@SPARK_LOCAL_IP=127.0.0.1 $(SPARK_VENV)/bin/python spark/rapport_spark.py $(PIPELINE) --out $(REPORT_DIR) \
+		--master "$(SPARK_MASTER)" --partitions $(SPARK_PARTITIONS) --rapport .build/release/rapport 2> >(grep -v -E '^(WARNING: Using incubator|Using Spark.s default log4j|Setting default log level|To adjust logging level|.*NativeCodeLoader)' >&2)
+
+## The Spark job against rapport run (byte-identical reports; retries, bad files, failures).
+## Skipped, loudly, without Java.
+spark-test: build
+	@if ! command -v java >/dev/null 2>&1 && ! $(MAKE) --no-print-directory spark-venv; then \
+		echo "!!! rapport: spark-test SKIPPED: no Java 17 (apt-get install openjdk-17-jre-headless) !!!"; exit 0; fi
+	@$(MAKE) --no-print-directory spark-venv
+	@RAPPORT_BINARY=$(CURDIR)/.build/debug/rapport SPARK_LOCAL_IP=127.0.0.1 $(SPARK_VENV)/bin/python spark/tests/test_spark.py 2>&1 \
+		| grep -v -E '^(WARNING: Using incubator|Using Spark.s default log4j|Setting default log level|To adjust logging level|.*NativeCodeLoader)' ; \
+		exit $${PIPESTATUS[0]}
 
 ## The unit tests under AddressSanitizer (and LeakSanitizer; XCTest's runner's own leaks suppressed).
 asan: deps

@@ -5,7 +5,7 @@
 # in a venv created here; its figures are checked against metrics.csv). Prints wall time,
 # MB/s, peak memory, medians and the speed issue's ratios; nothing here is a pass/fail test.
 #   BENCH_SIZE   e-mail export size (default 1GB)      BENCH_XML_SIZE  ticket XML size (default 500MB)
-#   BENCH_RUNS   runs per measurement (default 3)      BENCH_ONLY      email | instructions | mbox | xml (default all)
+#   BENCH_RUNS   runs per measurement (default 3)      BENCH_ONLY      email | instructions | mbox | xml | spark (default all)
 #   DUCKDB_VERSION  the duckdb wheel (default 2.0.1)
 set -euo pipefail
 data="${1:-Benchmarks/.data}"
@@ -161,5 +161,14 @@ if [ -z "$only" ] || [ "$only" = xml ]; then
     ratio "rapport (XML, CSV) / xmllint --stream (target <= 1.3)" "$rapport_xml" "$median"
   else
     echo "bench: xmllint not found (Debian package libxml2-utils); make bench installs it"
+  fi
+fi
+
+# The Spark job beside rapport run (issue 22): local[1] and local[2], driver memory.
+if [ -z "$only" ] || [ "$only" = spark ]; then
+  if command -v java > /dev/null && make --no-print-directory spark-venv > /dev/null; then
+    Benchmarks/spark.sh "$data" "$size" "$runs"
+  else
+    echo "bench: spark skipped (no Java 17 or no pyspark venv: make spark-venv)"
   fi
 fi

@@ -37,7 +37,7 @@ def parse_args(argv):
     p.add_argument("pipeline", help="the pipeline file (on a filesystem every executor sees)")
     p.add_argument("--out", help="report folder (default: the pipeline's outputs.dir)")
     p.add_argument("--run-id", help="fix the run id (outputs byte-identical to `rapport run --run-id`)")
-    p.add_argument("--as-of", help="as-of in nanoseconds since 1970 (default: the latest timestamp in the data)")
+    p.add_argument("--as-of", help="\"now\" for the report, as rapport run takes it (default: the latest timestamp in the data)")
     p.add_argument("--from", dest="from_", help="first local date of the window (YYYY-MM-DD)")
     p.add_argument("--to", help="local date after the window")
     p.add_argument("--last", help="the last N periods")
@@ -48,6 +48,10 @@ def parse_args(argv):
     p.add_argument("--shuffle-seed", type=int, help="assign the input files to executors in this shuffled order")
     p.add_argument("--master", help="Spark master when not launched by spark-submit (default local[2])")
     p.add_argument("--quiet", action="store_true", help="print nothing on success")
+    p.add_argument("--memory-report", action="store_true", help="print the driver's peak memory (JVM, Python, merge) on stderr")
+    p.add_argument("--timings", action="store_true", help="print the seconds each step took on stderr")
+    p.add_argument("--inject-failure", choices=["map", "turns"], help=argparse.SUPPRESS)  # tests: see fail_first_attempt
+    p.add_argument("--dump-assignments", help=argparse.SUPPRESS)  # tests: step 2's result, to compare with rapport's
     return p.parse_args(argv)
 
 
@@ -91,23 +95,23 @@ def find_binary(given):
     return os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".build", "release", "rapport"))
 
 
-def fail_first_attempt(step):
-    """Test hook (RAPPORT_SPARK_FAIL_ONCE=map|turns): the first attempt of each task of
-    that step dies, as a lost executor would; Spark's retry must give the same report."""
+def fail_first_attempt(step, inject):
+    """Test hook (--inject-failure map|turns): the first attempt of each task of that step
+    dies, as a lost executor would; Spark's retry must give the same report."""
     from pyspark import TaskContext
     ctx = TaskContext.get()
-    if os.environ.get("RAPPORT_SPARK_FAIL_ONCE") == step and ctx is not None and ctx.attemptNumber() == 0:
+    if inject == step and ctx is not None and ctx.attemptNumber() == 0:
         raise RuntimeError(f"injected failure of the first attempt of a {step} task")
 
 
 # Step 1 ------------------------------------------------------------------------------
 
-def map_files(binary, pipeline, cache):
+def map_files(binary, pipeline, cache, inject):
     def run(files):
         files = list(files)
         if not files:
             return
-        fail_first_attempt("map")
+        fail_first_attempt("map", inject)
         text = call(binary, ["shard", "keys", pipeline, "--cache", cache] + [f[1] for f in files], what="rapport shard keys")
         for line in text.splitlines():
             f = line.split("\t")
@@ -122,21 +126,34 @@ def map_files(binary, pipeline, cache):
 
 # Step 2 ------------------------------------------------------------------------------
 
-def jump(nodes, pointer, value, combine, rounds, F):
-    """Pointer jumping: every node's `pointer` followed to the end of its chain, `value`
-    combined along it; at most `rounds` rounds. Returns the frame and the nodes still
-    pointing somewhere (on or into a reply cycle) after those rounds."""
+def jump(nodes, rounds, F):
+    """Pointer jumping over `anc` (each message's parent): after it, `hops` is the number of
+    known parents up to the root, and `seg` the conversation key of the first message on
+    the chain that is its own (a thread id, or the root's subject key). Each round doubles
+    the part of the chain summed; at most `rounds` rounds. Returns the frame and the
+    messages still pointing somewhere after them (on or into a reply cycle)."""
     df = nodes
     for _ in range(rounds):
-        if df.filter(F.col(pointer).isNotNull()).limit(1).count() == 0:
+        if df.filter(F.col("anc").isNotNull()).limit(1).count() == 0:
             break
-        up = df.select(F.col("seq").alias("u_seq"), F.col(pointer).alias("u_ptr"), F.col(value).alias("u_val"))
-        df = (df.join(up, df[pointer] == up.u_seq, "left")
-                .withColumn(value, F.when(F.col(pointer).isNull(), F.col(value)).otherwise(combine(F.col(value), F.col("u_val"))))
-                .withColumn(pointer, F.when(F.col(pointer).isNull(), F.lit(None)).otherwise(F.col("u_ptr")))
-                .drop("u_seq", "u_ptr", "u_val")
+        up = df.select(F.col("seq").alias("u_seq"), F.col("anc").alias("u_anc"), F.col("hops").alias("u_hops"), F.col("seg").alias("u_seg"))
+        moving = F.col("anc").isNotNull()
+        df = (df.join(up, df.anc == up.u_seq, "left")
+                .withColumn("hops", F.when(moving, F.col("hops") + F.col("u_hops")).otherwise(F.col("hops")))
+                .withColumn("seg", F.when(moving, F.coalesce(F.col("seg"), F.col("u_seg"))).otherwise(F.col("seg")))
+                .withColumn("anc", F.when(moving, F.col("u_anc")))
+                .drop("u_seq", "u_anc", "u_hops", "u_seg")
                 .localCheckpoint())
-    return df, df.filter(F.col(pointer).isNotNull())
+    return df, df.filter(F.col("anc").isNotNull())
+
+
+def chains(linked, F):
+    """The frame pointer jumping starts from: a message is its own conversation's start
+    when it has a thread id or no known parent."""
+    stop = F.col("own_thread") | F.col("par").isNull()
+    return (linked.withColumn("anc", F.col("par"))
+                  .withColumn("hops", F.when(F.col("par").isNull(), 0).otherwise(1))
+                  .withColumn("seg", F.when(stop, F.col("own"))))
 
 
 def break_cycles(stuck, names, notes):
@@ -209,7 +226,9 @@ def thread(spark, emails, as_of, ctx, F):
                     .withColumn("dropped", F.when(F.col("prints") > 1, F.coalesce("c_dropped", F.lit(False)))
                                 .otherwise(F.col("seq") != F.col("first")))
                     .withColumn("dup", F.when(F.col("prints") > 1, F.coalesce("c_dup", F.lit(False)))
-                                .otherwise(F.col("seq") != F.col("first"))))
+                                .otherwise(F.col("seq") != F.col("first")))
+                    .drop("c_dropped", "c_dup", "first", "prints")
+                    .localCheckpoint())
     nodes = marked.filter(~F.col("dropped"))
     kept = nodes.select(F.col("id").alias("k_id"), F.col("seq").alias("k_seq"), F.col("at").alias("k_at"))
     linked = (nodes.join(kept, (nodes.parent == kept.k_id) & (nodes.parent != 0) & (kept.k_seq != nodes.seq), "left")
@@ -220,8 +239,7 @@ def thread(spark, emails, as_of, ctx, F):
     n = max(1, linked.count())
     rounds = math.ceil(math.log2(n + 1)) + 1
     notes = []
-    depth, stuck = jump(linked.withColumn("anc", F.col("par")).withColumn("hops", F.when(F.col("par").isNull(), 0).otherwise(1)),
-                        "anc", "hops", lambda a, b: a + b, rounds, F)
+    jumped, stuck = jump(chains(linked, F), rounds, F)
     stuck_rows = stuck.select("seq", "par").collect()
     if stuck_rows:
         pairs = [(r.seq, r.par) for r in stuck_rows]
@@ -233,14 +251,8 @@ def thread(spark, emails, as_of, ctx, F):
                         .withColumn("par", F.when(F.col("broken").isNotNull(), F.lit(None)).otherwise(F.col("par")))
                         .withColumn("skew", F.col("skew") & F.col("broken").isNull())
                         .drop("broken").localCheckpoint())
-        depth, _ = jump(linked.withColumn("anc", F.col("par")).withColumn("hops", F.when(F.col("par").isNull(), 0).otherwise(1)),
-                        "anc", "hops", lambda a, b: a + b, rounds, F)
-    # A message keeps its own thread id; else it takes its parent's conversation.
-    labels = linked.withColumn("lp", F.when(F.col("own_thread") | F.col("par").isNull(), F.lit(None)).otherwise(F.col("par"))) \
-                   .withColumn("key", F.when(F.col("lp").isNull(), F.col("own")))
-    labels, _ = jump(labels, "lp", "key", lambda a, b: b, rounds, F)
-    threaded = (depth.select("seq", F.least(F.col("hops"), F.lit(MAX_HOPS)).alias("hops"))
-                     .join(labels.select("seq", "key", "skew"), "seq"))
+        jumped, _ = jump(chains(linked, F), rounds, F)
+    threaded = jumped.select("seq", F.least(F.col("hops"), F.lit(MAX_HOPS)).alias("hops"), F.col("seg").alias("key"), "skew")
     assigned = (emails.join(marked.select("seq", "dropped", "dup"), "seq", "left")
                       .join(threaded, "seq", "left")
                       .select("file", "pos", "seq", "at",
@@ -254,9 +266,9 @@ def thread(spark, emails, as_of, ctx, F):
 
 # Step 3 ------------------------------------------------------------------------------
 
-def turns(binary, pipeline, cache, work, count, as_of, earliest, window):
+def turns(binary, pipeline, cache, work, count, as_of, earliest, window, inject):
     def run(index, rows):
-        fail_first_attempt("turns")
+        fail_first_attempt("turns", inject)
         stdin = "".join(f"{r[0]}\t{r[1]}\t{r[2]}\t{r[3]}\t{r[4]}\n" for _, r in rows).encode()
         args = ["shard", "turns", pipeline, "--cache", cache, "--work", work, "--partition", str(index), "--of", str(count),
                 "--as-of-ns", str(as_of)] + (["--earliest-ns", str(earliest)] if earliest is not None else []) + window
@@ -265,36 +277,79 @@ def turns(binary, pipeline, cache, work, count, as_of, earliest, window):
     return run
 
 
-def main(argv):
-    a = parse_args(argv)
+def session(master=None, partitions=4):
+    """A quiet Spark session: no UI, errors only, few shuffle partitions."""
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    from pyspark.sql import SparkSession, functions as F
+    from pyspark.sql import SparkSession
     builder = (SparkSession.builder.appName("rapport")
                .config("spark.ui.enabled", "false")
                .config("spark.ui.showConsoleProgress", "false")
-               .config("spark.sql.shuffle.partitions", str(max(1, a.partitions)))
+               .config("spark.sql.shuffle.partitions", str(max(1, partitions)))
                .config("spark.sql.adaptive.enabled", "false"))
     # Under spark-submit (which starts the gateway) its --master rules; run directly, local[2].
-    if a.master or "PYSPARK_GATEWAY_PORT" not in os.environ:
-        builder = builder.master(a.master or "local[2]")
+    if master or "PYSPARK_GATEWAY_PORT" not in os.environ:
+        builder = builder.master(master or "local[2]")
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
-    started = time.time()
+    # Executors import this module when the job runs from another program (the tests).
+    spark.sparkContext.addPyFile(os.path.abspath(__file__))
+    return spark
+
+
+def run(spark, a):
+    """The whole job on `spark` with the parsed arguments `a`; returns the summary line."""
+    from pyspark.sql import functions as F
     binary = find_binary(a.rapport)
     pipeline = os.path.abspath(a.pipeline)
-    listing = call(binary, ["shard", "inputs", pipeline] + (["--out", a.out] if a.out else []), what="rapport shard inputs").splitlines()
+    listing = call(binary, ["shard", "inputs", pipeline] + (["--out", a.out] if a.out else []) + (["--as-of", a.as_of] if a.as_of else [])
+                   + window_args(a), what="rapport shard inputs").splitlines()
     cache = os.path.abspath(a.cache or listing[0].split("\t", 1)[1])
+    a.as_of_ns = int(listing[1].split("\t", 1)[1]) if listing[1].split("\t", 1)[1] else None
     os.makedirs(cache, mode=0o700, exist_ok=True)
-    inputs = [(int(f[0]), f[1], int(f[2])) for f in (line.split("\t") for line in listing[1:])]
+    inputs = [(int(f[0]), f[1], int(f[2])) for f in (line.split("\t") for line in listing[2:])]
     work = tempfile.mkdtemp(prefix=".rapport-spark-", dir=a.work or os.path.dirname(cache))
     try:
-        summary = run_job(spark, F, a, binary, pipeline, cache, work, inputs)
+        return run_job(spark, F, a, binary, pipeline, cache, work, inputs)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def main(argv):
+    a = parse_args(argv)
+    started = time.time()
+    spark = session(a.master, a.partitions)
+    try:
+        summary = run(spark, a)
+        if a.memory_report:
+            print(memory_report(spark), file=sys.stderr)
+    finally:
         spark.stop()
     if not a.quiet:
         print(f"{summary} (Spark, {a.partitions} partitions, {time.time() - started:.1f} s)")
     return 0
+
+
+def peak_mib(pid="self"):
+    """A process's peak resident memory (VmHWM), in MiB; None when unknown."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        return None
+
+
+def memory_report(spark):
+    """The driver's peak memory: the JVM (in local mode it runs the executors' tasks too),
+    this Python process, and the largest rapport step it ran (the merge)."""
+    import resource
+    try:
+        jvm = peak_mib(spark.sparkContext._gateway.proc.pid)
+    except Exception:
+        jvm = None
+    merge = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+    return f"driver peak memory: JVM {jvm} MiB, Python {peak_mib()} MiB, rapport merge {merge} MiB"
 
 
 def run_job(spark, F, a, binary, pipeline, cache, work, inputs):
@@ -303,17 +358,25 @@ def run_job(spark, F, a, binary, pipeline, cache, work, inputs):
     if a.shuffle_seed is not None:
         random.Random(a.shuffle_seed).shuffle(order)
     keyed = sc.parallelize(order, max(1, min(len(order), sc.defaultParallelism * 2))) \
-              .mapPartitions(map_files(binary, pipeline, cache)).persist()
+              .mapPartitions(map_files(binary, pipeline, cache, a.inject_failure)).persist()
+    clock = [time.time()]
+
+    def lap(step):
+        if a.timings:
+            print(f"rapport-spark: {step}: {time.time() - clock[0]:.1f} s", file=sys.stderr)
+        clock[0] = time.time()
+
     files = sorted((r[1], r[2], r[3], r[4]) for r in keyed.filter(lambda r: r[0] == "F").collect())
+    lap("map (extract, keys)")
     base, n = {}, 0
     for file, count, _, _ in files:
         base[file] = n
         n += count
     latest = [lt for _, _, failed, lt in files if not failed and lt >= 0]
-    as_of = int(a.as_of) if a.as_of else (max(latest) if latest else time.time_ns())
+    as_of = a.as_of_ns if a.as_of_ns is not None else (max(latest) if latest else time.time_ns())
     emails = spark.createDataFrame(
         keyed.filter(lambda r: r[0] == "E").map(lambda r: (base[r[1]] + r[2],) + tuple(r[1:])),
-        "seq long, file int, pos long, id long, parent long, own long, own_thread boolean, at long, fph long, fpl long")
+        "seq long, file int, pos long, id long, parent long, own long, own_thread boolean, at long, fph long, fpl long").localCheckpoint()
     placing = {v: k for k, v in base.items()}
     starts = sorted(placing)
 
@@ -325,6 +388,11 @@ def run_job(spark, F, a, binary, pipeline, cache, work, inputs):
     ctx = {"binary": binary, "pipeline": pipeline, "cache": cache, "place": place}
     assigned, conflict_lines, notes = thread(spark, emails, as_of, ctx, F)
     assigned = assigned.localCheckpoint()
+    lap("thread (duplicates, parents, pointer jumping)")
+    if a.dump_assignments:
+        with open(a.dump_assignments, "w", encoding="utf-8") as out:
+            for r in assigned.orderBy("seq").collect():
+                out.write(f"{r.file}\t{r.pos}\t{r.key}\t{r.hops}\t{r.flags}\n")
     times = keyed.filter(lambda r: r[0] == "T" and r[2] <= as_of).map(lambda r: r[2])
     firsts = [t for t in [times.min() if not times.isEmpty() else None,
                           assigned.filter(F.col("flags").bitwiseAND(FUTURE | DROPPED) == 0).agg(F.min("at")).first()[0]]
@@ -343,7 +411,9 @@ def run_job(spark, F, a, binary, pipeline, cache, work, inputs):
                    .map(lambda r: (r.p, (r.file, r.pos, r.key, r.hops, r.flags))) \
                    .partitionBy(count, lambda p: p)
     window = window_args(a)
-    done = rows.mapPartitionsWithIndex(turns(binary, pipeline, cache, work, count, as_of, earliest, window)).collect()
+    lap("earliest, index")
+    done = rows.mapPartitionsWithIndex(turns(binary, pipeline, cache, work, count, as_of, earliest, window, a.inject_failure)).collect()
+    lap("turns (partitions)")
     if sorted(done) != list(range(count)):
         raise RuntimeError(f"partitions missing from the results: {sorted(set(range(count)) - set(done))}")
     keyed.unpersist()
@@ -351,6 +421,7 @@ def run_job(spark, F, a, binary, pipeline, cache, work, inputs):
     merge += (["--earliest-ns", str(earliest)] if earliest is not None else []) + (["--out", a.out] if a.out else [])
     merge += (["--run-id", a.run_id] if a.run_id else []) + window
     call(binary, merge, what="rapport shard merge")
+    lap("merge, publish")
     return f"rapport: published {a.out or 'the report'} from {len(inputs)} files, {n} messages"
 
 

@@ -9,7 +9,7 @@ import RapportPipeline
 struct ShardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shard", abstract: "Steps of a run spread over a cluster by the Spark job (docs/spark.md).",
-        subcommands: [Inputs.self, Keys.self, IDs.self, Conflicts.self, Turns.self, Merge.self])
+        subcommands: [Inputs.self, Keys.self, Threads.self, IDs.self, Conflicts.self, Turns.self, Merge.self])
 
     struct Common: ParsableArguments {
         @Argument(help: "The pipeline file.") var pipeline: String
@@ -40,10 +40,14 @@ struct ShardCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the pipeline's inputs in the run's order: index, path, bytes (tab-separated).")
         @Argument(help: "The pipeline file.") var pipeline: String
         @Option(help: "The output folder (overrides outputs.dir): its cache folder is printed first.") var out: String?
+        @OptionGroup var window: WindowOptions
 
         func run() throws {
             let config = try PipelineConfig.load(path: pipeline)
+            // The window's options checked once, on the driver; as-of as the other steps take it.
+            let options = try window.runOptions(zone: config.zone)
             print("cache\t\(CacheCommands.folder(config, outputDirectory: out))")
+            print("as_of\t\(options.asOf.map { String($0.nanoseconds) } ?? "")")
             for f in try ShardCommands.inputs(config) { print("\(f.index)\t\(f.path)\t\(f.bytes)") }
         }
     }
@@ -66,6 +70,18 @@ struct ShardCommand: ParsableCommand {
                 }
             }
             out.write(Data(buffer.utf8))
+        }
+    }
+
+    struct Threads: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print rapport run's own threading as assignment lines (the Spark job's cross-check).")
+        @OptionGroup var common: Common
+        @Option(name: .customLong("as-of-ns")) var asOf: String?
+
+        func run() throws {
+            let config = try PipelineConfig.load(path: common.pipeline)
+            let lines = try ShardCommands.threads(config, cache: common.cache, asOf: try ShardCommand.instant(asOf, option: "--as-of-ns"), now: ShardCommand.now)
+            FileHandle.standardOutput.write(Data(lines.map { $0 + "\n" }.joined().utf8))
         }
     }
 

@@ -83,6 +83,30 @@ public enum ShardCommands {
         }
     }
 
+    /// `rapport run`'s own threading, as assignment lines (``ShardAssignmentLine``) in run
+    /// order: what the Spark job's threading must equal message for message (its test).
+    public static func threads(_ config: PipelineConfig, cache: String, asOf: Instant?, now: Instant) throws(RapportError) -> [String] {
+        let files = try facts(config, cache: cache, now: now)
+        let settings = AnalysisSettings(
+            config: config, request: WindowRequest(), asOf: asOf, now: now, pseudonym: nil, memory: Int(config.memoryBudget), scratchParent: cache,
+            partitions: nil)
+        let plan = try AnalysisPlan(files, settings: settings)
+        var index = EmailIndex(files: files)
+        try index.index(files, actors: plan.actors, asOf: plan.asOf, partitions: plan.partitions, scratch: plan.scratch, memory: settings.memory / 8)
+        let base = index.base
+        try index.thread { (seqs) throws(RapportError) in try FactLookup.emails(seqs, base: base, files: files).mapValues(\.id) }
+        return (0..<index.count).map { k in
+            let (file, position) = index.locate(k)
+            let node = !index.future.contains(k) && !index.dropped.contains(k)
+            var flags: ShardAssignment.Flags = []
+            if index.future.contains(k) { flags.insert(.future) }
+            if index.dropped.contains(k) { flags.insert(.dropped) }
+            if index.duplicate.contains(k) { flags.insert(.duplicate) }
+            if node && index.skew.contains(k) { flags.insert(.skew) }
+            return "\(file)\t\(position)\t\(node ? Int64(bitPattern: index.key[k]) : 0)\t\(node ? index.hops[k] : 0)\t\(flags.rawValue)"
+        }
+    }
+
     /// The message ids of messages numbered by (file, position): the names a reply cycle is
     /// broken by.
     public static func ids(_ config: PipelineConfig, cache: String, messages: [(file: Int, position: Int)], now: Instant) throws(RapportError) -> [String] {
