@@ -14,7 +14,7 @@ struct Rapport: ParsableCommand {
         discussion: "Exit codes: 0 published, 1 failed (nothing published), 2 usage or pipeline-file error, 75 another run holds the lock.",
         version: RapportPipeline.Runner.version,
         subcommands: [
-            Run.self, Validate.self, Inspect.self, Extract.self, CacheCommand.self, Clarity.self, Politeness.self, Generate.self, ShardCommand.self,
+            Run.self, Validate.self, Inspect.self, Init.self, Extract.self, CacheCommand.self, Clarity.self, Politeness.self, Generate.self, ShardCommand.self,
         ])
 }
 
@@ -222,6 +222,23 @@ extension Rapport {
             let attempts = try RapportPipeline.Inspect.attempts(path: file, format: format, zone: zone, now: RunOptions().now)
             print(RapportPipeline.Inspect.report(attempts, path: file), terminator: "")
             if attempts.first?.fits != true { throw RapportError(.failed, file: file, "no format reads it; see the reasons above, or map its columns with format: csv") }
+        }
+    }
+
+    struct Init: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a commented pipeline file (DIR/pipeline.yaml) from the exports found in DIR.",
+            discussion: "Formats are sniffed as `rapport inspect` does (the first file of each folder and extension); the most frequent sender domain is proposed as the client's, the next ones as partners. Guesses are marked CHECK. An existing pipeline.yaml is never overwritten.")
+
+        @Argument(help: "The folder of exports (default: the current folder).")
+        var folder = "."
+
+        func run() throws {
+            let (path, survey) = try PipelineDraft.write(folder: folder, now: RunOptions().now)
+            let files = survey.sources.reduce(0) { $0 + $1.files }
+            print("rapport: wrote \(path): \(files) export file\(files == 1 ? "" : "s") in \(survey.sources.count) source\(survey.sources.count == 1 ? "" : "s")"
+                + (survey.unread.isEmpty ? "" : ", \(survey.unread.count) file\(survey.unread.count == 1 ? "" : "s") no format reads")
+                + "; check the lines marked CHECK, then: rapport run \(path)")
         }
     }
 

@@ -141,8 +141,9 @@ extension Analysis {
         let commitments = Commitments(
             cutter: cutter, updateEvery: config.partners.map(\.targets.updateEverySeconds), calendars: config.partners.map(\.calendar),
             clock: config.slaClock, asOf: asOf)
+        let links = files.map { $0.file.source.messageLinks }
         for p in settings.shard.map({ [$0.partition] }) ?? Array(0..<plan.partitions) {
-            var facts = try parts.build(p, config: config, actors: actors, asOf: asOf, analysis: &analysis, context: context)
+            var facts = try parts.build(p, config: config, links: links, actors: actors, asOf: asOf, analysis: &analysis, context: context)
             ServiceLevels.annotate(
                 &facts.turns, targets: config.partners.map(\.targets), calendars: config.partners.map(\.calendar), clock: config.slaClock, asOf: asOf)
             let (events, silences) = commitments.assess(facts.tickets)

@@ -63,7 +63,9 @@ struct Partitions {
     }
 
     /// Pass C: one partition's conversations built into facts.
-    func build(_ p: Int, config: PipelineConfig, actors: Actors, asOf: Instant, analysis: inout Analysis, context: ReportContext) throws(RapportError) -> Facts {
+    func build(
+        _ p: Int, config: PipelineConfig, links: [String?], actors: Actors, asOf: Instant, analysis: inout Analysis, context: ReportContext
+    ) throws(RapportError) -> Facts {
         var r = try spill.drain(p)
         var emails: [UInt64: [PartEmail]] = [:]
         var events: [Int: [TicketID: TicketBundle]] = [:]
@@ -95,14 +97,16 @@ struct Partitions {
         }
         var facts = Facts()
         let collect = config.outputFormats.contains(.sqlite)
-        buildEmails(emails, zone: config.zone, collect: collect, context: context, analysis: &analysis, into: &facts)
+        buildEmails(emails, zone: config.zone, collect: collect, links: links, context: context, analysis: &analysis, into: &facts)
         buildTickets(events, config: config, asOf: asOf, collect: collect, context: context, analysis: &analysis, into: &facts)
         buildMeetings(meetings, actors: actors, zone: config.zone, asOf: asOf, collect: collect, context: context, analysis: &analysis, into: &facts)
         return facts
     }
 
+    /// `links`: per file, its e-mail source's link template (a conversation takes its first message's).
     private func buildEmails(
-        _ emails: [UInt64: [PartEmail]], zone: ZoneRules, collect: Bool, context: ReportContext, analysis: inout Analysis, into facts: inout Facts
+        _ emails: [UInt64: [PartEmail]], zone: ZoneRules, collect: Bool, links: [String?], context: ReportContext, analysis: inout Analysis,
+        into facts: inout Facts
     ) {
         for key in emails.keys.sorted() {
             let group = emails[key]!.sorted { a, b in
@@ -113,7 +117,12 @@ struct Partitions {
             // A thread is named by its thread id; a subject thread by its first message's id.
             let label = group.first { !$0.threadID.isEmpty }?.threadID ?? group[0].message.id
             for g in group where context.windowIndex(of: g.message.at) != nil { analysis.recordsInWindow[Int(g.message.origin.file), default: 0] += 1 }
+            let (turns, conversations) = (facts.turns.count, facts.conversations.count)
             EmailConversations.build(group.map(\.message), label: label, zone: zone, collectInteractions: collect, into: &facts)
+            if let template = links[Int(group[0].message.origin.file)] {
+                for i in turns..<facts.turns.count { facts.turns[i].url = TicketLinks.fill(template, messageID: facts.turns[i].openedBy) }
+                for i in conversations..<facts.conversations.count { facts.conversations[i].url = TicketLinks.fill(template, messageID: group[0].message.id) }
+            }
         }
     }
 

@@ -32,6 +32,9 @@ public struct PipelineConfig: Sendable {
         public var options: SourceOptions
         /// Line of the entry, for "no file matches" errors.
         public var line: Int?
+        /// E-mail sources' `links`: a URL template with `{message_id}` (docs/pipeline.md);
+        /// applied at analysis, so setting it keeps the cache.
+        public var messageLinks: String?
     }
 
     public enum OutputFormat: String, Sendable, CaseIterable {
@@ -214,6 +217,7 @@ public struct PipelineConfig: Sendable {
         for s in try sourcesNode.sequence() {
             var common = ["kind", "format", "path", "timezone", "follow_symlinks"]
             if m0Kind(s) == "ticket" { common += ["tracker", "links"] }
+            if m0Kind(s) == "email" { common += ["links"] }
             let all = common + ["delimiter", "encoding", "timestamp_format", "columns", "parties"] + SourceOptions.formatKeys
             let m = try s.mapping(allowed: all)
             guard let kindNode = m["kind"], let formatNode = m["format"], let pathNode = m["path"] else {
@@ -290,7 +294,14 @@ public struct PipelineConfig: Sendable {
             let pattern = raw.hasPrefix("/") ? raw : directory + "/" + raw
             // Tickets are keyed by tracker and key; an export that names no tracker takes this one.
             options.tracker = try m["tracker"]?.nonEmptyString() ?? raw
-            if let links = m["links"] {
+            var messageLinks: String?
+            if let links = m["links"], kind == .email {
+                let template = try links.nonEmptyString()
+                guard template.contains("{message_id}") else {
+                    throw links.error("`links` needs `{message_id}` where the message's id goes, e.g. https://mail.example.com/search?q={message_id}")
+                }
+                messageLinks = template
+            } else if let links = m["links"] {
                 let template = try links.nonEmptyString()
                 guard template.contains("{key}") else { throw links.error("`links` needs `{key}` where the ticket's key goes, e.g. https://desk.example/t/{key}") }
                 options.links = template
@@ -298,7 +309,7 @@ public struct PipelineConfig: Sendable {
             sources.append(
                 Source(
                     kind: kind, format: format, pattern: pattern, zone: sourceZone,
-                    followSymlinks: try m["follow_symlinks"]?.bool() ?? false, options: options, line: s.line))
+                    followSymlinks: try m["follow_symlinks"]?.bool() ?? false, options: options, line: s.line, messageLinks: messageLinks))
         }
         if sources.isEmpty { throw sourcesNode.error("list at least one source") }
 

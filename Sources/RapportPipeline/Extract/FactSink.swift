@@ -111,8 +111,18 @@ final class FactSink: IngestSink {
 
 /// A source's `links:` template (docs/pipeline.md): `{key}` becomes the ticket's key, percent-encoded.
 public enum TicketLinks {
-    public static func fill(_ template: String, key: String) -> String {
+    public static func fill(_ template: String, key: String) -> String { fill(template, "{key}", with: key) }
+
+    /// An e-mail source's `links` with the message's id (without its angle brackets).
+    public static func fill(_ template: String, messageID: String) -> String {
+        var id = Substring(messageID)
+        if id.hasPrefix("<") && id.hasSuffix(">") && id.count >= 2 { id = id.dropFirst().dropLast() }
+        return fill(template, "{message_id}", with: String(id))
+    }
+
+    /// The value percent-encoded (unreserved characters kept), so any id is one path or query part.
+    static func fill(_ template: String, _ placeholder: String, with value: String) -> String {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
-        return template.replacingOccurrences(of: "{key}", with: key.addingPercentEncoding(withAllowedCharacters: allowed) ?? key)
+        return template.replacingOccurrences(of: placeholder, with: value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value)
     }
 }

@@ -23,6 +23,8 @@ public enum Inspect {
         /// The first reject's reason, or why the whole file was refused.
         public var problem: String?
         public var sample: [Interaction] = []
+        /// The records' actors' domains, by count (`rapport init` proposes parties from them).
+        public var domains: [String: Int] = [:]
 
         var produced: Int { interactions + tickets + meetings }
         /// Reads the file: something came out, and fewer rejects than records.
@@ -77,6 +79,7 @@ public enum Inspect {
         result.rejects = sink.rejects
         result.problem = result.problem ?? sink.firstReject
         result.sample = sink.sample
+        result.domains = sink.domains
         return result
     }
 
@@ -111,9 +114,14 @@ final class InspectSink: IngestSink {
     var interactions = 0, tickets = 0, meetings = 0, rejects = 0
     var firstReject: String?
     var sample: [Interaction] = []
+    var domains: [String: Int] = [:]
 
     func emit(_ interaction: consuming Interaction) {
         interactions += 1
+        if let at = interaction.actor.lastIndex(of: "@") {
+            let domain = interaction.actor[interaction.actor.index(after: at)...].lowercased()
+            if domain.contains("."), !domain.contains(">") { domains[domain, default: 0] += 1 }
+        }
         if sample.count < 5 { sample.append(interaction) }
     }
 
