@@ -106,21 +106,32 @@ def fail_first_attempt(step, inject):
 
 # Step 1 ------------------------------------------------------------------------------
 
-def map_files(binary, pipeline, cache, inject):
+# The keys' lines as Spark reads them (docs/spark.md): a fixed schema, never inferred.
+KEYS_SCHEMA = "kind string, c1 long, c2 long, c3 long, c4 long, c5 long, c6 long, c7 long, c8 long, c9 long"
+
+
+def map_files(binary, pipeline, cache, keys, inject):
+    """Each task's files extracted into the cache; their keys written to `keys/` (renamed into
+    place when complete, so a retried attempt only replaces an equal file)."""
+    from pyspark import TaskContext
+
     def run(files):
         files = list(files)
         if not files:
             return
         fail_first_attempt("map", inject)
-        text = call(binary, ["shard", "keys", pipeline, "--cache", cache] + [f[1] for f in files], what="rapport shard keys")
-        for line in text.splitlines():
-            f = line.split("\t")
-            if f[0] == "E":
-                yield ("E", int(f[1]), int(f[2]), int(f[3]), int(f[4]), int(f[5]), f[6] == "1", int(f[7]), int(f[8]), int(f[9]))
-            elif f[0] == "T":
-                yield ("T", int(f[1]), int(f[2]), 0, 0, 0, False, 0, 0, 0)
-            elif f[0] == "F":
-                yield ("F", int(f[1]), int(f[2]), int(f[3]), int(f[4] or -1), 0, False, 0, 0, 0)
+        ctx = TaskContext.get()
+        final = os.path.join(keys, f"part-{ctx.partitionId():05d}.tsv")
+        partial = f"{final}.{ctx.attemptNumber()}.partial"
+        with open(partial, "wb") as out:
+            done = subprocess.run([binary, "shard", "keys", pipeline, "--cache", cache] + [f[1] for f in files],
+                                  stdout=out, stderr=subprocess.PIPE, env=child_env())
+        if done.returncode != 0:
+            os.unlink(partial)
+            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise RuntimeError(f"rapport shard keys: exit {done.returncode}: {' | '.join(message[-3:])}")
+        os.replace(partial, final)
+        yield child_peak_mib()
     return run
 
 
@@ -273,8 +284,14 @@ def turns(binary, pipeline, cache, work, count, as_of, earliest, window, inject)
         args = ["shard", "turns", pipeline, "--cache", cache, "--work", work, "--partition", str(index), "--of", str(count),
                 "--as-of-ns", str(as_of)] + (["--earliest-ns", str(earliest)] if earliest is not None else []) + window
         call(binary, args, stdin=stdin, what=f"rapport shard turns (partition {index})")
-        yield index
+        yield index, child_peak_mib()
     return run
+
+
+def child_peak_mib():
+    """The largest peak memory of the rapport processes this worker ran, in MiB."""
+    import resource
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
 
 
 def session(master=None, partitions=4):
@@ -290,7 +307,9 @@ def session(master=None, partitions=4):
     if master or "PYSPARK_GATEWAY_PORT" not in os.environ:
         builder = builder.master(master or "local[2]")
     spark = builder.getOrCreate()
-    spark.sparkContext.setLogLevel("ERROR")
+    # Failed attempts Spark retries are not the user's business; a job's failure is reported
+    # by main() in one line.
+    spark.sparkContext.setLogLevel("FATAL")
     # Executors import this module when the job runs from another program (the tests).
     spark.sparkContext.addPyFile(os.path.abspath(__file__))
     return spark
@@ -321,7 +340,7 @@ def main(argv):
     try:
         summary = run(spark, a)
         if a.memory_report:
-            print(memory_report(spark), file=sys.stderr)
+            print(memory_report(spark, a), file=sys.stderr)
     finally:
         spark.stop()
     if not a.quiet:
@@ -340,7 +359,7 @@ def peak_mib(pid="self"):
         return None
 
 
-def memory_report(spark):
+def memory_report(spark, a):
     """The driver's peak memory: the JVM (in local mode it runs the executors' tasks too),
     this Python process, and the largest rapport step it ran (the merge)."""
     import resource
@@ -349,7 +368,9 @@ def memory_report(spark):
     except Exception:
         jvm = None
     merge = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
-    return f"driver peak memory: JVM {jvm} MiB, Python {peak_mib()} MiB, rapport merge {merge} MiB"
+    return (f"driver peak memory: JVM {jvm} MiB, Python {peak_mib()} MiB, rapport merge {merge} MiB; "
+            f"largest executor step: rapport shard keys {getattr(a, 'map_peak_mib', None)} MiB, "
+            f"rapport shard turns {getattr(a, 'turns_peak_mib', None)} MiB")
 
 
 def run_job(spark, F, a, binary, pipeline, cache, work, inputs):
@@ -357,8 +378,8 @@ def run_job(spark, F, a, binary, pipeline, cache, work, inputs):
     order = list(inputs)
     if a.shuffle_seed is not None:
         random.Random(a.shuffle_seed).shuffle(order)
-    keyed = sc.parallelize(order, max(1, min(len(order), sc.defaultParallelism * 2))) \
-              .mapPartitions(map_files(binary, pipeline, cache, a.inject_failure)).persist()
+    keys = os.path.join(work, "keys")
+    os.mkdir(keys, 0o700)
     clock = [time.time()]
 
     def lap(step):
@@ -366,18 +387,27 @@ def run_job(spark, F, a, binary, pipeline, cache, work, inputs):
             print(f"rapport-spark: {step}: {time.time() - clock[0]:.1f} s", file=sys.stderr)
         clock[0] = time.time()
 
-    files = sorted((r[1], r[2], r[3], r[4]) for r in keyed.filter(lambda r: r[0] == "F").collect())
+    a.map_peak_mib = max(sc.parallelize(order, max(1, min(len(order), sc.defaultParallelism * 2)))
+                         .mapPartitions(map_files(binary, pipeline, cache, keys, a.inject_failure)).collect())
+    lines = spark.read.schema(KEYS_SCHEMA).option("sep", "\t").option("mode", "FAILFAST").csv(keys).localCheckpoint()
+    files = sorted(tuple(r) for r in lines.filter(F.col("kind") == "F").select("c1", "c2", "c3", "c4").collect())
     lap("map (extract, keys)")
     base, n = {}, 0
     for file, count, _, _ in files:
         base[file] = n
         n += count
-    latest = [lt for _, _, failed, lt in files if not failed and lt >= 0]
+    latest = [lt for _, _, failed, lt in files if not failed and lt is not None]
     as_of = a.as_of_ns if a.as_of_ns is not None else (max(latest) if latest else time.time_ns())
-    emails = spark.createDataFrame(
-        keyed.filter(lambda r: r[0] == "E").map(lambda r: (base[r[1]] + r[2],) + tuple(r[1:])),
-        "seq long, file int, pos long, id long, parent long, own long, own_thread boolean, at long, fph long, fpl long").localCheckpoint()
-    placing = {v: k for k, v in base.items()}
+    bases = spark.createDataFrame([(f, b) for f, b in base.items()], "file long, base long")
+    emails = (lines.filter(F.col("kind") == "E")
+                   .select(F.col("c1").alias("file"), F.col("c2").alias("pos"), F.col("c3").alias("id"), F.col("c4").alias("parent"),
+                           F.col("c5").alias("own"), (F.col("c6") == 1).alias("own_thread"), F.col("c7").alias("at"),
+                           F.col("c8").alias("fph"), F.col("c9").alias("fpl"))
+                   .join(F.broadcast(bases), "file")
+                   .withColumn("seq", F.col("base") + F.col("pos")).drop("base")
+                   .localCheckpoint())
+    # Files without e-mails share their base with the next file: only files with e-mails place a message.
+    placing = {base[f]: f for f, count, _, _ in files if count > 0}
     starts = sorted(placing)
 
     def place(seq):
@@ -393,10 +423,9 @@ def run_job(spark, F, a, binary, pipeline, cache, work, inputs):
         with open(a.dump_assignments, "w", encoding="utf-8") as out:
             for r in assigned.orderBy("seq").collect():
                 out.write(f"{r.file}\t{r.pos}\t{r.key}\t{r.hops}\t{r.flags}\n")
-    times = keyed.filter(lambda r: r[0] == "T" and r[2] <= as_of).map(lambda r: r[2])
-    firsts = [t for t in [times.min() if not times.isEmpty() else None,
-                          assigned.filter(F.col("flags").bitwiseAND(FUTURE | DROPPED) == 0).agg(F.min("at")).first()[0]]
-              if t is not None]
+    first_time = lines.filter((F.col("kind") == "T") & (F.col("c2") <= as_of)).agg(F.min("c2")).first()[0]
+    first_mail = assigned.filter(F.col("flags").bitwiseAND(FUTURE | DROPPED) == 0).agg(F.min("at")).first()[0]
+    firsts = [t for t in [first_time, first_mail] if t is not None]
     earliest = min(firsts) if firsts else None
     with open(os.path.join(work, "index"), "w", encoding="utf-8") as out:
         for line in conflict_lines:
@@ -412,11 +441,12 @@ def run_job(spark, F, a, binary, pipeline, cache, work, inputs):
                    .partitionBy(count, lambda p: p)
     window = window_args(a)
     lap("earliest, index")
-    done = rows.mapPartitionsWithIndex(turns(binary, pipeline, cache, work, count, as_of, earliest, window, a.inject_failure)).collect()
+    results = rows.mapPartitionsWithIndex(turns(binary, pipeline, cache, work, count, as_of, earliest, window, a.inject_failure)).collect()
     lap("turns (partitions)")
-    if sorted(done) != list(range(count)):
+    done = sorted(i for i, _ in results)
+    if done != list(range(count)):
         raise RuntimeError(f"partitions missing from the results: {sorted(set(range(count)) - set(done))}")
-    keyed.unpersist()
+    a.turns_peak_mib = max(m for _, m in results)
     merge = ["shard", "merge", pipeline, "--cache", cache, "--work", work, "--of", str(count), "--as-of-ns", str(as_of), "--quiet"]
     merge += (["--earliest-ns", str(earliest)] if earliest is not None else []) + (["--out", a.out] if a.out else [])
     merge += (["--run-id", a.run_id] if a.run_id else []) + window
@@ -425,9 +455,19 @@ def run_job(spark, F, a, binary, pipeline, cache, work, inputs):
     return f"rapport: published {a.out or 'the report'} from {len(inputs)} files, {n} messages"
 
 
+def failure_message(error):
+    """The one line that says what failed: a rapport step's own message when a task died of
+    it (inside Spark's wrapping), else the exception's first line."""
+    text = str(error)
+    for line in text.splitlines():
+        if "RuntimeError: " in line:
+            return line.split("RuntimeError: ", 1)[1].strip()
+    return (text.splitlines() or [type(error).__name__])[0][:400]
+
+
 if __name__ == "__main__":
     try:
         sys.exit(main(sys.argv[1:]))
-    except RuntimeError as e:
-        print(f"rapport-spark: error: {e}; nothing was published", file=sys.stderr)
+    except Exception as e:  # Spark wraps task failures in Java and Python exceptions alike
+        print(f"rapport-spark: error: {failure_message(e)}; nothing was published", file=sys.stderr)
         sys.exit(1)

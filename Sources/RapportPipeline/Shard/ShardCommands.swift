@@ -44,11 +44,12 @@ public enum ShardCommands {
     }
 
     /// Step 1 for the files named (all when none): extracted into the cache, then one line
-    /// per file (`F`), per message (`E`) and per other record's time (`T`), written to `out`.
+    /// per file (`F`), per message (`E`) and per other record's time (`T`), written to `out`;
+    /// ten tab-separated fields each, empty where a kind of line has none.
     public static func keys(_ config: PipelineConfig, cache: String, paths: [String], now: Instant, out: @escaping (String) -> Void) throws(RapportError) {
         for e in try facts(config, cache: cache, only: paths, now: now) {
             let failed = e.summary.failure != nil
-            out("F\t\(e.file.index)\t\(e.summary.counts[.emails] ?? 0)\t\(failed ? 1 : 0)\t\(e.summary.latest.map { String($0.nanoseconds) } ?? "")")
+            out("F\t\(e.file.index)\t\(e.summary.counts[.emails] ?? 0)\t\(failed ? 1 : 0)\t\(e.summary.latest.map { String($0.nanoseconds) } ?? "")\t\t\t\t\t")
             guard !failed else { continue }
             var actors = Actors(directory: config.directoryOfParties, ignore: GlobSet(config.ignoreActors), contacts: GlobSet(config.escalationContacts))
             do { try actors.read([e]) } catch { throw RapportError(.failed, file: e.reader.path, "the facts cannot be read: \(error.message)") }
@@ -75,12 +76,15 @@ public enum ShardCommands {
             position += 1
         }
 
-        mutating func ticketEvent(_ e: ExtractedTicketEvent) throws(FactFileError) { out("T\t\(file)\t\(e.at.nanoseconds)") }
+        mutating func ticketEvent(_ e: ExtractedTicketEvent) throws(FactFileError) { time(e.at) }
 
         mutating func meeting(_ m: MeetingRecord) throws(FactFileError) {
-            out("T\t\(file)\t\(m.scheduledStart.nanoseconds)")
-            for i in m.invitees { if let j = i.joined { out("T\t\(file)\t\(j.nanoseconds)") } }
+            time(m.scheduledStart)
+            for i in m.invitees { if let j = i.joined { time(j) } }
         }
+
+        /// Every line has ten fields (Spark reads them with one fixed schema).
+        func time(_ t: Instant) { out("T\t\(file)\t\(t.nanoseconds)\t\t\t\t\t\t\t") }
     }
 
     /// `rapport run`'s own threading, as assignment lines (``ShardAssignmentLine``) in run
