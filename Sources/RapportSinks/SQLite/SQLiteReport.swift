@@ -369,13 +369,21 @@ public enum SQLiteReport {
         return true
     }
 
-    /// The trust history in a database (all periods it holds), for the HTML trend charts.
+    /// The trust history in a database (all periods it holds), for the HTML trend charts:
+    /// period, start, partner, the charted figures, then the samples of latency (calendar and
+    /// business), escalation rate, the two transparency parts, partner and client politeness.
     public static func trustHistory(path: String) throws(RapportError) -> [[String?]] {
         let db = try SQLiteDatabase(path: path)
+        // The samples behind the charted figures, from the long table (its key makes each a lookup).
+        let samples = [
+            "response.latency_p50_s", "response.business_latency_p50_s", "escalation.rate", "transparency.proactive_share",
+            "transparency.kept_informed_rate", "respect.partner.politeness", "respect.client.politeness",
+        ].map { "(SELECT n FROM metrics m WHERE m.period = p.period AND m.partner = p.partner AND m.metric = '\($0)')" }
         return try db.rows(
             """
-            SELECT period, period_start, partner, trust_index, latency_p50_s, latency_p90_s, escalation_rate, transparency, respect, client_politeness
-            FROM partner_periods ORDER BY period_start, partner
+            SELECT period, period_start, partner, trust_index, latency_p50_s, latency_p90_s, escalation_rate, transparency, respect, client_politeness,
+              response_business_latency_p50_s, response_business_latency_p90_s, conversations, turns, \(samples.joined(separator: ", "))
+            FROM partner_periods p ORDER BY period_start, partner
             """)
     }
 
