@@ -147,6 +147,7 @@ import Testing
         #expect(alpha.contains("reliability</td><td class=\"num thin\" title=\"n under min_sample 5: not in the index\">75.0</td><td class=\"num n\">n 4</td>"))
         #expect(alpha.contains("clarity</td><td class=\"num\"><span class=\"muted\">–</span></td><td class=\"num n\"></td>"))
         #expect(alpha.contains("(not in the index)</span></td><td class=\"num\">64.3</td><td class=\"num n\">n 9</td>"))
-        #expect(alpha.contains("conversations · turns</td><td class=\"num\">8 · 12</td>"))
+        // The index beside the conversations and turns it rests on.
+        #expect(alpha.contains("<span class=\"index\">90.0</span> <span class=\"n\">n 8 conversations · 12 turns</span>"))
     }
 }

@@ -231,6 +231,7 @@ public enum ReportPage {
                 h += "<span class=\"delta \(d >= 0 ? "up" : "down")\">\(d >= 0 ? "▲" : "▼") \(fmt(abs(d), 1))</span>"
             }
             let partial = r.complete ? "" : " <span class=\"band none\" title=\"the period had not ended by as-of, or the data begins inside it\">partial</span>"
+            h += " <span class=\"n\">n \(r.conversations) conversations · \(r.turns) turns</span>"
             h += "</div>\n<div><span class=\"band \(bandClass)\">\(e(band))</span>\(partial) <span class=\"muted\">coverage \(fmt(r.coverage * 100, 0)) %</span></div>\n"
             // Every figure with its n; one under min_sample greyed (it is not in the index).
             let figures = input.cardFigures[r.period.label + "|" + p.id] ?? [:]
@@ -258,7 +259,7 @@ public enum ReportPage {
                     "client's own politeness <span class=\"muted\">(not in the index)</span>", meaning: componentMeaning["client respect"]!,
                     value: thin ? nil : client, figure: clientFigure)
             }
-            h += "<tr><td>conversations · turns</td><td class=\"num\">\(r.conversations) · \(r.turns)</td><td></td></tr></tbody></table>\n</div>\n"
+            h += "</tbody></table>\n</div>\n"
         }
         return h + "</div>\n"
     }
