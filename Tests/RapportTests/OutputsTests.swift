@@ -182,7 +182,14 @@ import Testing
             }
         }
         #expect(elements > 500)
-        #expect(svgs == 7)  // trust, latency p50 and p90, escalation, transparency, partner and client politeness
+        // Eight charts (trust, response time p50 and p90, volume, escalation, transparency, partner
+        // and client politeness), each in a figure with a caption; five legend swatches (four partners, hollow).
+        #expect(svgs == 13)
+        #expect(html.components(separatedBy: "<figcaption").count - 1 == 8)
+        // Hooli's escalation rate in W40 rests on 3 conversations (metrics.csv): a hollow point.
+        #expect(html.contains("<title>hooli 2026-W40: 0.0 % (n 3, under min_sample 5: not a full point)</title>"))
+        // The SLA targets of weekly.yaml: 8 h for globex, umbrella and hooli (the default), 1 d for initech.
+        #expect(html.contains(">target 8 h: globex, umbrella, hooli</text>") && html.contains(">target 24 h: initech</text>"))
         for forbidden in ["<script", "<link", "src=", "@import", "url("] { #expect(!html.contains(forbidden), "\(forbidden)") }
         // The only links are the tickets' own pages (attention lists), never a resource the page loads.
         let hrefs = html.components(separatedBy: "href=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }

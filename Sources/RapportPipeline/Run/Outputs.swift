@@ -76,7 +76,7 @@ enum Outputs {
         var timings: [(String, Double)] = []
         if let s = work.csvSeconds { timings.append(("csv", s)) }
         if let s = work.sqliteSeconds { timings.append(("sqlite", s)) }
-        let history = formats.contains(.sqlite) ? work.history : currentHistory(c)
+        let history = formats.contains(.sqlite) ? work.history : currentHistory(c, minSample: config.trust.minSample)
         if formats.contains(.json) {
             let started = DispatchTime.now()
             let out = try OutputFile(path: dir + "/report.json")
@@ -139,16 +139,60 @@ enum Outputs {
             rejects: RejectsTable(c.rejects, context: c.context, keepsRawText: false),
             run: runRecord(c, config: config, pseudonymKeyID: keyID), windowLabels: c.context.window.map(\.label),
             carryingRunsFrom: carryRuns ? previous : nil)
+        let minSample = config.trust.minSample
         let history = try SQLiteReport.trustHistory(path: database).map { row in
             var point = ReportPageInput.HistoryPoint(
                 period: row[0] ?? "", partner: row[2] ?? "", trustIndex: row[3].flatMap(Double.init), latencyP50: row[4].flatMap(Double.init),
                 latencyP90: row[5].flatMap(Double.init), escalationRate: row[6].flatMap(Double.init))
+            point.periodStart = row[1] ?? ""
             point.transparency = row[7].flatMap(Double.init)
             point.respect = row[8].flatMap(Double.init)
             point.clientPoliteness = row[9].flatMap(Double.init)
+            point.businessLatencyP50 = row[10].flatMap(Double.init)
+            point.businessLatencyP90 = row[11].flatMap(Double.init)
+            point.conversations = row[12].flatMap { Int($0) }
+            point.turns = row[13].flatMap { Int($0) }
+            let n = row[14...].map { $0.flatMap { Int($0) } }
+            point.samples = samples(latency: n[0], business: n[1], escalation: n[2], proactive: n[3], keptInformed: n[4], respect: n[5], client: n[6], minSample: minSample)
+            if let turns = point.turns { point.samples["trust"] = turns }
             return point
         }
         return (history, notes)
+    }
+
+    /// A history point's samples by chart series; transparency's as the trust index takes it
+    /// (the smallest of its parts that reach min_sample).
+    static func samples(
+        latency: Int?, business: Int?, escalation: Int?, proactive: Int?, keptInformed: Int?, respect: Int?, client: Int?, minSample: Int
+    ) -> [String: Int] {
+        var out: [String: Int] = [:]
+        out["latency"] = latency
+        out["business_latency"] = business
+        out["escalation"] = escalation
+        out["transparency"] = TrustIndex.meanOfParts([proactive.map { (0, $0) }, keptInformed.map { (0, $0) }], minSample: minSample)?.n
+        out["respect"] = respect
+        out["client_politeness"] = client
+        return out
+    }
+
+    /// Each (period, partner)'s trust components with their n, those under min_sample
+    /// included, and the client's own politeness: the figures the cards show.
+    static func cardFigures(_ c: Runner.Computation, minSample: Int) -> [String: [String: ReportPageInput.Figure]] {
+        var metric: [String: (value: Double, n: Int)] = [:]
+        for m in c.aggregates.metrics where m.period != nil && m.partner != nil {
+            metric["\(m.period!.label)|\(c.context.partnerID(m.partner))|\(m.metric)"] = (m.value, m.n)
+        }
+        var out: [String: [String: ReportPageInput.Figure]] = [:]
+        for r in c.aggregates.trust {
+            let key = "\(r.period.label)|\(c.context.partnerID(r.partner))"
+            var figures: [String: ReportPageInput.Figure] = [:]
+            for (name, component) in TrustIndex.components(minSample: minSample, { metric[key + "|" + $0] }) {
+                figures[name] = ReportPageInput.Figure(value: component.value, n: component.n)
+            }
+            if let client = metric[key + "|respect.client.politeness"] { figures["client respect"] = ReportPageInput.Figure(value: client.value, n: client.n) }
+            out[key] = figures
+        }
+        return out
     }
 
     static func runRecord(_ c: Runner.Computation, config: PipelineConfig, pseudonymKeyID: String) -> RunRecord {
@@ -164,20 +208,33 @@ enum Outputs {
     }
 
     /// Without a database, the trends cover the window of this run.
-    static func currentHistory(_ c: Runner.Computation) -> [ReportPageInput.HistoryPoint] {
+    static func currentHistory(_ c: Runner.Computation, minSample: Int) -> [ReportPageInput.HistoryPoint] {
         var metric: [String: Double] = [:]
         for m in c.aggregates.metrics where m.period != nil && m.partner != nil {
             metric["\(m.period!.label)|\(m.partner!)|\(m.metric)"] = m.value
         }
+        var sample: [String: Int] = [:]
+        for m in c.aggregates.metrics where m.period != nil && m.partner != nil { sample["\(m.period!.label)|\(m.partner!)|\(m.metric)"] = m.n }
         return c.aggregates.trust.map { r in
             let key = "\(r.period.label)|\(r.partner)|"
             var point = ReportPageInput.HistoryPoint(
                 period: r.period.label, partner: c.context.partnerID(r.partner), trustIndex: r.trustIndex,
                 latencyP50: metric[key + "response.latency_p50_s"], latencyP90: metric[key + "response.latency_p90_s"],
                 escalationRate: metric[key + "escalation.rate"])
+            point.periodStart = r.period.start.description
             point.transparency = r.components["transparency"]
             point.respect = r.components["respect"]
             point.clientPoliteness = metric[key + "respect.client.politeness"]
+            point.businessLatencyP50 = metric[key + "response.business_latency_p50_s"]
+            point.businessLatencyP90 = metric[key + "response.business_latency_p90_s"]
+            point.conversations = r.conversations
+            point.turns = r.turns
+            point.samples = samples(
+                latency: sample[key + "response.latency_p50_s"], business: sample[key + "response.business_latency_p50_s"],
+                escalation: sample[key + "escalation.rate"], proactive: sample[key + "transparency.proactive_share"],
+                keptInformed: sample[key + "transparency.kept_informed_rate"], respect: sample[key + "respect.partner.politeness"],
+                client: sample[key + "respect.client.politeness"], minSample: minSample)
+            point.samples["trust"] = r.turns
             return point
         }
     }
@@ -219,6 +276,12 @@ enum Outputs {
         if !config.pseudonymize { input.attention = c.attentionDigest }
         input.windowLabels = c.context.windowLabels
         input.clientName = config.client.name
+        input.minSample = config.trust.minSample
+        input.businessClock = config.slaClock == .business
+        for p in config.partners {
+            input.targets[p.id] = ReportPageInput.Targets(firstResponse: p.targets.firstResponseSeconds, response: p.targets.responseSeconds)
+        }
+        input.cardFigures = cardFigures(c, minSample: config.trust.minSample)
         return input
     }
 

@@ -14,6 +14,17 @@ public struct ReportPageInput: Sendable {
         public var transparency: Double?
         public var respect: Double?
         public var clientPoliteness: Double?
+        /// The period's first day (`2026-08-31`): places the period on the charts' time axis.
+        public var periodStart = ""
+        /// Latency on the business clock (the SLA clock by default).
+        public var businessLatencyP50: Double?
+        public var businessLatencyP90: Double?
+        /// Conversations and turns of the period (trust_report.csv).
+        public var conversations: Int?
+        public var turns: Int?
+        /// The sample behind each charted value, by series: `trust` (turns), `latency`,
+        /// `business_latency`, `escalation`, `transparency`, `respect`, `client_politeness`.
+        public var samples: [String: Int] = [:]
         public init(period: String, partner: String, trustIndex: Double?, latencyP50: Double?, latencyP90: Double?, escalationRate: Double?) {
             self.period = period
             self.partner = partner
@@ -46,6 +57,36 @@ public struct ReportPageInput: Sendable {
     public var windowLabels: [String] = []
     /// The client's name, shown under the title.
     public var clientName = ""
+    /// `trust_index.min_sample`: a figure on fewer is greyed and charted as a hollow point.
+    public var minSample = 5
+    /// True when the SLA targets apply to business time (`sla_clock: business`, the default):
+    /// the latency charts then show business latency, the clock their target lines are on.
+    public var businessClock = true
+    /// Each partner's SLA targets in seconds, by partner id.
+    public var targets: [String: Targets] = [:]
+    /// By `period|partner id`: each trust component's value and n, those under `minSample`
+    /// included (greyed on the cards), and `client respect` (the client's own politeness).
+    public var cardFigures: [String: [String: Figure]] = [:]
+
+    /// A partner's SLA targets (first responses, other turns), in seconds.
+    public struct Targets: Sendable, Hashable {
+        public var firstResponse: Double?
+        public var response: Double?
+        public init(firstResponse: Double?, response: Double?) {
+            self.firstResponse = firstResponse
+            self.response = response
+        }
+    }
+
+    /// A figure and the sample it rests on.
+    public struct Figure: Sendable, Hashable {
+        public var value: Double
+        public var n: Int
+        public init(value: Double, n: Int) {
+            self.value = value
+            self.n = n
+        }
+    }
 
     public init(
         title: String, runID: String, asOf: String, window: String, partners: [PartnerInfo], trust: [TrustRow], history: [HistoryPoint],
@@ -87,7 +128,7 @@ public enum ReportPage {
             body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2937; margin: 0; background: #f8fafc; }
             main { max-width: 1100px; margin: 0 auto; padding: 24px; }
             h1 { font-size: 26px; margin: 0 0 4px; } h2 { font-size: 19px; margin: 28px 0 10px; } h3 { font-size: 16px; margin: 0 0 8px; }
-            .meta { color: #64748b; margin-bottom: 18px; }
+            .meta { color: #475569; margin-bottom: 18px; }
             .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(240px, 100%), 1fr)); gap: 14px; }
             .card { background: #fff; border: 1px solid #e2e8f0; border-radius: 10px; padding: 14px 16px; }
             .index { font-size: 34px; font-weight: 700; } .delta { font-size: 14px; margin-left: 6px; }
@@ -112,9 +153,13 @@ public enum ReportPage {
               .card, details, svg, tr { break-inside: avoid; } thead { display: table-header-group; }
               details.attention-partner { break-before: page; border: none; padding: 0; } .scroll { overflow: visible; }
               .band { color: #000; background: none; border: 1px solid #000; } th { background: none; border-bottom: 1px solid #000; }
-              .warnings { background: none; } a { color: #000; text-decoration: none; }
+              .warnings { background: none; } a { color: #000; text-decoration: none; } figure.chart { break-inside: avoid; }
             }
-            .legend span { display: inline-block; margin-right: 12px; font-size: 13px; } .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px; }
+            .legend > span { display: inline-block; margin-right: 14px; font-size: 13px; } .legend svg { border: none; background: none; vertical-align: middle; margin-right: 4px; }
+            figure.chart { margin: 0; } figure.chart figcaption { font-size: 12px; color: #475569; margin: 4px 2px 0; }
+            details.chart-data { font-size: 12px; margin: 2px 2px 0; } details.chart-data summary { cursor: pointer; color: #1d4ed8; }
+            .n { color: #475569; font-size: 11px; white-space: nowrap; } .thin { color: #64748b; font-style: italic; }
+            table.components th { background: none; font-weight: 600; color: #475569; font-size: 11px; padding: 2px 10px; }
             footer { color: #94a3b8; font-size: 12px; margin-top: 30px; }
             .warnings { background: #fffbeb; border: 1px solid #b45309; border-radius: 8px; padding: 10px 14px; margin-bottom: 18px; color: #78350f; }
             .warnings ul { margin: 6px 0 0; padding-left: 20px; } .warnings code { font-size: 12px; }
@@ -186,16 +231,35 @@ public enum ReportPage {
                 h += "<span class=\"delta \(d >= 0 ? "up" : "down")\">\(d >= 0 ? "▲" : "▼") \(fmt(abs(d), 1))</span>"
             }
             let partial = r.complete ? "" : " <span class=\"band none\" title=\"the period had not ended by as-of, or the data begins inside it\">partial</span>"
+            h += " <span class=\"n\">n \(r.conversations) conversations · \(r.turns) turns</span>"
             h += "</div>\n<div><span class=\"band \(bandClass)\">\(e(band))</span>\(partial) <span class=\"muted\">coverage \(fmt(r.coverage * 100, 0)) %</span></div>\n"
-            h += "<table style=\"margin-top:8px\">"
+            // Every figure with its n; one under min_sample greyed (it is not in the index).
+            let figures = input.cardFigures[r.period.label + "|" + p.id] ?? [:]
+            h += "<table class=\"components\" style=\"margin-top:8px\"><thead><tr><th scope=\"col\">component</th><th scope=\"col\" class=\"num\">value</th>"
+            h += "<th scope=\"col\" class=\"num\">n</th></tr></thead><tbody>"
+            func row(_ label: String, meaning: String, value: Double?, figure: ReportPageInput.Figure?) -> String {
+                var cells = "<tr><td title=\"\(e(meaning))\">\(label)</td>"
+                if let value {
+                    cells += "<td class=\"num\">\(fmt(value, 1))</td>"
+                } else if let f = figure {
+                    cells += "<td class=\"num thin\" title=\"n under min_sample \(input.minSample): not in the index\">\(fmt(f.value, 1))</td>"
+                } else {
+                    cells += "<td class=\"num\"><span class=\"muted\">–</span></td>"
+                }
+                return cells + "<td class=\"num n\">\(figure.map { "n \($0.n)" } ?? "")</td></tr>"
+            }
             for c in TrustRow.componentNames {
-                h += "<tr><td title=\"\(e(componentMeaning[c] ?? ""))\">\(e(c))</td><td class=\"num\">\(r.components[c].map { fmt($0, 1) } ?? "<span class=\"muted\">–</span>")</td></tr>"
+                h += row(e(c), meaning: componentMeaning[c] ?? "", value: r.components[c], figure: figures[c])
             }
             // Respect is read both ways: the client's own tone beside the partner's, outside the index.
-            if let client = input.history.first(where: { $0.period == r.period.label && $0.partner == p.id })?.clientPoliteness {
-                h += "<tr><td title=\"\(e(componentMeaning["client respect"]!))\">client's own politeness <span class=\"muted\">(not in the index)</span></td><td class=\"num\">\(fmt(client, 1))</td></tr>"
+            let clientFigure = figures["client respect"]
+            if let client = input.history.first(where: { $0.period == r.period.label && $0.partner == p.id })?.clientPoliteness ?? clientFigure?.value {
+                let thin = (clientFigure?.n ?? input.minSample) < input.minSample
+                h += row(
+                    "client's own politeness <span class=\"muted\">(not in the index)</span>", meaning: componentMeaning["client respect"]!,
+                    value: thin ? nil : client, figure: clientFigure)
             }
-            h += "<tr><td>conversations · turns</td><td class=\"num\">\(r.conversations) · \(r.turns)</td></tr></table>\n</div>\n"
+            h += "</tbody></table>\n</div>\n"
         }
         return h + "</div>\n"
     }
@@ -240,21 +304,144 @@ public enum ReportPage {
         return h.isEmpty ? "" : "<h2>What to look at, \(e(cards.label))</h2>\n" + h
     }
 
-    static func charts(_ input: ReportPageInput) -> String {
-        let periods = Array(Set(input.history.map(\.period))).sorted()
-        guard !periods.isEmpty else { return "" }
-        var h = "<h2>Trends</h2>\n<div class=\"legend\">"
-        for (i, p) in input.partners.enumerated() {
-            h += "<span><span class=\"swatch\" style=\"background:\(palette[i % palette.count])\"></span>\(e(p.id))</span>"
+    /// The partners' marker shapes and line dashes, beside their colours, so series are told
+    /// apart without colour (WCAG 1.4.1).
+    static let dashes = ["", "7 3", "2 3", "9 3 2 3", "4 4"]
+
+    /// A marker of partner `k`'s shape centred on (x, y).
+    static func marker(_ k: Int, x: Double, y: Double, fill: String, stroke: String, title: String = "") -> String {
+        let t = title.isEmpty ? "" : "<title>\(e(title))</title>"
+        let paint = "fill=\"\(fill)\" stroke=\"\(stroke)\" stroke-width=\"1.5\""
+        func polygon(_ points: [(Double, Double)]) -> String {
+            "<polygon points=\"\(points.map { "\(fmt(x + $0.0, 1)),\(fmt(y + $0.1, 1))" }.joined(separator: " "))\" \(paint)>\(t)</polygon>"
         }
+        switch k % 5 {
+        case 0: return "<circle cx=\"\(fmt(x, 1))\" cy=\"\(fmt(y, 1))\" r=\"3.5\" \(paint)>\(t)</circle>"
+        case 1: return "<rect x=\"\(fmt(x - 3.2, 1))\" y=\"\(fmt(y - 3.2, 1))\" width=\"6.4\" height=\"6.4\" \(paint)>\(t)</rect>"
+        case 2: return polygon([(0, -4.5), (4.2, 3), (-4.2, 3)])
+        case 3: return polygon([(0, -4.8), (4.8, 0), (0, 4.8), (-4.8, 0)])
+        default: return polygon([(-4.2, -3), (4.2, -3), (0, 4.5)])
+        }
+    }
+
+    /// Where each period sits on the charts' time axis: one step per period of the pipeline's
+    /// kind (a week, a month, …), so a period without data leaves a gap instead of squeezing
+    /// its neighbours together.
+    struct PeriodAxis {
+        var periods: [String]
+        var ordinals: [String: Int]
+        var first: Int
+        var span: Int
+
+        init(_ history: [ReportPageInput.HistoryPoint]) {
+            var starts: [String: String] = [:]
+            for p in history where starts[p.period] == nil || starts[p.period]!.isEmpty { starts[p.period] = p.periodStart }
+            let labels = starts.keys.sorted()
+            var ordinals: [String: Int] = [:]
+            for (i, label) in labels.enumerated() { ordinals[label] = PeriodAxis.ordinal(label, start: starts[label] ?? "") ?? i }
+            if Set(ordinals.values).count != labels.count {  // unreadable starts: in label order
+                for (i, label) in labels.enumerated() { ordinals[label] = i }
+            }
+            periods = labels.sorted { ordinals[$0]! < ordinals[$1]! }
+            self.ordinals = ordinals
+            first = periods.first.map { ordinals[$0]! } ?? 0
+            span = (periods.last.map { ordinals[$0]! } ?? 0) - first
+        }
+
+        /// The period's position among periods of its kind, from its label's shape and its first day.
+        static func ordinal(_ label: String, start: String) -> Int? {
+            let parts = start.split(separator: "-").compactMap { Int($0) }
+            guard parts.count == 3, let date = LocalDate(year: parts[0], month: parts[1], day: parts[2]) else { return nil }
+            if label.contains("-W") { return Int((date.daysSinceEpoch - 4) / 7) }  // weeks start on Mondays; 1970-01-05 was one
+            if label.contains("-Q") { return parts[0] * 4 + (parts[1] - 1) / 3 }
+            if label.count == 7 { return parts[0] * 12 + parts[1] - 1 }
+            return Int(date.daysSinceEpoch)
+        }
+
+        /// "W36", "Q1", "Mar", "03-02": the label without its year (shown below it).
+        static func short(_ label: String) -> String {
+            let parts = label.split(separator: "-", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { return label }
+            if parts[1].hasPrefix("W") || parts[1].hasPrefix("Q") { return parts[1] }
+            if parts[1].count == 2, let m = Int(parts[1]), (1...12).contains(m) {
+                return ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][m - 1]
+            }
+            return parts[1]
+        }
+    }
+
+    /// One chart: what it shows, how to read its values and their samples, and its target lines.
+    struct ChartSpec {
+        var title: String
+        var caption: String
+        var unit: String
+        var value: (ReportPageInput.HistoryPoint) -> Double?
+        var n: (ReportPageInput.HistoryPoint) -> Int?
+        var fixedMax: Double? = nil
+        /// Horizontal lines (value, label), e.g. the SLA targets.
+        var targets: [(Double, String)] = []
+        /// False for counts: they rest on no sample, so no point is hollow.
+        var sampled = true
+        var decimals = 1
+    }
+
+    static func charts(_ input: ReportPageInput) -> String {
+        let axis = PeriodAxis(input.history)
+        guard !axis.periods.isEmpty else { return "" }
+        var h = "<h2 id=\"trends\">Trends</h2>\n<div class=\"legend\">"
+        for (i, p) in input.partners.enumerated() {
+            let color = palette[i % palette.count]
+            let dash = dashes[i % dashes.count].isEmpty ? "" : " stroke-dasharray=\"\(dashes[i % dashes.count])\""
+            h += "<span><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"30\" height=\"12\" aria-hidden=\"true\">"
+            h += "<line x1=\"1\" y1=\"6\" x2=\"29\" y2=\"6\" stroke=\"\(color)\" stroke-width=\"2\"\(dash)/>" + marker(i, x: 15, y: 6, fill: color, stroke: color) + "</svg>"
+            h += "\(e(p.id))</span>"
+        }
+        h += "<span class=\"muted\"><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"12\" height=\"12\" aria-hidden=\"true\">"
+        h += marker(0, x: 6, y: 6, fill: "#fff", stroke: "#64748b") + "</svg>n under \(input.minSample): hollow, grey</span>"
         h += "</div>\n<div class=\"charts\">\n"
-        h += chart("Trust index", periods: periods, input: input, unit: "", value: { $0.trustIndex }, fixedMax: 100)
-        h += chart("Response latency p50 (hours)", periods: periods, input: input, unit: "h", value: { $0.latencyP50.map { $0 / 3600 } })
-        h += chart("Latency p90 (hours)", periods: periods, input: input, unit: "h", value: { $0.latencyP90.map { $0 / 3600 } })
-        h += chart("Escalation rate (%)", periods: periods, input: input, unit: "%", value: { $0.escalationRate.map { $0 * 100 } })
-        h += chart("Transparency (0-100)", periods: periods, input: input, unit: "", value: { $0.transparency }, fixedMax: 100)
-        h += chart("Partner politeness (0-100)", periods: periods, input: input, unit: "", value: { $0.respect }, fixedMax: 100)
-        h += chart("Client politeness to the partner (0-100)", periods: periods, input: input, unit: "", value: { $0.clientPoliteness }, fixedMax: 100)
+        let clock = input.businessClock ? "working hours" : "hours"
+        let clockNote = input.businessClock
+            ? "on the SLA clock: working time of each partner's calendar"
+            : "on the SLA clock: calendar time"
+        // The targets of later turns (first responses have their own, in the caption), one line per value.
+        var byTarget: [Double: [String]] = [:]
+        var firstTargets: [String] = []
+        for p in input.partners {
+            if let t = input.targets[p.id]?.response { byTarget[t / 3600, default: []].append(p.id) }
+            if let f = input.targets[p.id]?.firstResponse { firstTargets.append("\(p.id) \(hours(f / 3600)) h") }
+        }
+        let targets = byTarget.keys.sorted().map { ($0, "target \(hours($0)) h: " + byTarget[$0]!.joined(separator: ", ")) }
+        let targetNote = targets.isEmpty ? "" : " Dashed grey lines: each partner's response target (first responses: \(firstTargets.joined(separator: ", ")))."
+        let specs = [
+            ChartSpec(
+                title: "Trust index", caption: "Trust index per partner and period (0-100); n is the period's turns.", unit: "",
+                value: { $0.trustIndex }, n: { $0.turns }, fixedMax: 100),
+            ChartSpec(
+                title: "Response time p50 (\(clock))", caption: "Median time to a partner's answer, in \(clock), \(clockNote); n is the answered turns.\(targetNote)",
+                unit: " h", value: { (input.businessClock ? $0.businessLatencyP50 : $0.latencyP50).map { $0 / 3600 } },
+                n: { $0.samples[input.businessClock ? "business_latency" : "latency"] }, targets: targets),
+            ChartSpec(
+                title: "Response time p90 (\(clock))", caption: "90th percentile of the time to a partner's answer, in \(clock), \(clockNote); n is the answered turns.\(targetNote)",
+                unit: " h", value: { (input.businessClock ? $0.businessLatencyP90 : $0.latencyP90).map { $0 / 3600 } },
+                n: { $0.samples[input.businessClock ? "business_latency" : "latency"] }, targets: targets),
+            ChartSpec(
+                title: "Conversations (volume)", caption: "Conversations (mail threads, tickets, meetings) opened per partner and period.", unit: "",
+                value: { $0.conversations.map(Double.init) }, n: { $0.conversations }, sampled: false, decimals: 0),
+            ChartSpec(
+                title: "Escalation rate (%)", caption: "Share of the partner's conversations that were escalated, in %; n is the conversations.", unit: " %",
+                value: { $0.escalationRate.map { $0 * 100 } }, n: { $0.samples["escalation"] }),
+            ChartSpec(
+                title: "Transparency (0-100)", caption: "Unprompted updates and open tickets kept informed (0-100); n is the smaller sample of its parts.", unit: "",
+                value: { $0.transparency }, n: { $0.samples["transparency"] }, fixedMax: 100),
+            ChartSpec(
+                title: "Partner politeness (0-100)", caption: "How polite the partner's messages read (politeness rules v1, 50 neutral); n is the scored messages.", unit: "",
+                value: { $0.respect }, n: { $0.samples["respect"] }, fixedMax: 100),
+            ChartSpec(
+                title: "Client politeness to the partner (0-100)",
+                caption: "How polite the client's own messages to the partner read (not in the partner's index); n is the scored messages.", unit: "",
+                value: { $0.clientPoliteness }, n: { $0.samples["client_politeness"] }, fixedMax: 100),
+        ]
+        for (k, spec) in specs.enumerated() { h += chart(spec, number: k + 1, axis: axis, input: input) }
         return h + "</div>\n"
     }
 
@@ -265,53 +452,108 @@ public enum ReportPage {
         return 10 * magnitude
     }
 
-    /// A line chart: one polyline per partner over the periods, points with a tooltip.
-    static func chart(
-        _ title: String, periods: [String], input: ReportPageInput, unit: String, value: (ReportPageInput.HistoryPoint) -> Double?,
-        fixedMax: Double? = nil
-    ) -> String {
+    /// A line chart in a figure with its caption and its values as a table: one line per
+    /// partner over the time axis (broken where a period has no full point), a marker per
+    /// period; a value resting on fewer than min_sample is a hollow grey marker, off the line.
+    static func chart(_ spec: ChartSpec, number: Int, axis: PeriodAxis, input: ReportPageInput) -> String {
         let width = 340.0
         let height = 200.0
         let left = 40.0
         let right = 10.0
         let top = 26.0
-        let bottom = 34.0
-        let values = input.history.compactMap(value)
+        let bottom = 40.0
+        let values = input.history.compactMap(spec.value)
+        let dataMax = max(values.max() ?? 1, 0.001)
+        // A target far above every value would flatten the lines: such a target is named in the caption instead.
+        let shown = spec.targets.filter { spec.fixedMax != nil || $0.0 <= 2 * dataMax }
+        let hidden = spec.targets.filter { t in !shown.contains { $0.0 == t.0 } }
+        let ceiling = max(dataMax, shown.map(\.0).max() ?? 0)
         // Gridlines at a round step (1, 2 or 5 × 10^k) so the axis reads 0, 10, 20… rather than 0, 8.9, 18…
-        let tickStep = fixedMax.map { $0 / 4 } ?? niceStep(max(values.max() ?? 1, 0.001) / 4)
-        let ticks = fixedMax != nil ? 4 : max(1, Int(((values.max() ?? 0) / tickStep).rounded(.up)))
+        let tickStep = spec.fixedMax.map { $0 / 4 } ?? niceStep(ceiling / 4)
+        let ticks = spec.fixedMax != nil ? 4 : max(1, Int((ceiling / tickStep * (1 - 1e-9)).rounded(.up)))
         let maxValue = tickStep * Double(ticks)
-        func x(_ i: Int) -> Double { periods.count == 1 ? left + (width - left - right) / 2 : left + Double(i) * (width - left - right) / Double(periods.count - 1) }
+        func x(_ period: String) -> Double {
+            axis.span == 0 ? left + (width - left - right) / 2 : left + Double(axis.ordinals[period]! - axis.first) * (width - left - right) / Double(axis.span)
+        }
         func y(_ v: Double) -> Double { top + (height - top - bottom) * (1 - min(max(v / maxValue, 0), 1)) }
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(e(title))\">"
-        s += "<text x=\"10\" y=\"17\" font-size=\"13\" font-weight=\"600\" fill=\"#1f2937\">\(e(title))</text>"
+        let id = "chart-\(number)"
+        var s = "<figure class=\"chart\"><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-labelledby=\"\(id)-title \(id)\">"
+        s += "<text id=\"\(id)-title\" x=\"10\" y=\"17\" font-size=\"13\" font-weight=\"600\" fill=\"#1f2937\">\(e(spec.title))</text>"
         for k in 0...ticks {
             let v = tickStep * Double(k)
-            s += "<line x1=\"\(left)\" y1=\"\(fmt(y(v), 1))\" x2=\"\(width - right)\" y2=\"\(fmt(y(v), 1))\" stroke=\"#f1f5f9\"/>"
-            s += "<text x=\"\(left - 4)\" y=\"\(fmt(y(v) + 4, 1))\" font-size=\"10\" text-anchor=\"end\" fill=\"#94a3b8\">\(fmt(v, tickStep < 1 ? 1 : 0))</text>"
+            s += "<line x1=\"\(left)\" y1=\"\(fmt(y(v), 1))\" x2=\"\(width - right)\" y2=\"\(fmt(y(v), 1))\" stroke=\"#e2e8f0\"/>"
+            s += "<text x=\"\(left - 4)\" y=\"\(fmt(y(v) + 4, 1))\" font-size=\"10\" text-anchor=\"end\" fill=\"#475569\">\(fmt(v, tickStep < 1 ? 1 : 0))</text>"
         }
-        // At most five period labels, week labels shortened to "W36" (the year is in the tooltips).
-        let step = max(1, (periods.count + 4) / 5)
-        for (i, p) in periods.enumerated() where i % step == 0 {
-            let label = p.contains("-W") ? String(p.split(separator: "-").last!) : p
-            s += "<text x=\"\(fmt(x(i), 1))\" y=\"\(Int(height - 12))\" font-size=\"10\" text-anchor=\"middle\" fill=\"#94a3b8\">\(e(label))</text>"
+        // Period labels at least a sixth of the axis apart, each year under its first label.
+        let step = max(1, (axis.span + 6) / 6)
+        var lastLabelled: Int?
+        var lastYear = ""
+        for p in axis.periods {
+            let o = axis.ordinals[p]!
+            if let l = lastLabelled, o - l < step { continue }
+            lastLabelled = o
+            s += "<text x=\"\(fmt(x(p), 1))\" y=\"\(Int(height - 24))\" font-size=\"10\" text-anchor=\"middle\" fill=\"#475569\">\(e(PeriodAxis.short(p)))</text>"
+            let year = String(p.prefix(4))
+            if year != lastYear {
+                s += "<text x=\"\(fmt(x(p), 1))\" y=\"\(Int(height - 11))\" font-size=\"10\" text-anchor=\"middle\" fill=\"#475569\">\(e(year))</text>"
+                lastYear = year
+            }
         }
+        for (value, label) in shown {
+            s += "<line x1=\"\(left)\" y1=\"\(fmt(y(value), 1))\" x2=\"\(width - right)\" y2=\"\(fmt(y(value), 1))\" stroke=\"#334155\" stroke-width=\"1\" stroke-dasharray=\"5 3\"/>"
+            // A white halo keeps the label readable where a line crosses it.
+            s += "<text x=\"\(width - right - 2)\" y=\"\(fmt(y(value) - 3, 1))\" font-size=\"9\" text-anchor=\"end\" fill=\"#334155\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">\(e(label))</text>"
+        }
+        var rows: [String: [String]] = [:]  // period -> the table's cells, one per partner
         for (pi, partner) in input.partners.enumerated() {
             let color = palette[pi % palette.count]
-            var points: [(Double, Double, String, Double)] = []
-            for (i, period) in periods.enumerated() {
-                if let point = input.history.first(where: { $0.period == period && $0.partner == partner.id }), let v = value(point) {
-                    points.append((x(i), y(v), period, v))
+            let dash = dashes[pi % dashes.count].isEmpty ? "" : " stroke-dasharray=\"\(dashes[pi % dashes.count])\""
+            var run: [(Double, Double)] = []
+            var previous: Int?
+            var lines = ""
+            var markers = ""
+            func flush() {
+                if run.count > 1 {
+                    lines += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"\(dash) points=\"\(run.map { "\(fmt($0.0, 1)),\(fmt($0.1, 1))" }.joined(separator: " "))\"/>"
+                }
+                run = []
+            }
+            for period in axis.periods {
+                guard let point = input.history.first(where: { $0.period == period && $0.partner == partner.id }), let v = spec.value(point) else {
+                    rows[period, default: []].append("<td class=\"num\"><span class=\"muted\">–</span></td>")
+                    continue
+                }
+                let n = spec.n(point)
+                let thin = spec.sampled && (n ?? 0) < input.minSample
+                let text = fmt(v, spec.decimals) + spec.unit
+                let nText = n.map { "n \($0)" } ?? ""
+                rows[period, default: []].append(
+                    "<td class=\"num\(thin ? " thin" : "")\">\(e(text))\(spec.sampled ? " <span class=\"n\">\(nText)</span>" : "")</td>")
+                let o = axis.ordinals[period]!
+                if thin || previous.map({ o != $0 + 1 }) ?? false { flush() }
+                let tip = "\(partner.id) \(period): \(text)" + (spec.sampled ? " (\(nText)\(thin ? ", under min_sample \(input.minSample): not a full point" : ""))" : "")
+                if thin {
+                    markers += marker(pi, x: x(period), y: y(v), fill: "#fff", stroke: "#64748b", title: tip)
+                    previous = nil
+                } else {
+                    run.append((x(period), y(v)))
+                    markers += marker(pi, x: x(period), y: y(v), fill: color, stroke: color, title: tip)
+                    previous = o
                 }
             }
-            if points.count > 1 {
-                s += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\"\(points.map { "\(fmt($0.0, 1)),\(fmt($0.1, 1))" }.joined(separator: " "))\"/>"
-            }
-            for p in points {
-                s += "<circle cx=\"\(fmt(p.0, 1))\" cy=\"\(fmt(p.1, 1))\" r=\"3\" fill=\"\(color)\"><title>\(e(partner.id)) \(e(p.2)): \(fmt(p.3, 1))\(unit)</title></circle>"
-            }
+            flush()
+            s += lines + markers
         }
-        return s + "</svg>\n"
+        s += "</svg>\n"
+        let hiddenNote = hidden.isEmpty ? "" : " Above the chart: " + hidden.map(\.1).joined(separator: "; ") + "."
+        let thinNote = spec.sampled ? " Hollow grey markers rest on fewer than \(input.minSample) (min_sample)." : ""
+        s += "<figcaption id=\"\(id)\">\(e(spec.caption))\(e(hiddenNote))\(e(thinNote))</figcaption>\n"
+        s += "<details class=\"chart-data\"><summary>Values\(spec.sampled ? " and n" : "") as a table</summary><div class=\"scroll\"><table><thead><tr><th scope=\"col\">Period</th>"
+        for p in input.partners { s += "<th scope=\"col\">\(e(p.id))</th>" }
+        s += "</tr></thead><tbody>"
+        for period in axis.periods { s += "<tr><th scope=\"row\">\(e(period))</th>" + (rows[period] ?? []).joined() + "</tr>" }
+        s += "</tbody></table></div></details></figure>\n"
+        return s
     }
 
     static func trustTable(_ input: ReportPageInput) -> String {
@@ -376,6 +618,9 @@ public enum ReportPage {
         }
         return out
     }
+
+    /// Hours for people: "8", "1.5".
+    static func hours(_ h: Double) -> String { h == h.rounded() ? String(Int(h)) : fmt(h, 1) }
 
     static func fmt(_ v: Double, _ places: Int) -> String {
         let f = [1.0, 10, 100][min(places, 2)]

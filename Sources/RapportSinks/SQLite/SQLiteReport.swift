@@ -59,8 +59,31 @@ public struct RunRecord: Sendable {
 /// transaction, so rerunning a period is idempotent and older periods stay.
 public enum SQLiteReport {
     /// Tables replaced period by period (they have a `period` column).
-    static let periodTables = ["trust_report", "metrics", "responses", "conversations", "interactions"]
+    static let periodTables = ["trust_report", "metrics", "responses", "conversations", "interactions", "attention"]
 
+    /// The keys declared (OUTPUTS.md, "Keys declared in rapport.sqlite"). `partner_periods` and
+    /// `latest_trust` are views over `trust_report`, whose key they share.
+    static let primaryKeys: [String: [String]] = [
+        "trust_report": ["period", "partner"], "metrics": ["period", "partner", "metric"],
+        "responses": ["source", "tracker", "conversation", "turn"], "conversations": ["source", "tracker", "conversation"],
+        "partners": ["partner"],
+    ]
+
+    /// The foreign keys a table declares: every `partner` column references `partners` (an empty
+    /// partner is NULL, which references nothing), and an attention row about a turn references
+    /// that turn in `responses` (rows about a conversation have no turn, NULL). Not declared,
+    /// because they do not always hold: responses, attention and interactions referencing
+    /// `conversations`, which lists conversations *opened* in the window: a run over the last
+    /// weeks has turns of conversations opened before them (8 of 270 turns with `--last 2` over
+    /// the fixtures).
+    static func foreignKeys(_ table: any ReportTable) -> [String] {
+        var keys: [String] = []
+        if table.name != "partners" && table.columns.contains("partner") { keys.append("FOREIGN KEY (partner) REFERENCES partners (partner)") }
+        if table.name == "attention" {
+            keys.append("FOREIGN KEY (source, tracker, conversation, turn) REFERENCES responses (source, tracker, conversation, turn)")
+        }
+        return keys
+    }
     /// Updates (or creates) the database at `path` with this run's tables; `carryingRunsFrom`
     /// names a database whose `runs` rows a new file keeps.
     public static func write(
@@ -74,7 +97,9 @@ public enum SQLiteReport {
         // One fsync after closing makes it durable before the rename. (A database is only ever
         // continued under the same pseudonym key, see `continues`, so deleted rows hold nothing
         // the kept ones do not.)
-        try db.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536")
+        // The keys are declared for the tools that read them (and checked by the tests with
+        // `PRAGMA foreign_key_check`), not enforced row by row while the run writes.
+        try db.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536; PRAGMA foreign_keys = OFF")
         try db.transaction { () throws(RapportError) in
             try createSchema(db, tables: tables + [rejects])
             // Other runs' records carry over; this run id's is written anew below, so that a
@@ -92,7 +117,12 @@ public enum SQLiteReport {
             }
             // Rejects are the inputs' as this run read them (every run reads them all): replaced, never accumulated.
             try db.execute("DELETE FROM definitions; DELETE FROM rejects")
+            // Partners are the pipeline's, replaced; one no longer configured stays while stored
+            // periods still name it, so that no row's partner references nothing.
+            let partners = tables.contains { $0.name == "partners" }
+            if partners { try db.execute("CREATE TEMP TABLE earlier_partners AS SELECT * FROM partners; DELETE FROM partners") }
             for t in tables { try insert(db, t, extra: []) }
+            if partners { try keepEarlierPartners(db, tables: tables) }
             try insert(db, rejects, extra: [.text(run.runID)])
             try insertRun(db, run)
             try createIndexes(db, tables: tables + [rejects])
@@ -102,6 +132,22 @@ public enum SQLiteReport {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         defer { if fd >= 0 { close(fd) } }
         if fd < 0 || fsync(fd) != 0 { throw RapportError(.failed, file: path, "fsync failed: \(String(cString: strerror(errno)))") }
+    }
+
+    /// Puts back the partners of earlier runs that this run's pipeline no longer names but
+    /// stored rows still refer to (their last known name and rules).
+    static func keepEarlierPartners(_ db: SQLiteDatabase, tables: [any ReportTable]) throws(RapportError) {
+        let referring = tables.filter { $0.name != "partners" && $0.columns.contains("partner") }
+            .map { "EXISTS (SELECT 1 FROM \($0.name) r WHERE r.partner = e.partner)" }
+        if !referring.isEmpty {
+            try db.execute(
+                """
+                INSERT INTO partners SELECT e.* FROM temp.earlier_partners e
+                WHERE e.rowid IN (SELECT MAX(rowid) FROM temp.earlier_partners GROUP BY partner)
+                  AND e.partner NOT IN (SELECT partner FROM partners) AND (\(referring.joined(separator: " OR ")))
+                """)
+        }
+        try db.execute("DROP TABLE temp.earlier_partners")
     }
 
     /// The period and partner indexes. Created after the rows go in: building an index over a
@@ -125,7 +171,7 @@ public enum SQLiteReport {
             "latency_s", "business_latency_s", "target_s":
             return "REAL"
         case "conversations", "turns", "messages", "n", "turn", "answered", "first_response", "breached", "escalated", "resolved", "reopened",
-            "record", "public", "acknowledgement", "automated", "ignored", "politeness":
+            "record", "public", "acknowledgement", "automated", "ignored", "politeness", "complete":
             return "INTEGER"
         default: return "TEXT"
         }
@@ -149,11 +195,13 @@ public enum SQLiteReport {
 
     static func createSchema(_ db: SQLiteDatabase, tables: [any ReportTable]) throws(RapportError) {
         let wide = wideMetrics(tables)
+        // Views first: a table rebuilt below must not leave a view naming a table that is gone.
+        try db.execute("DROP VIEW IF EXISTS latest_trust")
+        try db.execute("DROP VIEW IF EXISTS partner_periods")
         for t in tables {
-            var columns = t.columns.map { "\"\($0)\" \(sqlType($0, table: t.name))" }
-            if t.name == "rejects" { columns.append("run_id TEXT") }
-            try db.execute("CREATE TABLE IF NOT EXISTS \(t.name) (\(columns.joined(separator: ", ")))")
+            try db.execute("CREATE TABLE IF NOT EXISTS \(t.name) (\(definition(t)))")
             try addMissingColumns(db, table: t)
+            try declareKeys(db, table: t)
         }
         try db.execute(
             """
@@ -162,9 +210,7 @@ public enum SQLiteReport {
               turns INTEGER, conversations INTEGER, definitions_version TEXT, tool_version TEXT, seconds REAL, pseudonym_key TEXT)
             """)
         // Where a BI user starts: the headline figures per partner and period, and each partner's latest period.
-        // Views hold no data: they are made again, so that a database of an earlier version gains their new columns.
-        try db.execute("DROP VIEW IF EXISTS latest_trust")
-        try db.execute("DROP VIEW IF EXISTS partner_periods")
+        // Views hold no data: they are made again (dropped above), so that a database of an earlier version gains their new columns.
         try db.execute(
             """
             CREATE VIEW partner_periods AS
@@ -183,6 +229,37 @@ public enum SQLiteReport {
             CREATE VIEW latest_trust AS
             SELECT p.* FROM partner_periods p
             WHERE p.period_start = (SELECT MAX(t.period_start) FROM trust_report t WHERE t.partner = p.partner)
+            """)
+    }
+
+    /// A table's columns with their types, then its keys.
+    static func definition(_ t: any ReportTable) -> String {
+        var parts = t.columns.map { "\"\($0)\" \(sqlType($0, table: t.name))" }
+        if t.name == "rejects" { parts.append("run_id TEXT") }
+        if let key = primaryKeys[t.name] { parts.append("PRIMARY KEY (\(key.joined(separator: ", ")))") }
+        return (parts + foreignKeys(t)).joined(separator: ", ")
+    }
+
+    /// A database written before keys were declared has tables without them, and SQLite cannot
+    /// add a constraint to a table: such a table is made again with its keys and its rows copied
+    /// (rows repeating a key, which older versions could leave in `partners` and `attention`,
+    /// are copied once).
+    static func declareKeys(_ db: SQLiteDatabase, table t: any ReportTable) throws(RapportError) {
+        let wantsKey = primaryKeys[t.name] != nil
+        let wantsForeign = !foreignKeys(t).isEmpty
+        guard wantsKey || wantsForeign else { return }
+        let hasKey = try db.rows("SELECT COUNT(*) FROM pragma_table_info('\(t.name)') WHERE pk > 0").first?.first != "0"
+        let hasForeign = try db.rows("SELECT COUNT(*) FROM pragma_foreign_key_list('\(t.name)')").first?.first != "0"
+        if hasKey == wantsKey && hasForeign == wantsForeign { return }
+        let columns = (t.columns + (t.name == "rejects" ? ["run_id"] : [])).map { "\"\($0)\"" }.joined(separator: ", ")
+        // attention has no key of its own; earlier versions appended a continued run's rows to the stored ones.
+        let once = t.name == "attention" ? " WHERE rowid IN (SELECT MIN(rowid) FROM \(t.name) GROUP BY \(columns))" : ""
+        try db.execute(
+            """
+            CREATE TABLE \(t.name)__keyed (\(definition(t)));
+            INSERT OR IGNORE INTO \(t.name)__keyed (\(columns)) SELECT \(columns) FROM \(t.name)\(once) ORDER BY rowid;
+            DROP TABLE \(t.name);
+            ALTER TABLE \(t.name)__keyed RENAME TO \(t.name)
             """)
     }
 
@@ -292,13 +369,21 @@ public enum SQLiteReport {
         return true
     }
 
-    /// The trust history in a database (all periods it holds), for the HTML trend charts.
+    /// The trust history in a database (all periods it holds), for the HTML trend charts:
+    /// period, start, partner, the charted figures, then the samples of latency (calendar and
+    /// business), escalation rate, the two transparency parts, partner and client politeness.
     public static func trustHistory(path: String) throws(RapportError) -> [[String?]] {
         let db = try SQLiteDatabase(path: path)
+        // The samples behind the charted figures, from the long table (its key makes each a lookup).
+        let samples = [
+            "response.latency_p50_s", "response.business_latency_p50_s", "escalation.rate", "transparency.proactive_share",
+            "transparency.kept_informed_rate", "respect.partner.politeness", "respect.client.politeness",
+        ].map { "(SELECT n FROM metrics m WHERE m.period = p.period AND m.partner = p.partner AND m.metric = '\($0)')" }
         return try db.rows(
             """
-            SELECT period, period_start, partner, trust_index, latency_p50_s, latency_p90_s, escalation_rate, transparency, respect, client_politeness
-            FROM partner_periods ORDER BY period_start, partner
+            SELECT period, period_start, partner, trust_index, latency_p50_s, latency_p90_s, escalation_rate, transparency, respect, client_politeness,
+              response_business_latency_p50_s, response_business_latency_p90_s, conversations, turns, \(samples.joined(separator: ", "))
+            FROM partner_periods p ORDER BY period_start, partner
             """)
     }
 
