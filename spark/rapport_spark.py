@@ -8,8 +8,10 @@ Steps (docs/spark.md has each one's input and output):
               shared cache of fact files and prints its messages' threading keys.
   2. thread   in Spark: duplicates settled, parents found, conversations by pointer
               jumping (the spec's rules; the one piece of logic written twice).
-  3. turns    per partition of conversations, on an executor: `rapport shard turns`
-              builds, measures and aggregates them into the shared work folder.
+  3. scatter  per input file, on an executor: `rapport shard scatter` writes its records
+              to the partitions of their conversations in the shared work folder;
+     turns    per partition, on an executor: `rapport shard turns` builds, measures
+              and aggregates that partition's conversations.
   4. merge    on the driver: `rapport shard merge` adds the partitions' results and
               publishes the report folder atomically, as `rapport run` does.
 
@@ -50,7 +52,7 @@ def parse_args(argv):
     p.add_argument("--quiet", action="store_true", help="print nothing on success")
     p.add_argument("--memory-report", action="store_true", help="print the driver's peak memory (JVM, Python, merge) on stderr")
     p.add_argument("--timings", action="store_true", help="print the seconds each step took on stderr")
-    p.add_argument("--inject-failure", choices=["map", "turns"], help=argparse.SUPPRESS)  # tests: see fail_first_attempt
+    p.add_argument("--inject-failure", choices=["map", "scatter", "turns"], help=argparse.SUPPRESS)  # tests: see fail_first_attempt
     p.add_argument("--dump-assignments", help=argparse.SUPPRESS)  # tests: step 2's result, to compare with rapport's
     return p.parse_args(argv)
 
@@ -277,14 +279,28 @@ def thread(spark, emails, as_of, ctx, F):
 
 # Step 3 ------------------------------------------------------------------------------
 
-def turns(binary, pipeline, cache, work, count, as_of, earliest, window, inject):
-    def run(index, rows):
-        fail_first_attempt("turns", inject)
+def scatter(binary, pipeline, cache, work, count, as_of, earliest, window, slots, inject):
+    """Step 3a: each task's files (the slot's), their records to the partitions of their
+    conversations (`rapport shard scatter`), from their messages' assignments."""
+    def run(slot, rows):
+        fail_first_attempt("scatter", inject)
         stdin = "".join(f"{r[0]}\t{r[1]}\t{r[2]}\t{r[3]}\t{r[4]}\n" for _, r in rows).encode()
+        args = ["shard", "scatter", pipeline, "--cache", cache, "--work", work, "--of", str(count), "--as-of-ns", str(as_of)]
+        args += (["--earliest-ns", str(earliest)] if earliest is not None else []) + window + [str(f) for f in slots[slot]]
+        if slots[slot]:
+            call(binary, args, stdin=stdin, what="rapport shard scatter")
+        yield slot, child_peak_mib()
+    return run
+
+
+def turns(binary, pipeline, cache, work, count, as_of, earliest, window, inject):
+    """Step 3b: one partition built, measured and aggregated (`rapport shard turns`)."""
+    def run(index):
+        fail_first_attempt("turns", inject)
         args = ["shard", "turns", pipeline, "--cache", cache, "--work", work, "--partition", str(index), "--of", str(count),
                 "--as-of-ns", str(as_of)] + (["--earliest-ns", str(earliest)] if earliest is not None else []) + window
-        call(binary, args, stdin=stdin, what=f"rapport shard turns (partition {index})")
-        yield index, child_peak_mib()
+        call(binary, args, what=f"rapport shard turns (partition {index})")
+        return index, child_peak_mib()
     return run
 
 
@@ -370,7 +386,7 @@ def memory_report(spark, a):
     merge = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
     return (f"driver peak memory: JVM {jvm} MiB, Python {peak_mib()} MiB, rapport merge {merge} MiB; "
             f"largest executor step: rapport shard keys {getattr(a, 'map_peak_mib', None)} MiB, "
-            f"rapport shard turns {getattr(a, 'turns_peak_mib', None)} MiB")
+            f"rapport shard scatter {getattr(a, 'scatter_peak_mib', None)} MiB, turns {getattr(a, 'turns_peak_mib', None)} MiB")
 
 
 def run_job(spark, F, a, binary, pipeline, cache, work, inputs):
@@ -433,15 +449,23 @@ def run_job(spark, F, a, binary, pipeline, cache, work, inputs):
         for note in notes:
             out.write("N\t" + note + "\n")
     count = max(1, a.partitions)
-    part = (F.when(F.col("flags").bitwiseAND(FUTURE | DROPPED) == 0,
-                   F.pmod(F.shiftrightunsigned("key", 17), F.lit(count)))
-             .otherwise(F.pmod("seq", F.lit(count))))
-    rows = assigned.select(part.alias("p"), "file", "pos", "key", "hops", "flags").rdd \
-                   .map(lambda r: (r.p, (r.file, r.pos, r.key, r.hops, r.flags))) \
-                   .partitionBy(count, lambda p: p)
     window = window_args(a)
     lap("earliest, index")
-    results = rows.mapPartitionsWithIndex(turns(binary, pipeline, cache, work, count, as_of, earliest, window, a.inject_failure)).collect()
+    # Step 3a: files to tasks round-robin in the map step's order; each task's assignments
+    # are its files' messages'.
+    readable = [f for f, _, failed, _ in files if not failed]
+    order_of = {f[0]: i for i, f in enumerate(order)}
+    readable.sort(key=lambda f: order_of.get(f, f))
+    tasks = max(1, min(len(readable), sc.defaultParallelism * 2))
+    slots = [readable[i::tasks] for i in range(tasks)]
+    slot_of = {f: i for i, fs in enumerate(slots) for f in fs}
+    rows = assigned.select("file", "pos", "key", "hops", "flags").rdd \
+                   .map(lambda r: (slot_of[r.file], (r.file, r.pos, r.key, r.hops, r.flags))) \
+                   .partitionBy(tasks, lambda s: s)
+    scattered = rows.mapPartitionsWithIndex(scatter(binary, pipeline, cache, work, count, as_of, earliest, window, slots, a.inject_failure)).collect()
+    a.scatter_peak_mib = max(m for _, m in scattered)
+    lap("scatter (files to partitions)")
+    results = sc.parallelize(range(count), count).map(turns(binary, pipeline, cache, work, count, as_of, earliest, window, a.inject_failure)).collect()
     lap("turns (partitions)")
     done = sorted(i for i, _ in results)
     if done != list(range(count)):

@@ -9,7 +9,7 @@ import RapportPipeline
 struct ShardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shard", abstract: "Steps of a run spread over a cluster by the Spark job (docs/spark.md).",
-        subcommands: [Inputs.self, Keys.self, Threads.self, IDs.self, Conflicts.self, Turns.self, Merge.self])
+        subcommands: [Inputs.self, Keys.self, Threads.self, IDs.self, Conflicts.self, Scatter.self, Turns.self, Merge.self])
 
     struct Common: ParsableArguments {
         @Argument(help: "The pipeline file.") var pipeline: String
@@ -112,8 +112,33 @@ struct ShardCommand: ParsableCommand {
         }
     }
 
+    struct Scatter: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Spread the files named (run indexes) over the partitions, by their messages' assignments on stdin.")
+        @OptionGroup var common: Common
+        @Option(help: "The job's work folder (shared).") var work: String
+        @Option(name: .customLong("of"), help: "The number of partitions.") var count: Int
+        @Option(name: .customLong("as-of-ns")) var asOf: String
+        @Option(name: .customLong("earliest-ns")) var earliest: String?
+        @OptionGroup var window: WindowOptions
+        @Argument(help: "The files' indexes in the run (rapport shard inputs).") var files: [Int]
+
+        func run() throws {
+            let config = try PipelineConfig.load(path: common.pipeline)
+            var assignments: [ShardAssignmentLine] = []
+            for (n, line) in ShardCommand.lines().enumerated() {
+                guard let a = ShardAssignmentLine(line) else { throw RapportError(.usage, "stdin line \(n + 1): not an assignment: `\(line.prefix(80))`") }
+                assignments.append(a)
+            }
+            try ShardCommands.scatter(
+                config, folders: .init(cache: common.cache, work: work), files: files, of: count,
+                asOf: try ShardCommand.instant(asOf, option: "--as-of-ns")!, earliest: try ShardCommand.instant(earliest, option: "--earliest-ns"),
+                window: try window.runOptions(zone: config.zone).window, assignments: assignments, now: ShardCommand.now)
+        }
+    }
+
     struct Turns: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Build one partition's conversations from its assignments on stdin; write its results.")
+        static let configuration = CommandConfiguration(abstract: "Build one partition's conversations from the scattered records; write its results.")
         @OptionGroup var common: Common
         @Option(help: "The job's work folder (shared).") var work: String
         @Option(help: "This partition.") var partition: Int
@@ -124,16 +149,10 @@ struct ShardCommand: ParsableCommand {
 
         func run() throws {
             let config = try PipelineConfig.load(path: common.pipeline)
-            let request = try window.runOptions(zone: config.zone).window
-            var assignments: [ShardAssignmentLine] = []
-            for (n, line) in ShardCommand.lines().enumerated() {
-                guard let a = ShardAssignmentLine(line) else { throw RapportError(.usage, "stdin line \(n + 1): not an assignment: `\(line.prefix(80))`") }
-                assignments.append(a)
-            }
             try ShardCommands.turns(
                 config, folders: .init(cache: common.cache, work: work), partition: partition, of: count,
                 asOf: try ShardCommand.instant(asOf, option: "--as-of-ns")!, earliest: try ShardCommand.instant(earliest, option: "--earliest-ns"),
-                window: request, assignments: assignments, now: ShardCommand.now)
+                window: try window.runOptions(zone: config.zone).window, now: ShardCommand.now)
         }
     }
 

@@ -111,7 +111,7 @@ class SameReport(unittest.TestCase):
         pipeline, _ = threading_data.write(self.tmp, seed=3, threads=150)
         local = os.path.join(self.tmp, "local")
         rapport("run", pipeline, "--out", local, "--run-id", "r", "--quiet")
-        for step in ["map", "turns"]:
+        for step in ["map", "scatter", "turns"]:
             out = os.path.join(self.tmp, f"spark-{step}")
             spark_job(pipeline, out, "--run-id", "r", "--partitions", "3", "--inject-failure", step)
             self.assertSameReport(local, out)

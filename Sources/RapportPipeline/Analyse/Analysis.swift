@@ -66,8 +66,8 @@ struct AnalysisSettings {
     /// Forces the number of partitions (tests, and runs that spread partitions elsewhere);
     /// nil: as many as the memory budget asks for.
     var partitions: Int?
-    /// Set when this process builds one partition of a sharded analysis.
-    var shard: AnalysisShard?
+    /// A scratch folder even for one partition (the Spark job's steps write their results there).
+    var alwaysScratch = false
 }
 
 /// What every shard of one analysis agrees on: the parties, as-of and the partitions.
@@ -86,8 +86,7 @@ struct AnalysisPlan {
         let latest = files.compactMap { $0.summary.failure == nil ? $0.summary.latest : nil }.max()
         asOf = settings.asOf ?? latest ?? settings.now
         partitions = settings.partitions ?? AnalysisPlan.partitions(files, memory: settings.memory)
-        let shardsElsewhere = settings.shard != nil
-        scratch = partitions > 1 || shardsElsewhere ? try settings.scratchParent.map { (parent) throws(RapportError) in try ScratchFolder(in: parent) } : nil
+        scratch = partitions > 1 || settings.alwaysScratch ? try settings.scratchParent.map { (parent) throws(RapportError) in try ScratchFolder(in: parent) } : nil
     }
 }
 
@@ -100,13 +99,6 @@ extension AnalysisPlan {
         // and the responses' rows, less for the rest; the index's few bytes a message beside.
         return max(1, min(256, records * 600 / max(1, memory / 3) + 1))
     }
-}
-
-/// One partition of an analysis whose partitions run in other processes (the Spark job):
-/// the threads and the earliest instant come from the run as a whole.
-struct AnalysisShard {
-    var partition: Int
-    var earliest: Instant?
 }
 
 extension Analysis {
@@ -124,42 +116,65 @@ extension Analysis {
     }
 
     /// Spreads the records over the partitions by `index`'s threads, then builds, measures
-    /// and aggregates every partition (or only the shard's).
+    /// and aggregates every partition.
     static func analyse(_ files: [ExtractedFile], plan: AnalysisPlan, index: EmailIndex) throws(RapportError) -> (Analysis, ReportContext) {
-        let (config, settings, actors, asOf) = (plan.settings.config, plan.settings, plan.actors, plan.asOf)
         var analysis = Analysis(files: files.count, plan: plan)
-        var parts = Partitions(count: plan.partitions, only: settings.shard?.partition, scratch: plan.scratch, memory: settings.memory / 8)
-        let side = try parts.fill(files, index: index, actors: actors, asOf: asOf, analysis: &analysis)
-        analysis.earliest = settings.shard.map(\.earliest) ?? side.earliest
+        var parts = Partitions(count: plan.partitions, scratch: plan.scratch, memory: plan.settings.memory / 8)
+        let side = try parts.fill(files, index: index, actors: plan.actors, asOf: plan.asOf, analysis: &analysis)
+        let measures = analysis.begin(files, plan: plan, earliest: side.earliest, side: side.facts)
+        for p in 0..<plan.partitions {
+            try analysis.measure(try parts.build(p, measures: measures, analysis: &analysis), measures)
+        }
+        return (analysis, measures.context)
+    }
+
+    /// What measuring a partition's facts needs: the pipeline, the report's periods, the
+    /// aggregator and the commitments' clock.
+    struct Measures {
+        let plan: AnalysisPlan
+        let context: ReportContext
+        let aggregator: Aggregator
+        let commitments: Commitments
+        /// Per file, its e-mail source's link template.
+        let links: [String?]
+        var config: PipelineConfig { plan.settings.config }
+    }
+
+    /// Fixes the window from `earliest` and as-of, and counts the run-wide events of `side`.
+    mutating func begin(_ files: [ExtractedFile], plan: AnalysisPlan, earliest: Instant?, side: Facts) -> Measures {
+        let config = plan.settings.config
+        self.earliest = earliest
         let cutter = PeriodCutter(kind: config.period, zone: config.zone)
-        analysis.window = Window.periods(settings.request, cutter: cutter, earliest: analysis.earliest, asOf: asOf)
+        window = Window.periods(plan.settings.request, cutter: cutter, earliest: earliest, asOf: plan.asOf)
         let context = ReportContext(
-            partners: config.partnerInfos, cutter: cutter, window: analysis.window, files: files.map(\.file.display), pseudonym: settings.pseudonym)
+            partners: config.partnerInfos, cutter: cutter, window: window, files: files.map(\.file.display), pseudonym: plan.settings.pseudonym)
         let aggregator = Aggregator(sources: config.sourceKinds, trust: config.trust, context: AggregationContext(cutter: cutter))
-        analysis.cells = aggregator.observe(side.facts, sources: config.sourceKinds)
-        analysis.observe(side.facts, context: context)
+        cells.merge(aggregator.observe(side, sources: config.sourceKinds))
+        observe(side, context: context)
         let commitments = Commitments(
             cutter: cutter, updateEvery: config.partners.map(\.targets.updateEverySeconds), calendars: config.partners.map(\.calendar),
-            clock: config.slaClock, asOf: asOf)
-        let links = files.map { $0.file.source.messageLinks }
-        for p in settings.shard.map({ [$0.partition] }) ?? Array(0..<plan.partitions) {
-            var facts = try parts.build(p, config: config, links: links, actors: actors, asOf: asOf, analysis: &analysis, context: context)
-            ServiceLevels.annotate(
-                &facts.turns, targets: config.partners.map(\.targets), calendars: config.partners.map(\.calendar), clock: config.slaClock, asOf: asOf)
-            let (events, silences) = commitments.assess(facts.tickets)
-            facts.events += events
-            facts.tickets = []
-            for s in silences {
-                if let item = AttentionRows.item(
-                    silentTicket: s.ticket, from: s.from, seconds: s.seconds, limit: s.limit, workingTime: s.workingTime, context: context) {
-                    try analysis.note(item, context: context)
-                }
+            clock: config.slaClock, asOf: plan.asOf)
+        return Measures(plan: plan, context: context, aggregator: aggregator, commitments: commitments, links: files.map { $0.file.source.messageLinks })
+    }
+
+    /// One partition's facts: service levels and commitments assessed, aggregated, tabulated.
+    mutating func measure(_ built: Facts, _ m: Measures) throws(RapportError) {
+        let config = m.config
+        var facts = built
+        ServiceLevels.annotate(
+            &facts.turns, targets: config.partners.map(\.targets), calendars: config.partners.map(\.calendar), clock: config.slaClock, asOf: asOf)
+        let (events, silences) = m.commitments.assess(facts.tickets)
+        facts.events += events
+        facts.tickets = []
+        for s in silences {
+            if let item = AttentionRows.item(
+                silentTicket: s.ticket, from: s.from, seconds: s.seconds, limit: s.limit, workingTime: s.workingTime, context: m.context) {
+                try note(item, context: m.context)
             }
-            analysis.cells.merge(aggregator.observe(facts, sources: config.sourceKinds))
-            analysis.observe(facts, context: context)
-            try analysis.tabulate(facts, context: context)
         }
-        return (analysis, context)
+        cells.merge(m.aggregator.observe(facts, sources: config.sourceKinds))
+        observe(facts, context: m.context)
+        try tabulate(facts, context: m.context)
     }
 
     /// Window figures and what the misconfiguration checks read, from one partition's facts.

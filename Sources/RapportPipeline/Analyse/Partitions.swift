@@ -8,15 +8,12 @@ import RapportTransforms
 /// Each record leaves with its party resolved, so a partition is built on its own.
 struct Partitions {
     private let spill: Spill
-    /// When set, only this partition's records are kept (a shard of the analysis).
-    private let only: Int?
     var count: Int { spill.count }
 
     enum Tag: UInt8 { case email = 1, ticketEvent, ticket, meeting }
 
-    init(count: Int, only: Int? = nil, scratch: ScratchFolder?, memory: Int) {
+    init(count: Int, scratch: ScratchFolder?, memory: Int) {
         spill = Spill(name: "conversations", count: count, folder: scratch, memoryLimit: memory)
-        self.only = only
     }
 
     /// What the fill pass found beside the partitions: run-wide events (duplicates, clock
@@ -43,11 +40,13 @@ struct Partitions {
         return h.finish().low
     }
 
-    /// Pass B: every record of every file into its partition.
-    mutating func fill(_ files: [ExtractedFile], index: EmailIndex, actors: Actors, asOf: Instant, analysis: inout Analysis) throws(RapportError) -> Side {
+    /// Pass B: every record of every file (or of the files in `only`) into its partition.
+    mutating func fill(
+        _ files: [ExtractedFile], only chosen: Set<Int>? = nil, index: EmailIndex, actors: Actors, asOf: Instant, analysis: inout Analysis
+    ) throws(RapportError) -> Side {
         var side = Side()
-        for (i, f) in files.enumerated() where f.summary.failure == nil {
-            var pass = FillPass(spill: spill, only: only, index: index, actors: actors, file: i, seq: index.base[i], asOf: asOf)
+        for (i, f) in files.enumerated() where f.summary.failure == nil && (chosen?.contains(i) ?? true) {
+            var pass = FillPass(spill: spill, index: index, actors: actors, file: i, seq: index.base[i], asOf: asOf)
             do {
                 try f.reader.scan(&pass, file: f.file.index)
             } catch {
@@ -63,10 +62,17 @@ struct Partitions {
     }
 
     /// Pass C: one partition's conversations built into facts.
-    func build(
-        _ p: Int, config: PipelineConfig, links: [String?], actors: Actors, asOf: Instant, analysis: inout Analysis, context: ReportContext
-    ) throws(RapportError) -> Facts {
-        var r = try spill.drain(p)
+    func build(_ p: Int, measures: Analysis.Measures, analysis: inout Analysis) throws(RapportError) -> Facts {
+        try Partitions.build(spill.drain(p), measures: measures, analysis: &analysis)
+    }
+
+    /// The bytes of one partition as ``fill`` wrote them (or as another process's did).
+    func bytes(_ p: Int) throws(RapportError) -> [UInt8] { try spill.drainBytes(p) }
+
+    /// Pass C from a partition's records.
+    static func build(_ reader: ByteReader, measures m: Analysis.Measures, analysis: inout Analysis) throws(RapportError) -> Facts {
+        let (config, links, actors, asOf, context) = (m.config, m.links, m.plan.actors, m.plan.asOf, m.context)
+        var r = reader
         var emails: [UInt64: [PartEmail]] = [:]
         var events: [Int: [TicketID: TicketBundle]] = [:]
         var meetings: [(file: Int, record: MeetingRecord)] = []
@@ -104,7 +110,7 @@ struct Partitions {
     }
 
     /// `links`: per file, its e-mail source's link template (a conversation takes its first message's).
-    private func buildEmails(
+    private static func buildEmails(
         _ emails: [UInt64: [PartEmail]], zone: ZoneRules, collect: Bool, links: [String?], context: ReportContext, analysis: inout Analysis,
         into facts: inout Facts
     ) {
@@ -126,7 +132,7 @@ struct Partitions {
         }
     }
 
-    private func buildTickets(
+    private static func buildTickets(
         _ perFile: [Int: [TicketID: TicketBundle]], config: PipelineConfig, asOf: Instant, collect: Bool, context: ReportContext,
         analysis: inout Analysis, into facts: inout Facts
     ) {
@@ -147,7 +153,7 @@ struct Partitions {
                 merged.tickets[...], rules: config.ticketRules, parties: config.directoryOfParties, asOf: asOf, zone: config.zone, collectInteractions: collect))
     }
 
-    private func buildMeetings(
+    private static func buildMeetings(
         _ records: [(file: Int, record: MeetingRecord)], actors: Actors, zone: ZoneRules, asOf: Instant, collect: Bool, context: ReportContext,
         analysis: inout Analysis, into facts: inout Facts
     ) {
@@ -179,7 +185,6 @@ struct Partitions {
 /// The fill pass over one fact file: each record's party resolved, each into its partition.
 private struct FillPass: FactVisitor {
     let spill: Spill
-    let only: Int?
     let index: EmailIndex
     let actors: Actors
     let file: Int
@@ -192,9 +197,8 @@ private struct FillPass: FactVisitor {
     var failure: RapportError?
     var wants: Set<FactFile.BlockKind> { [.emails, .ticketEvents, .tickets, .meetings] }
 
-    init(spill: Spill, only: Int?, index: EmailIndex, actors: Actors, file: Int, seq: Int, asOf: Instant) {
+    init(spill: Spill, index: EmailIndex, actors: Actors, file: Int, seq: Int, asOf: Instant) {
         self.spill = spill
-        self.only = only
         self.index = index
         self.actors = actors
         self.file = file
@@ -206,12 +210,8 @@ private struct FillPass: FactVisitor {
         if t <= asOf, earliest.map({ t < $0 }) ?? true { earliest = t }
     }
 
-    func isOurs(_ hash: UInt64) -> Bool { only.map { Partitions.partition(hash, of: spill.count) == $0 } ?? true }
-
     mutating func write(_ hash: UInt64, _ body: (inout ByteWriter) -> Void) {
-        let p = Partitions.partition(hash, of: spill.count)
-        guard only.map({ p == $0 }) ?? true else { return }
-        do throws(RapportError) { try spill.append(to: p, body) } catch { failure = failure ?? error }
+        do throws(RapportError) { try spill.append(to: Partitions.partition(hash, of: spill.count), body) } catch { failure = failure ?? error }
     }
 
     mutating func email(_ m: ExtractedEmail) throws(FactFileError) {
@@ -236,7 +236,6 @@ private struct FillPass: FactVisitor {
 
     mutating func ticketEvent(_ e: ExtractedTicketEvent) throws(FactFileError) {
         seen(e.at)
-        guard isOurs(Partitions.ticketHash(e.ticket)) else { return }
         let (actors, file) = (self.actors, self.file)
         let actor = try actors.global(e.actor, file: file)
         write(Partitions.ticketHash(e.ticket)) { w in PartTicket.writeEvent(e, actor: actor, file: file, actors: actors, &w) }

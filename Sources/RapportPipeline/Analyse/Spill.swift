@@ -86,7 +86,9 @@ final class Spill {
     }
 
     /// The bytes of partition `p`, in the order written; the partition is emptied.
-    func drain(_ p: Int) throws(RapportError) -> ByteReader {
+    func drain(_ p: Int) throws(RapportError) -> ByteReader { ByteReader(try drainBytes(p)) }
+
+    func drainBytes(_ p: Int) throws(RapportError) -> [UInt8] {
         var bytes: [UInt8] = []
         if fds[p] >= 0 {
             let size = lseek(fds[p], 0, SEEK_END)
@@ -103,6 +105,6 @@ final class Spill {
         bytes += writers[p].bytes
         buffered -= writers[p].bytes.count
         writers[p] = ByteWriter()
-        return ByteReader(bytes)
+        return bytes
     }
 }

@@ -9,8 +9,9 @@ import RapportFacts
 /// 1. `keys`: each input file extracted into the shared cache, and its messages' threading
 ///    keys printed as tab-separated lines.
 /// 2. (Spark: duplicates and threads; `conflicts` and `ids` answer its rare questions.)
-/// 3. `turns`: one partition of the conversations built and measured; a shard's results.
-/// 4. `rapport run --shards DIR`: the shards' results merged and published.
+/// 3. `scatter`: each file's records to the partitions of their conversations; `turns`: one
+///    partition of the conversations built and measured.
+/// 4. `merge`: the files' and the partitions' results merged and published.
 public enum ShardCommands {
     /// Where a sharded run keeps its facts and results: the cache folder, and the job's work folder.
     public struct Folders: Sendable {
@@ -141,40 +142,96 @@ public enum ShardCommands {
         return try Conflicts.settle(seqGroups, index: index, files: files, fingerprints: found.reduce(into: [:]) { $0[UInt32($1.key)] = $1.value.fingerprint })
     }
 
-    /// Step 3: partition `partition` of `count`, from the assignments of its messages, into
-    /// `work/part-NNNNN` (written under another name, then renamed: a retried task's second
-    /// attempt finds the first's results and leaves them).
-    public static func turns(
-        _ config: PipelineConfig, folders: Folders, partition: Int, of count: Int, asOf: Instant, earliest: Instant?, window: WindowRequest,
-        assignments: [ShardAssignmentLine], now: Instant
-    ) throws(RapportError) {
-        let files = try facts(config, cache: folders.cache, now: now)
-        let index = try EmailIndex(files: files, assigned: assignments.map(\.assignment))
+    /// The analysis' plan in a step of the job: `count` partitions, as-of fixed by the driver.
+    static func plan(
+        _ config: PipelineConfig, files: [ExtractedFile], folders: Folders, count: Int, asOf: Instant, window: WindowRequest, now: Instant
+    ) throws(RapportError) -> AnalysisPlan {
         var pseudonym: (@Sendable (String) -> String)?
         if config.pseudonymize {
             let p = try Pseudonymizer()
             pseudonym = { p.pseudonym($0) }
         }
         var settings = AnalysisSettings(
-            config: config, request: window, asOf: asOf, now: now, pseudonym: pseudonym,
-            memory: Int(config.memoryBudget), scratchParent: folders.work, partitions: count)
-        settings.shard = AnalysisShard(partition: partition, earliest: earliest)
-        let plan = try AnalysisPlan(files, settings: settings)
-        let (analysis, _) = try Analysis.analyse(files, plan: plan, index: index)
-        let final = folders.work + "/" + shardFolderName(partition)
-        guard !FileManager.default.fileExists(atPath: final) else { return }
-        let attempt = plan.scratch!.path + "/result"
-        guard mkdir(attempt, 0o700) == 0 else { throw RapportError(.failed, file: attempt, "cannot make a shard's folder: \(String(cString: strerror(errno)))") }
-        try ShardState.write(analysis, into: attempt)
-        if rename(attempt, final) != 0 && errno != EEXIST && errno != ENOTEMPTY {
-            throw RapportError(.failed, file: final, "cannot publish a shard's results: \(String(cString: strerror(errno)))")
+            config: config, request: window, asOf: asOf, now: now, pseudonym: pseudonym, memory: Int(config.memoryBudget),
+            scratchParent: folders.work, partitions: count)
+        settings.alwaysScratch = true
+        return try AnalysisPlan(files, settings: settings)
+    }
+
+    /// Step 3a, for each file named: its records spread over the `count` partitions by the
+    /// assignments of its messages (parties resolved), into `work/scatter/FILE/p-NNNNN`,
+    /// and its own counts (records used, duplicates, skew) into `work/scatter/FILE/state`.
+    public static func scatter(
+        _ config: PipelineConfig, folders: Folders, files chosen: [Int], of count: Int, asOf: Instant, earliest: Instant?, window: WindowRequest,
+        assignments: [ShardAssignmentLine], now: Instant
+    ) throws(RapportError) {
+        let files = try facts(config, cache: folders.cache, now: now)
+        let index = try EmailIndex(files: files, assigned: assignments.map(\.assignment))
+        let plan = try plan(config, files: files, folders: folders, count: count, asOf: asOf, window: window, now: now)
+        _ = mkdir(folders.work + "/scatter", 0o700)
+        for file in chosen {
+            guard file >= 0 && file < files.count else { throw RapportError(.usage, "file \(file) is not an input of \(config.file)") }
+            var analysis = Analysis(files: files.count, plan: plan)
+            // A scratch folder per file: each file's partitions spill under the same names.
+            let scratch = try ScratchFolder(in: folders.work)
+            var parts = Partitions(count: count, scratch: scratch, memory: plan.settings.memory / 8)
+            let side = try parts.fill(files, only: [file], index: index, actors: plan.actors, asOf: asOf, analysis: &analysis)
+            _ = analysis.begin(files, plan: plan, earliest: earliest, side: side.facts)
+            try publish(folders.work + "/scatter/\(file)", scratch: scratch) { (folder) throws(RapportError) in
+                for p in 0..<count {
+                    let bytes = try parts.bytes(p)
+                    if !bytes.isEmpty { try OutputBytes.write(bytes, to: folder + "/" + partName(p)) }
+                }
+                try ShardState.write(analysis, into: folder)
+            }
         }
     }
 
-    static func shardFolderName(_ p: Int) -> String {
-        let digits = String(p)
-        return "part-" + String(repeating: "0", count: max(0, 5 - digits.count)) + digits
+    /// Step 3b: partition `partition` of `count` built from every file's scattered records
+    /// (in file order, as `rapport run` reads them), measured and aggregated, into
+    /// `work/part-NNNNN`.
+    public static func turns(
+        _ config: PipelineConfig, folders: Folders, partition: Int, of count: Int, asOf: Instant, earliest: Instant?, window: WindowRequest,
+        now: Instant
+    ) throws(RapportError) {
+        let files = try facts(config, cache: folders.cache, now: now)
+        let plan = try plan(config, files: files, folders: folders, count: count, asOf: asOf, window: window, now: now)
+        var analysis = Analysis(files: files.count, plan: plan)
+        let measures = analysis.begin(files, plan: plan, earliest: earliest, side: Facts())
+        var bytes: [UInt8] = []
+        for (i, f) in files.enumerated() where f.summary.failure == nil {
+            let folder = folders.work + "/scatter/\(i)"
+            guard FileManager.default.fileExists(atPath: folder + "/state") else {
+                throw RapportError(.failed, file: folder, "\(f.file.display) was not scattered; the job's step 3a did not finish: run the job again")
+            }
+            if let part = OutputBytes.read(folder + "/" + partName(partition)) { bytes += part }
+        }
+        try analysis.measure(Partitions.build(ByteReader(bytes), measures: measures, analysis: &analysis), measures)
+        try publish(folders.work + "/" + shardFolderName(partition), scratch: plan.scratch!) { (folder) throws(RapportError) in
+            try ShardState.write(analysis, into: folder)
+        }
     }
+
+    /// Writes a step's results into a fresh folder, then renames it to `final`: a retried
+    /// or speculative attempt that finds `final` there leaves it (its content is the same).
+    static func publish(_ final: String, scratch: ScratchFolder, _ body: (String) throws(RapportError) -> Void) throws(RapportError) {
+        guard !FileManager.default.fileExists(atPath: final) else { return }
+        let attempt = scratch.path + "/result-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        guard mkdir(attempt, 0o700) == 0 else { throw RapportError(.failed, file: attempt, "cannot make a folder: \(String(cString: strerror(errno)))") }
+        try body(attempt)
+        if rename(attempt, final) != 0 && errno != EEXIST && errno != ENOTEMPTY {
+            throw RapportError(.failed, file: final, "cannot publish a step's results: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    static func partName(_ p: Int) -> String { "p-" + padded(p) }
+
+    static func padded(_ p: Int) -> String {
+        let digits = String(p)
+        return String(repeating: "0", count: max(0, 5 - digits.count)) + digits
+    }
+
+    static func shardFolderName(_ p: Int) -> String { "part-" + padded(p) }
 }
 
 /// One line of a shard's assignments file: `file position key hops flags`, tab-separated

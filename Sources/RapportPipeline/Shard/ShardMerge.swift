@@ -1,11 +1,12 @@
 import RapportCore
+import RapportFacts
 import RapportSinks
 
-/// `rapport run --shards DIR`: the analyse phase's results read from the shards' folders
-/// that the Spark job's `rapport shard turns` tasks wrote, instead of computed here. The
+/// `rapport shard merge`: the analyse phase's results read from the folders the Spark job's
+/// `rapport shard scatter` and `turns` tasks wrote, instead of computed here. The
 /// rest of the run (reconciliation, aggregates, warnings, publishing) is `rapport run`'s.
 public struct ShardMergeRequest: Sendable {
-    /// The job's work folder: `index` and `part-00000`…
+    /// The job's work folder: `index`, `scatter/FILE/` and `part-00000/`…
     public var folder: String
     public var count: Int
     /// The earliest instant at or before as-of over the whole run, as the job found it.
@@ -23,13 +24,11 @@ enum ShardMerge {
         var settings = settings
         settings.partitions = request.count
         let plan = try AnalysisPlan(files, settings: settings)
-        let config = settings.config
         var analysis = Analysis(files: files.count, plan: plan)
-        analysis.earliest = request.earliest
-        let cutter = PeriodCutter(kind: config.period, zone: config.zone)
-        analysis.window = Window.periods(settings.request, cutter: cutter, earliest: request.earliest, asOf: plan.asOf)
-        let context = ReportContext(
-            partners: config.partnerInfos, cutter: cutter, window: analysis.window, files: files.map(\.file.display), pseudonym: settings.pseudonym)
+        let context = analysis.begin(files, plan: plan, earliest: request.earliest, side: Facts()).context
+        for (i, f) in files.enumerated() where f.summary.failure == nil {
+            try ShardState.add(from: request.folder + "/scatter/\(i)", to: &analysis)
+        }
         for p in 0..<request.count { try ShardState.add(from: request.folder + "/" + ShardCommands.shardFolderName(p), to: &analysis) }
         let index = try ShardRunIndex(folder: request.folder)
         // In the order `rapport run` settles them: by its id partitions, then by id.
