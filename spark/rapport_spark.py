@@ -360,7 +360,9 @@ def main(argv):
     finally:
         spark.stop()
     if not a.quiet:
-        print(f"{summary} (Spark, {a.partitions} partitions, {time.time() - started:.1f} s)")
+        # rapport's line, its timing (the merge's own) replaced by the job's.
+        head = summary.rsplit("; ", 1)[0] if "; " in summary else summary
+        print(f"{head}; Spark, {a.partitions} partitions, {time.time() - started:.1f} s")
     return 0
 
 
@@ -471,12 +473,12 @@ def run_job(spark, F, a, binary, pipeline, cache, work, inputs):
     if done != list(range(count)):
         raise RuntimeError(f"partitions missing from the results: {sorted(set(range(count)) - set(done))}")
     a.turns_peak_mib = max(m for _, m in results)
-    merge = ["shard", "merge", pipeline, "--cache", cache, "--work", work, "--of", str(count), "--as-of-ns", str(as_of), "--quiet"]
+    merge = ["shard", "merge", pipeline, "--cache", cache, "--work", work, "--of", str(count), "--as-of-ns", str(as_of)]
     merge += (["--earliest-ns", str(earliest)] if earliest is not None else []) + (["--out", a.out] if a.out else [])
     merge += (["--run-id", a.run_id] if a.run_id else []) + window
-    call(binary, merge, what="rapport shard merge")
+    line = call(binary, merge, what="rapport shard merge").strip()
     lap("merge, publish")
-    return f"rapport: published {a.out or 'the report'} from {len(inputs)} files, {n} messages"
+    return line  # rapport run's own summary line
 
 
 def failure_message(error):

@@ -26,8 +26,8 @@ public enum ShardCommands {
     /// The pipeline's inputs in the run's order: index, absolute path and size in bytes.
     public static func inputs(_ config: PipelineConfig) throws(RapportError) -> [(index: Int, path: String, bytes: Int64)] {
         try InputFiles.expand(config).map { f in
-            let size = (try? FileManager.default.attributesOfItem(atPath: f.path)[.size] as? Int64) ?? 0
-            return (Int(f.index), f.path, size ?? 0)
+            let size = ((try? FileManager.default.attributesOfItem(atPath: f.path))?[.size] as? NSNumber)?.int64Value ?? 0
+            return (Int(f.index), f.path, size)
         }
     }
 
