@@ -173,6 +173,7 @@ public enum ReportPage {
             """
         h += warningBanner(input)
         h += latestCards(input)
+        h += whatChanged(input)
         h += attention(input)
         h += charts(input)
         h += trustTable(input)
