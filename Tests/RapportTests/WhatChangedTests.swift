@@ -3,7 +3,7 @@ import RapportCore
 @testable import RapportSinks
 import Testing
 
-/// The page's "what changed" list, on a hand-made report of three
+/// The page's "what changed" list and the trust table's n, on a hand-made report of three
 /// partners over weeks 2027-W01 and 2027-W02 (complete) and 2027-W03 (partial). min_sample 5.
 ///
 /// alpha, W01 → W02: responsiveness 80 (n 10) → 91.666 (n 12): +11.666, shown +11.7;
@@ -103,6 +103,21 @@ import Testing
         // One complete period: nothing to compare.
         let one = ReportPage.html(Self.input().with { $0.trust.removeAll { $0.period == Self.week(1) } })
         #expect(one.contains("<h2>What changed</h2>\n<p class=\"muted\">Nothing to compare yet: the window holds fewer than two complete periods.</p>"))
+    }
+
+    @Test func theTrustTableShowsNBesideEveryFigure() {
+        let html = ReportPage.html(Self.input())
+        let table = html.components(separatedBy: "<h2>Trust report</h2>")[1].components(separatedBy: "</table>")[0]
+        let alpha = table.components(separatedBy: "<tr><td>2027-W02</td><td>alpha</td>")[1].components(separatedBy: "</tr>")[0]
+        #expect(
+            alpha == "<td class=\"num\">90.0 <span class=\"n\">n 12</span></td><td class=\"num\"></td><td></td><td class=\"num\">80 %</td>"
+                + "<td class=\"num\">91.7 <span class=\"n\">n 12</span></td><td class=\"num\">87.5 <span class=\"n\">n 8</span></td>"
+                + "<td class=\"num\">75.0 <span class=\"n\">n 6</span></td><td class=\"num\">70.0 <span class=\"n\">n 9</span></td><td class=\"num\"></td>"
+                + "<td class=\"num\">58.0 <span class=\"n\">n 6</span></td><td class=\"num\">50.0 <span class=\"n\">n 12</span></td>")
+        // beta's responsiveness rests on 3: greyed with its n, not in the index.
+        let beta = table.components(separatedBy: "<tr><td>2027-W02</td><td>beta</td>")[1].components(separatedBy: "</tr>")[0]
+        #expect(beta.contains("<td class=\"num thin\" title=\"n under min_sample 5: not in the index\">80.0 <span class=\"n\">n 3</span></td><td class=\"num\">70.0 <span class=\"n\">n 30</span></td>"))
+        #expect(table.contains("<tr><td>2027-W03 <span class=\"muted\">partial</span></td><td>alpha</td><td class=\"num\">40.0 <span class=\"n\">n 20</span></td>"))
     }
 }
 

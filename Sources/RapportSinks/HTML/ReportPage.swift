@@ -559,14 +559,26 @@ public enum ReportPage {
 
     static func trustTable(_ input: ReportPageInput) -> String {
         var h = "<h2>Trust report</h2>\n<div class=\"scroll\"><table><thead><tr><th scope=\"col\">Period</th><th scope=\"col\">Partner</th>"
-        h += "<th scope=\"col\">Index</th><th scope=\"col\">Δ</th><th scope=\"col\">Band</th><th scope=\"col\">Coverage</th>"
+        h += "<th scope=\"col\">Index <span class=\"n\">(n turns)</span></th><th scope=\"col\">Δ</th><th scope=\"col\">Band</th><th scope=\"col\">Coverage</th>"
         for c in TrustRow.componentNames { h += "<th scope=\"col\">\(e(c))</th>" }
         h += "</tr></thead>\n<tbody>\n"
         for r in input.trust.sorted(by: { ($0.period, $0.partner) < ($1.period, $1.partner) }) {
             h += "<tr><td>\(e(r.period.label))\(r.complete ? "" : " <span class=\"muted\">partial</span>")</td><td>\(e(input.partners[r.partner].id))</td>"
-            h += "<td class=\"num\">\(r.trustIndex.map { fmt($0, 1) } ?? "")</td><td class=\"num\">\(r.trustIndexDelta.map { fmt($0, 1) } ?? "")</td>"
+            h += "<td class=\"num\">\(r.trustIndex.map { fmt($0, 1) } ?? "") <span class=\"n\">n \(r.turns)</span></td>"
+            h += "<td class=\"num\">\(r.trustIndexDelta.map { fmt($0, 1) } ?? "")</td>"
             h += "<td>\(e(r.band ?? ""))</td><td class=\"num\">\(fmt(r.coverage * 100, 0)) %</td>"
-            for c in TrustRow.componentNames { h += "<td class=\"num\">\(r.components[c].map { fmt($0, 1) } ?? "")</td>" }
+            // Each figure with its n, as on the cards; one under min_sample greyed (it is not in the index).
+            let figures = input.cardFigures[r.period.label + "|" + input.partners[r.partner].id] ?? [:]
+            for c in TrustRow.componentNames {
+                let n = figures[c].map { " <span class=\"n\">n \($0.n)</span>" } ?? ""
+                if let v = r.components[c] {
+                    h += "<td class=\"num\">\(fmt(v, 1))\(n)</td>"
+                } else if let f = figures[c] {
+                    h += "<td class=\"num thin\" title=\"n under min_sample \(input.minSample): not in the index\">\(fmt(f.value, 1))\(n)</td>"
+                } else {
+                    h += "<td class=\"num\"></td>"
+                }
+            }
             h += "</tr>\n"
         }
         return h + "</tbody></table></div>\n"
