@@ -160,7 +160,7 @@ public enum ReportPage {
             details.chart-data { font-size: 12px; margin: 2px 2px 0; } details.chart-data summary { cursor: pointer; color: #1d4ed8; }
             .n { color: #475569; font-size: 11px; white-space: nowrap; } .thin { color: #64748b; font-style: italic; }
             table.components th { background: none; font-weight: 600; color: #475569; font-size: 11px; padding: 2px 10px; }
-            footer { color: #94a3b8; font-size: 12px; margin-top: 30px; }
+            footer { color: #475569; font-size: 12px; margin-top: 30px; }
             .warnings { background: #fffbeb; border: 1px solid #b45309; border-radius: 8px; padding: 10px 14px; margin-bottom: 18px; color: #78350f; }
             .warnings ul { margin: 6px 0 0; padding-left: 20px; } .warnings code { font-size: 12px; }
             </style>
