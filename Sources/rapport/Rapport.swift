@@ -77,11 +77,13 @@ extension Rapport {
             options.allowEmpty = allowEmpty
             // A progress line only for a person watching (stderr is a terminal), never under cron.
             if !quiet && (progress || isatty(2) == 1) {
-                options.progress = { done, total, bytes in
-                    let line = String(format: "\rrapport: read %d of %d files (%.1f MB)", done, total, Double(bytes) / 1e6)
-                    FileHandle.standardError.write(Data((line + (done == total ? "\n" : "")).utf8))
+                let started = Date()
+                // Redrawn in place (carriage return, then erase to the end of the line).
+                options.progress = { p in
+                    FileHandle.standardError.write(Data(("\r" + p.line(elapsed: Date().timeIntervalSince(started)) + "\u{1B}[K").utf8))
                 }
             }
+            defer { if options.progress != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
             let summary = try Runner.run(config, options: options, logger: Logger(label: "rapport"))
             if !quiet { print(summary.line) }
         }

@@ -56,9 +56,12 @@ enum Extraction {
     /// Every file's facts, in file order. Throws only when the cache cannot be written.
     static func extractAll(
         _ files: [InputFile], config: PipelineConfig, cache: FactCache, now: Instant, jobs: Int,
-        progress: (@Sendable (Int, Int, Int64) -> Void)? = nil
+        progress: (@Sendable (RunProgress) -> Void)? = nil
     ) throws(RapportError) -> [ExtractedFile] {
         let results = ResultSlots<Result<ExtractedFile, RapportError>>(count: files.count)
+        // The ETA is over all inputs by bytes: their sizes, summed before any is read.
+        let bytesTotal = progress == nil ? 0 : files.reduce(Int64(0)) { $0 + (identity(of: $1.path)?.size ?? 0) }
+        progress?(RunProgress(stage: .extract, filesDone: 0, files: files.count, bytesDone: 0, bytesTotal: bytesTotal, records: 0))
         let workers = max(1, min(jobs, files.count))
         let analysisThreads = jobs > workers ? jobs / workers : 0
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
@@ -66,9 +69,9 @@ enum Extraction {
                 let r = Result(catching: { () throws(RapportError) in
                     try extract(files[i], config: config, cache: cache, now: now, analysisThreads: analysisThreads)
                 })
-                let bytes = (try? r.get().summary.bytesOnDisk) ?? 0
-                let (done, total) = results.store(i, r, bytes: bytes)
-                progress?(done, files.count, total)
+                let summary = try? r.get().summary
+                let (done, bytes, records) = results.store(i, r, bytes: summary?.bytesOnDisk ?? 0, records: summary?.recordsRead ?? 0)
+                progress?(RunProgress(stage: .extract, filesDone: done, files: files.count, bytesDone: bytes, bytesTotal: bytesTotal, records: records))
             }
         }
         var out: [ExtractedFile] = []
@@ -205,6 +208,7 @@ final class ResultSlots<T>: @unchecked Sendable {
     private var slots: [T?]
     private var done = 0
     private var bytes: Int64 = 0
+    private var records = 0
     private var lock = pthread_mutex_t()
 
     init(count: Int) {
@@ -221,14 +225,15 @@ final class ResultSlots<T>: @unchecked Sendable {
         return next - 1
     }
 
-    /// Stores a result; returns how many are done and the bytes so far.
-    func store(_ i: Int, _ value: T, bytes: Int64) -> (Int, Int64) {
+    /// Stores a result; returns how many are done, and the bytes and records so far.
+    func store(_ i: Int, _ value: T, bytes: Int64, records: Int) -> (Int, Int64, Int) {
         pthread_mutex_lock(&lock)
         defer { pthread_mutex_unlock(&lock) }
         slots[i] = value
         done += 1
         self.bytes += bytes
-        return (done, self.bytes)
+        self.records += records
+        return (done, self.bytes, self.records)
     }
 
     func all() -> [T] { slots.map { $0! } }
