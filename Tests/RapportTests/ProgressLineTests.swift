@@ -1,6 +1,7 @@
 import Foundation
 import Logging
-import RapportPipeline
+import RapportIngest
+@testable import RapportPipeline
 import Testing
 
 /// The progress line a terminal shows during `rapport run`: stage, files, records, bytes of
@@ -50,7 +51,44 @@ import Testing
         #expect(done.bytesTotal == summary.files.reduce(0) { $0 + $1.bytes })
     }
 
+    /// Within the extract phase the line counts the part read of each file being read, so a
+    /// large file moves it: finished files' sizes plus the bytes read of the others.
+    @Test func theGaugeCountsFilesBeingReadAndFinished() {
+        let seen = Seen()
+        let gauge = ExtractionGauge(files: 2, bytesTotal: 3000, interval: 0, report: { seen.add($0) })
+        gauge.reading(0, bytes: 1000)
+        gauge.reading(1, bytes: 500)
+        gauge.finished(0, bytes: 2000, records: 10)  // 2000 + 500 of file 1
+        gauge.reading(1, bytes: 900)
+        gauge.finished(1, bytes: 1000, records: 5)
+        #expect(seen.all.map(\.bytesDone) == [0, 1000, 1500, 2500, 2900, 3000])
+        #expect(seen.all.map(\.filesDone) == [0, 0, 0, 1, 1, 2])
+        #expect(seen.all.map(\.records) == [0, 0, 0, 10, 10, 15])
+        // Between files, a report at most every interval: none within a minute of the last.
+        let slow = Seen()
+        let throttled = ExtractionGauge(files: 1, bytesTotal: 10, interval: 60, report: { slow.add($0) })
+        throttled.reading(0, bytes: 5)
+        throttled.finished(0, bytes: 10, records: 1)
+        #expect(slow.all.map(\.bytesDone) == [0, 10])
+    }
+
+    /// The source tells the gauge its bytes from disk each MiB: 3.5 MiB read in 256 KiB
+    /// chunks is noted at 1, 2 and 3 MiB.
+    @Test func aGaugedSourceNotesEachMiB() throws {
+        let noted = Seen.Bytes()
+        let source = GaugedSource(MemoryByteSource([UInt8](repeating: 65, count: 7 << 19), chunkSize: 1 << 18), every: 1 << 20, note: { noted.add($0) })
+        var buffer = [UInt8](repeating: 0, count: 1 << 18)
+        var total = 0
+        while case let n = try buffer.withUnsafeMutableBytes({ try source.read(into: $0) }), n > 0 { total += n }
+        #expect(total == 7 << 19)
+        #expect(noted.all == [1 << 20, 2 << 20, 3 << 20])
+    }
+
     final class Seen: @unchecked Sendable {
+        final class Bytes: @unchecked Sendable {
+            private(set) var all: [Int64] = []
+            func add(_ b: Int64) { all.append(b) }
+        }
         private var events: [RunProgress] = []
         private let lock = NSLock()
         func add(_ p: RunProgress) { lock.withLock { events.append(p) } }
