@@ -77,11 +77,10 @@ extension Rapport {
             options.allowEmpty = allowEmpty
             // A progress line only for a person watching (stderr is a terminal), never under cron.
             if !quiet && (progress || isatty(2) == 1) {
-                options.progress = { done, total, bytes in
-                    let line = String(format: "\rrapport: read %d of %d files (%.1f MB)", done, total, Double(bytes) / 1e6)
-                    FileHandle.standardError.write(Data((line + (done == total ? "\n" : "")).utf8))
-                }
+                let started = Date()
+                options.progress = { p in ProgressLine.shared.draw(p.line(elapsed: Date().timeIntervalSince(started))) }
             }
+            defer { ProgressLine.shared.clear() }
             let summary = try Runner.run(config, options: options, logger: Logger(label: "rapport"))
             if !quiet { print(summary.line) }
         }
@@ -341,8 +340,37 @@ struct StderrLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
     func log(event: LogEvent) {
-        FileHandle.standardError.write(Data("rapport: \(event.level): \(event.message)\n".utf8))
+        ProgressLine.shared.log("rapport: \(event.level): \(event.message)\n")
     }
+}
+
+/// The progress line on stderr, redrawn in place (carriage return, erase to the end of the
+/// line). A log line never lands on it: the line is erased, the log line written, and the
+/// progress line drawn again below it.
+final class ProgressLine: @unchecked Sendable {
+    static let shared = ProgressLine()
+    private var current: String?
+    private let lock = NSLock()
+
+    func draw(_ line: String) {
+        lock.withLock {
+            current = line
+            write("\r" + line + "\u{1B}[K")
+        }
+    }
+
+    func clear() {
+        lock.withLock {
+            if current != nil { write("\r\u{1B}[K") }
+            current = nil
+        }
+    }
+
+    func log(_ text: String) {
+        lock.withLock { write((current == nil ? "" : "\r\u{1B}[K") + text + (current.map { "\r" + $0 + "\u{1B}[K" } ?? "")) }
+    }
+
+    private func write(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
 }
 
 @main

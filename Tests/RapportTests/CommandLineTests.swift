@@ -59,6 +59,43 @@ import Testing
         #expect(quiet.status == 0 && quiet.stdout.isEmpty)
     }
 
+    /// `--progress` (a log file; a terminal gets it unasked): one line redrawn in place through
+    /// the stages, erased at the end; stdout keeps its one line. Without it (cron) stderr is empty, above.
+    @Test func progressIsOneLineRedrawnThroughTheStages() throws {
+        let r = try rapport(["run", repositoryRoot + "/pipelines/weekly.yaml", "--out", temporaryDirectory() + "/weekly", "--progress"])
+        #expect(r.status == 0 && r.stdout.split(separator: "\n").count == 1)
+        #expect(!r.stderr.contains("\n"))
+        let frames = r.stderr.split(separator: "\r", omittingEmptySubsequences: true).map(String.init)
+        // The fixture's 7 inputs: 8 extract frames (0 to 7 files), analyse, write, then the erase.
+        #expect(frames.count == 11, "\(frames)")
+        #expect(frames.first?.hasPrefix("rapport: extract 0/7 files, 0 records, 0.0 of ") == true)
+        #expect(frames.allSatisfy { $0.hasSuffix("\u{1B}[K") })
+        #expect(frames[7].hasPrefix("rapport: extract 7/7 files, 4,225 records, "))
+        #expect(frames[8].hasPrefix("rapport: analyse 7/7 files, 4,225 records, ") && frames[9].hasPrefix("rapport: write 7/7 files, 4,225 records, "))
+        #expect(frames.last == "\u{1B}[K")
+    }
+
+    /// A warning logged while the line is drawn goes on a line of its own: the progress line is
+    /// erased first and drawn again after it.
+    @Test func aWarningNeverLandsOnTheProgressLine() throws {
+        let dir = temporaryDirectory("rapport-progress-warning")
+        var yaml = readText(repositoryRoot + "/pipelines/weekly.yaml").replacingOccurrences(of: "../fixtures", with: repositoryRoot + "/fixtures")
+        yaml = yaml.replacingOccurrences(of: "partners:\n", with: "partners:\n  - { id: ghost, name: Ghost Ltd, domains: [ghost.example] }\n")
+        try yaml.write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)
+        let r = try rapport(["run", dir + "/p.yaml", "--out", dir + "/out", "--progress"])
+        #expect(r.status == 0)
+        let warnings = r.stderr.components(separatedBy: "rapport: warning: ")
+        #expect(warnings.count > 1, "\(r.stderr)")
+        // Each warning starts a line (after the erase), ends it, and the progress line returns.
+        for before in warnings.dropLast() { #expect(before.isEmpty || before.hasSuffix("\r\u{1B}[K"), "\(before.suffix(80))") }
+        for after in warnings.dropFirst() {
+            let rest = after.components(separatedBy: "\n")
+            #expect(rest.count >= 2 && rest[1].hasPrefix("\rrapport: "), "\(after.prefix(200))")
+        }
+        #expect(r.stderr.contains("ghost"))
+        #expect(r.stderr.hasSuffix("\rrapport: write 7/7 files, 4,225 records, 1.0 MB read\u{1B}[K\r\u{1B}[K"))
+    }
+
     @Test func aPipelineErrorExitsTwoNamingFileAndLine() throws {
         let dir = temporaryDirectory()
         try "name: x\nclient: { domains: [a.example] }\npartners: [{ id: p, colour: red }]\n".write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)

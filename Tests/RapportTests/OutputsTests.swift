@@ -328,8 +328,9 @@ import Testing
     }
 }
 
-/// The page in a real browser (headless Chromium, when installed): no horizontal scroll at a
-/// 390 px phone width or at 1280 px. Skipped, saying so, where Chromium is absent.
+/// The page in a real browser (headless Chromium, when installed), at a 390 px phone width
+/// and at 1280 px: no horizontal scroll, and every text's computed contrast meets WCAG 2.1 AA.
+/// Skipped, saying so, where Chromium is absent.
 @Suite struct RenderedPageTests {
     static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
@@ -358,6 +359,112 @@ import Testing
         let dom = String(decoding: data, as: UTF8.self)
         guard let r = dom.range(of: "<title>SW ") else { return -1 }
         return Int(dom[r.upperBound...].prefix { $0.isNumber })
+    }
+
+    /// Renders the page in an iframe `width` px wide, opens every `<details>` (a reader may),
+    /// and measures in the page, for every element with text of its own that is laid out, the
+    /// WCAG 2.1 contrast ratio of its computed colour (`fill` for SVG text) against its
+    /// effective background (the first opaque background up its ancestors, semi-transparent
+    /// ones blended over it). Returns the elements checked and those under AA: 4.5, or 3.0 for
+    /// large text (24 px, or bold from 18.66 px).
+    func contrast(_ page: String, width: Int) throws -> (checked: Int, failures: [String])? {
+        guard let chromium = Self.chromium else { return nil }
+        let dir = (page as NSString).deletingLastPathComponent
+        let script = """
+            function parse(c) {
+              var m = /rgba?\\(([^)]+)\\)/.exec(c); if (!m) return null;
+              var p = m[1].split(/[ ,\\/]+/).filter(function (x) { return x.length; }).map(Number);
+              return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 };
+            }
+            function lum(c) {
+              function ch(v) { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }
+              return 0.2126 * ch(c.r) + 0.7152 * ch(c.g) + 0.0722 * ch(c.b);
+            }
+            function over(top, base) {
+              return { r: top.r * top.a + base.r * (1 - top.a), g: top.g * top.a + base.g * (1 - top.a), b: top.b * top.a + base.b * (1 - top.a), a: 1 };
+            }
+            function background(el, win) {
+              var layers = [];
+              for (var n = el; n && n.nodeType === 1; n = n.parentElement) {
+                var b = parse(win.getComputedStyle(n).backgroundColor);
+                if (b && b.a > 0) { layers.push(b); if (b.a >= 1) break; }
+              }
+              var base = { r: 255, g: 255, b: 255, a: 1 };
+              for (var i = layers.length - 1; i >= 0; i--) base = over(layers[i], base);
+              return base;
+            }
+            function measure(doc, win) {
+              var details = doc.querySelectorAll("details"); for (var d = 0; d < details.length; d++) details[d].open = true;
+              var checked = 0, failures = [];
+              var all = doc.body.querySelectorAll("*");
+              for (var i = 0; i < all.length; i++) {
+                var el = all[i], tag = el.tagName.toLowerCase();
+                if (tag === "title" || tag === "style" || tag === "script") continue;
+                var own = "";
+                for (var k = 0; k < el.childNodes.length; k++) if (el.childNodes[k].nodeType === 3) own += el.childNodes[k].nodeValue;
+                own = own.trim(); if (!own) continue;
+                var cs = win.getComputedStyle(el);
+                if (cs.visibility !== "visible" || cs.display === "none" || el.getClientRects().length === 0) continue;
+                var svg = el instanceof win.SVGElement;
+                var fg = parse(svg ? cs.fill : cs.color); if (!fg) continue;
+                var bg = background(el, win);
+                fg = over(fg, bg);
+                var l1 = lum(fg), l2 = lum(bg);
+                var ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+                var size = parseFloat(cs.fontSize), weight = parseInt(cs.fontWeight, 10);
+                var large = size >= 24 || (weight >= 700 && size >= 18.66);
+                checked++;
+                if (ratio < (large ? 3.0 : 4.5)) {
+                  failures.push(tag + "." + (el.getAttribute("class") || "") + " '" + own.slice(0, 40) + "' " + (svg ? cs.fill : cs.color) + " on rgb(" + [bg.r, bg.g, bg.b].map(Math.round).join(",") + ") " + ratio.toFixed(2) + (large ? " (large)" : ""));
+                }
+              }
+              return checked + "\\n" + failures.join("\\n");
+            }
+            document.getElementById("f").onload = function () {
+              var out = document.createElement("pre"); out.id = "contrast";
+              out.textContent = "RESULT " + encodeURIComponent(measure(this.contentDocument, this.contentWindow)) + " END";
+              document.body.appendChild(out);
+            };
+            """
+        let frame = """
+            <html><body style="margin:0"><iframe id="f" src="report.html" style="width:\(width)px;height:900px;border:0"></iframe>
+            <script>\(script)</script>
+            </body></html>
+            """
+        try frame.write(toFile: dir + "/contrast.html", atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: chromium)
+        p.arguments = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files", "--virtual-time-budget=5000", "--window-size=1400,1000",
+            "--dump-dom", "file://" + dir + "/contrast.html",
+        ]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let dom = String(decoding: data, as: UTF8.self)
+        guard let start = dom.range(of: "id=\"contrast\">RESULT "), let end = dom.range(of: " END", range: start.upperBound..<dom.endIndex),
+            let text = String(dom[start.upperBound..<end.lowerBound]).removingPercentEncoding
+        else { return (0, ["no result in the dumped page"]) }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        return (Int(lines.first ?? "") ?? 0, Array(lines.dropFirst()))
+    }
+
+    @Test func everyTextMeetsWCAGContrastOnAPhoneAndADesktop() throws {
+        guard Self.chromium != nil else {
+            print("RenderedPageTests: skipped, Chromium is not installed (apt-get install -y chromium)")
+            return
+        }
+        let run = try runPipeline(repositoryRoot + "/pipelines/weekly.yaml")
+        let page = run.dir + "/report.html"
+        for width in [390, 1280] {
+            let r = try #require(try contrast(page, width: width))
+            // The page has cards, lists, eight charts with their tables, the trust table: hundreds of texts.
+            #expect(r.checked > 500, "texts checked at \(width) px: \(r.checked)")
+            #expect(r.failures.isEmpty, "under WCAG AA at \(width) px:\n\(r.failures.joined(separator: "\n"))")
+        }
     }
 
     @Test func noHorizontalScrollOnAPhoneOrADesktop() throws {

@@ -56,19 +56,25 @@ enum Extraction {
     /// Every file's facts, in file order. Throws only when the cache cannot be written.
     static func extractAll(
         _ files: [InputFile], config: PipelineConfig, cache: FactCache, now: Instant, jobs: Int,
-        progress: (@Sendable (Int, Int, Int64) -> Void)? = nil
+        progress: (@Sendable (RunProgress) -> Void)? = nil
     ) throws(RapportError) -> [ExtractedFile] {
         let results = ResultSlots<Result<ExtractedFile, RapportError>>(count: files.count)
+        // The ETA is over all inputs by bytes: their sizes, summed before any is read.
+        let gauge = progress.map { report in
+            ExtractionGauge(files: files.count, bytesTotal: files.reduce(Int64(0)) { $0 + (identity(of: $1.path)?.size ?? 0) }, report: report)
+        }
         let workers = max(1, min(jobs, files.count))
         let analysisThreads = jobs > workers ? jobs / workers : 0
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while let i = results.claim() {
                 let r = Result(catching: { () throws(RapportError) in
-                    try extract(files[i], config: config, cache: cache, now: now, analysisThreads: analysisThreads)
+                    try extract(
+                        files[i], config: config, cache: cache, now: now, analysisThreads: analysisThreads,
+                        onBytes: gauge.map { g in { g.reading(i, bytes: $0) } })
                 })
-                let bytes = (try? r.get().summary.bytesOnDisk) ?? 0
-                let (done, total) = results.store(i, r, bytes: bytes)
-                progress?(done, files.count, total)
+                let summary = try? r.get().summary
+                _ = results.store(i, r, bytes: summary?.bytesOnDisk ?? 0)
+                gauge?.finished(i, bytes: summary?.bytesOnDisk ?? 0, records: summary?.recordsRead ?? 0)
             }
         }
         var out: [ExtractedFile] = []
@@ -77,7 +83,9 @@ enum Extraction {
     }
 
     /// One file's facts: the cache entry when it is good, else a new extraction stored there.
-    static func extract(_ file: InputFile, config: PipelineConfig, cache: FactCache, now: Instant, analysisThreads: Int) throws(RapportError) -> ExtractedFile {
+    static func extract(
+        _ file: InputFile, config: PipelineConfig, cache: FactCache, now: Instant, analysisThreads: Int, onBytes: ((Int64) -> Void)? = nil
+    ) throws(RapportError) -> ExtractedFile {
         let key = Self.key(file, config: config)
         var repaired: String?
         if let key {
@@ -92,7 +100,7 @@ enum Extraction {
             }
         }
         let writer = try cache.makeWriter()
-        let summary = read(file, config: config, into: writer, now: now, analysisThreads: analysisThreads)
+        let summary = read(file, config: config, into: writer, now: now, analysisThreads: analysisThreads, onBytes: onBytes)
         // A file that cannot be read is not cached: what made it unreadable may change
         // without its identity changing (its permissions, a mount).
         if let failure = summary.failure {
@@ -143,7 +151,10 @@ enum Extraction {
     }
 
     /// Reads `file` through its format into `writer` and returns the summary written with it.
-    static func read(_ file: InputFile, config: PipelineConfig, into writer: FactFileWriter, now: Instant, analysisThreads: Int) -> FactFile.Summary {
+    /// `onBytes` hears the bytes taken from disk so far, every MiB (the progress line).
+    static func read(
+        _ file: InputFile, config: PipelineConfig, into writer: FactFileWriter, now: Instant, analysisThreads: Int, onBytes: ((Int64) -> Void)? = nil
+    ) -> FactFile.Summary {
         let names = PartyDirectory(client: PartyRules(), partners: config.partners.map { (PartnerInfo(id: $0.id, name: $0.name), PartyRules()) })
         let settings = MessageAnalyzer.Settings(
             acknowledgements: AcknowledgementRule(phrases: config.acknowledgements), escalationPhrases: config.compiledEscalationPhrases,
@@ -173,7 +184,8 @@ enum Extraction {
                 writer.summary.recordsRead = try format.read(entries: source, context: context, into: sink)
                 writer.summary.sha256 = try source.finishDigest()
             } else {
-                let peekable = PeekableByteSource(try Ingestion.open(file, hashing: { hasher = $0 }, opened: { onDisk = $0 }))
+                let opened = try Ingestion.open(file, hashing: { hasher = $0 }, opened: { onDisk = $0 })
+                let peekable = PeekableByteSource(onBytes.map { GaugedSource(opened, every: 1 << 20, note: $0) } ?? opened)
                 let source = CountingSource(peekable)
                 counter = source
                 try Ingestion.refuseUnsupported(peekable, file: file)
@@ -232,4 +244,80 @@ final class ResultSlots<T>: @unchecked Sendable {
     }
 
     func all() -> [T] { slots.map { $0! } }
+}
+
+/// The extract phase's progress: finished files' sizes plus the part read of each file being
+/// read, so a large file moves the line (and its rate and ETA) while it is read. Reports at
+/// every file's end and, while files are read, at most every `interval` seconds; reports are
+/// made under the lock, one at a time.
+final class ExtractionGauge: @unchecked Sendable {
+    private let report: @Sendable (RunProgress) -> Void
+    private let interval: UInt64
+    private var progress: RunProgress
+    private var finishedBytes: Int64 = 0
+    private var reading: [Int: Int64] = [:]
+    private var last = DispatchTime.now().uptimeNanoseconds
+    private var lock = pthread_mutex_t()
+
+    init(files: Int, bytesTotal: Int64, interval: Double = 0.2, report: @escaping @Sendable (RunProgress) -> Void) {
+        self.report = report
+        self.interval = UInt64(interval * 1e9)
+        progress = RunProgress(stage: .extract, filesDone: 0, files: files, bytesDone: 0, bytesTotal: bytesTotal, records: 0)
+        pthread_mutex_init(&lock, nil)
+        report(progress)
+    }
+    deinit { pthread_mutex_destroy(&lock) }
+
+    /// File `i` has had `bytes` taken from disk so far.
+    func reading(_ i: Int, bytes: Int64) {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        reading[i] = bytes
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard now - last >= interval else { return }
+        last = now
+        emit()
+    }
+
+    /// File `i` is done: `bytes` its size on disk, `records` its records read.
+    func finished(_ i: Int, bytes: Int64, records: Int) {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        reading[i] = nil
+        finishedBytes += bytes
+        progress.filesDone += 1
+        progress.records += records
+        last = DispatchTime.now().uptimeNanoseconds
+        emit()
+    }
+
+    private func emit() {
+        progress.bytesDone = finishedBytes + reading.values.reduce(0, +)
+        if progress.bytesTotal > 0 { progress.bytesDone = min(progress.bytesDone, progress.bytesTotal) }
+        report(progress)
+    }
+}
+
+/// Passes reads through and tells `note` the bytes taken from disk each time another
+/// `every` bytes have been.
+final class GaugedSource: ByteSource {
+    let inner: any ByteSource
+    private let every: Int64
+    private let note: (Int64) -> Void
+    private var noted: Int64 = 0
+    init(_ inner: any ByteSource, every: Int64, note: @escaping (Int64) -> Void) {
+        self.inner = inner
+        self.every = every
+        self.note = note
+    }
+    var bytesFromDisk: Int64 { inner.bytesFromDisk }
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+        let n = try inner.read(into: buffer)
+        let d = inner.bytesFromDisk
+        if d - noted >= every {
+            noted = d
+            note(d)
+        }
+        return n
+    }
 }

@@ -20,8 +20,8 @@ public struct RunOptions: Sendable {
     public var runID: String?
     /// The wall clock at the start (timestamps more than a day after it are implausible).
     public var now: Instant = Instant(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9))
-    /// Called as files finish reading (files done, files in all, bytes read); the CLI draws a progress line.
-    public var progress: (@Sendable (Int, Int, Int64) -> Void)?
+    /// Called as files finish reading and as the run enters a stage; the CLI draws a progress line.
+    public var progress: (@Sendable (RunProgress) -> Void)?
     /// `--allow-empty`: publish even when the window holds no conversation over a report that has some.
     public var allowEmpty = false
     /// Where fact files are cached (default: the pipeline's `cache.dir`, else beside the output
@@ -33,6 +33,14 @@ public struct RunOptions: Sendable {
     public var shards: ShardMergeRequest?
 
     public init() {}
+}
+
+extension RunSummary {
+    /// The progress line's figures once every file is read (the analyse and write stages).
+    func progress(_ stage: RunProgress.Stage) -> RunProgress {
+        let bytes = files.reduce(Int64(0)) { $0 + $1.bytes }
+        return RunProgress(stage: stage, filesDone: files.count, files: files.count, bytesDone: bytes, bytesTotal: bytes, records: read)
+    }
 }
 
 /// Reconciliation for one input file: `read = used + duplicates + rejected`.
@@ -162,6 +170,7 @@ public enum Runner {
                     "nothing to report: the window (\(computation.summary.windowText)) holds no conversation, so the report there, which has some, was kept; check the inputs and --from/--to/--last, or pass --allow-empty to publish an empty report")
             }
             if let publisher {
+                options.progress?(computation.summary.progress(.write))
                 let writing = DispatchTime.now()
                 computation.summary.seconds = Double(writing.uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
                 let written = try Outputs.write(computation, config: config, into: publisher.staging)
@@ -207,6 +216,7 @@ public enum Runner {
         }
         summary.timings.append(("extract", lap()))
         var rejects = try reconcileFiles(extracted, config: config, logger: logger, into: &summary)
+        options.progress?(summary.progress(.analyse))
 
         var pseudonym: (@Sendable (String) -> String)?
         if let pseudonymizer { pseudonym = { pseudonymizer.pseudonym($0) } }

@@ -137,7 +137,7 @@ public enum ReportPage {
             .excellent { background: #047857; } .good { background: #2563eb; } .watch { background: #b45309; } .risk { background: #dc2626; } .none { background: #64748b; }
             table { border-collapse: collapse; width: 100%; background: #fff; border: 1px solid #e2e8f0; border-radius: 8px; }
             th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid #f1f5f9; font-size: 13px; vertical-align: top; }
-            th { background: #f1f5f9; font-weight: 600; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+            th { background: #f1f5f9; font-weight: 600; } td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
             details.attention-partner { background: #fff; border: 1px solid #e2e8f0; border-radius: 10px; padding: 8px 14px; margin-bottom: 8px; }
             details.attention-partner summary { font-weight: 600; cursor: pointer; } h4 { font-size: 14px; margin: 12px 0 6px; }
             table.attention td:first-child { white-space: nowrap; } table.attention { table-layout: fixed; } table.attention td { overflow-wrap: anywhere; } a { color: #1d4ed8; }
@@ -159,8 +159,9 @@ public enum ReportPage {
             figure.chart { margin: 0; } figure.chart figcaption { font-size: 12px; color: #475569; margin: 4px 2px 0; }
             details.chart-data { font-size: 12px; margin: 2px 2px 0; } details.chart-data summary { cursor: pointer; color: #1d4ed8; }
             .n { color: #475569; font-size: 11px; white-space: nowrap; } .thin { color: #64748b; font-style: italic; }
+            table.trust td.num .n, table.trust td:first-child .muted { display: block; } table.trust td:first-child { white-space: nowrap; } table.trust th, table.trust td { padding: 6px; }
             table.components th { background: none; font-weight: 600; color: #475569; font-size: 11px; padding: 2px 10px; }
-            footer { color: #94a3b8; font-size: 12px; margin-top: 30px; }
+            footer { color: #475569; font-size: 12px; margin-top: 30px; }
             .warnings { background: #fffbeb; border: 1px solid #b45309; border-radius: 8px; padding: 10px 14px; margin-bottom: 18px; color: #78350f; }
             .warnings ul { margin: 6px 0 0; padding-left: 20px; } .warnings code { font-size: 12px; }
             </style>
@@ -173,6 +174,7 @@ public enum ReportPage {
             """
         h += warningBanner(input)
         h += latestCards(input)
+        h += whatChanged(input)
         h += attention(input)
         h += charts(input)
         h += trustTable(input)
@@ -557,15 +559,27 @@ public enum ReportPage {
     }
 
     static func trustTable(_ input: ReportPageInput) -> String {
-        var h = "<h2>Trust report</h2>\n<div class=\"scroll\"><table><thead><tr><th scope=\"col\">Period</th><th scope=\"col\">Partner</th>"
-        h += "<th scope=\"col\">Index</th><th scope=\"col\">Δ</th><th scope=\"col\">Band</th><th scope=\"col\">Coverage</th>"
+        var h = "<h2>Trust report</h2>\n<div class=\"scroll\"><table class=\"trust\"><thead><tr><th scope=\"col\">Period</th><th scope=\"col\">Partner</th>"
+        h += "<th scope=\"col\">Index <span class=\"n\">(n turns)</span></th><th scope=\"col\">Δ</th><th scope=\"col\">Band</th><th scope=\"col\">Coverage</th>"
         for c in TrustRow.componentNames { h += "<th scope=\"col\">\(e(c))</th>" }
         h += "</tr></thead>\n<tbody>\n"
         for r in input.trust.sorted(by: { ($0.period, $0.partner) < ($1.period, $1.partner) }) {
             h += "<tr><td>\(e(r.period.label))\(r.complete ? "" : " <span class=\"muted\">partial</span>")</td><td>\(e(input.partners[r.partner].id))</td>"
-            h += "<td class=\"num\">\(r.trustIndex.map { fmt($0, 1) } ?? "")</td><td class=\"num\">\(r.trustIndexDelta.map { fmt($0, 1) } ?? "")</td>"
+            h += "<td class=\"num\">\(r.trustIndex.map { fmt($0, 1) } ?? "") <span class=\"n\">n \(r.turns)</span></td>"
+            h += "<td class=\"num\">\(r.trustIndexDelta.map { fmt($0, 1) } ?? "")</td>"
             h += "<td>\(e(r.band ?? ""))</td><td class=\"num\">\(fmt(r.coverage * 100, 0)) %</td>"
-            for c in TrustRow.componentNames { h += "<td class=\"num\">\(r.components[c].map { fmt($0, 1) } ?? "")</td>" }
+            // Each figure with its n, as on the cards; one under min_sample greyed (it is not in the index).
+            let figures = input.cardFigures[r.period.label + "|" + input.partners[r.partner].id] ?? [:]
+            for c in TrustRow.componentNames {
+                let n = figures[c].map { " <span class=\"n\">n \($0.n)</span>" } ?? ""
+                if let v = r.components[c] {
+                    h += "<td class=\"num\">\(fmt(v, 1))\(n)</td>"
+                } else if let f = figures[c] {
+                    h += "<td class=\"num thin\" title=\"n under min_sample \(input.minSample): not in the index\">\(fmt(f.value, 1))\(n)</td>"
+                } else {
+                    h += "<td class=\"num\"></td>"
+                }
+            }
             h += "</tr>\n"
         }
         return h + "</tbody></table></div>\n"
