@@ -217,32 +217,3 @@ import Testing
     }
 }
 
-/// The slices the transform stage builds tickets in: every item once, in order, whatever the parts.
-@Suite struct SlicesTests {
-    @Test(arguments: [1, 2, 3, 7, 37, 50]) func slicesCoverTheItemsInOrder(parts: Int) {
-        let items = Array(0..<37)
-        let results = Slices.map(items, parts: parts) { Array($0) }
-        #expect(results.count == min(parts, 37))
-        #expect(results.flatMap { $0 } == items)
-        #expect(results.allSatisfy { !$0.isEmpty })
-    }
-
-    @Test(arguments: [0, 1, 2, 5, 1000]) func rangesCoverTheCountInOrder(count: Int) {
-        for parts in [1, 2, 3, 7] {
-            let ranges = Slices.map(count: count, parts: parts) { $0 }
-            #expect(ranges.count == max(1, min(parts, count)))
-            #expect(ranges.first?.lowerBound == 0 && ranges.last?.upperBound == count)
-            for (a, b) in zip(ranges, ranges.dropFirst()) { #expect(a.upperBound == b.lowerBound && !a.isEmpty) }
-        }
-    }
-
-    @Test func noItemsIsOneEmptySlice() {
-        #expect(Slices.map([Int](), parts: 4) { $0.count } == [0])
-    }
-
-    @Test func releasingInBackgroundEmptiesTheArray() {
-        var items = (0..<1000).map { "item \($0) with a heap-allocated string" }
-        Slices.releaseInBackground(&items)
-        #expect(items.isEmpty)
-    }
-}

@@ -1,90 +1,96 @@
+import Foundation
 import RapportCore
+import RapportPipeline
 import RapportSynthetic
 @testable import RapportTransforms
 import Testing
 
+/// Threading as `rapport run` does it (EmailIndex, over fact files): messages written as a
+/// rapport-email-csv export, threaded, and read back as `rapport shard threads` prints them
+/// (file, position, conversation key, hops, flags) in the export's order.
 @Suite struct ThreadingTests {
-    typealias Threadable = (message: EmailMessage, keys: ThreadingKeys)
-
-    func message(_ id: String, thread: String = "", parent: String = "", subject: String = "s", at: Int64 = 0) -> Threadable {
-        let m = EmailMessage(
-            id: id, at: Instant(seconds: 1_700_000_000 + at)!, party: .client,
-            flags: [], firstRecipientPartner: 0, contacts: [], origin: Origin(file: 0, record: 0), fingerprint: Fingerprint())
-        return (m, ThreadingKeys(threadID: thread, parentID: parent, subjectKey: subject))
+    struct Mail {
+        var id: String
+        var thread = ""
+        var parent = ""
+        var subject = "s"
+        var at: Int64 = 0
     }
 
-    func threads(_ messages: [Threadable]) -> EmailThreads { EmailThreads(messages: messages.map(\.message), keys: messages.map(\.keys)) }
-
-    @Test func repliesFollowTheirParentsThreadInAnyOrder() {
-        let messages = [
-            message("c", parent: "b", subject: "other"), message("b", parent: "a", subject: "other2"), message("a", thread: "T"),
-            message("d", subject: "x"), message("e", subject: "x"),
-        ]
-        let t = threads(messages)
-        #expect(t.count == 2)
-        #expect(t.conversation[0] == t.conversation[2])
-        #expect(t.conversation[1] == t.conversation[2])
-        #expect(t.conversation[3] == t.conversation[4])
-        #expect(t.hops == [2, 1, 0, 0, 0])
-        #expect(t.threadIDs[Int(t.conversation[0])] == "T")
+    func mail(_ id: String, thread: String = "", parent: String = "", subject: String = "s", at: Int64 = 0) -> Mail {
+        Mail(id: id, thread: thread, parent: parent, subject: subject, at: at)
     }
 
-    @Test func angleBracketsDoNotMatter() {
-        let t = threads([message("<a@x>", thread: "T"), message("b", parent: "a@x", subject: "y")])
-        #expect(t.count == 1)
+    /// Each message's (key, hops, flags), in the export's order.
+    func threads(_ mails: [Mail], asOf: Int64? = nil) throws -> [(key: String, hops: Int, flags: Int)] {
+        let dir = temporaryDirectory("rapport-threading")
+        var csv = "message_id,thread_id,in_reply_to,sent_at,from,to,cc,subject,body\n"
+        for m in mails {
+            let at = Instant(seconds: 1_700_000_000 + m.at)!.rfc3339
+            csv += "\(m.id),\(m.thread),\(m.parent),\(at),ann@acme.example,kim@globex.example,,\(m.subject),body of \(m.id)\n"
+        }
+        try csv.write(toFile: dir + "/mail.csv", atomically: true, encoding: .utf8)
+        let pipeline = """
+            name: threading
+            client: { name: Acme, domains: [acme.example] }
+            partners: [{ id: globex, name: Globex, domains: [globex.example] }]
+            sources: [{ kind: email, format: rapport-email-csv, path: mail.csv }]
+            """
+        try pipeline.write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)
+        let config = try PipelineConfig.load(path: dir + "/p.yaml")
+        let lines = try ShardCommands.threads(
+            config, cache: dir + "/cache", asOf: asOf.map { Instant(seconds: 1_700_000_000 + $0)! }, now: instant("2026-11-29T12:00:00Z"))
+        return lines.map { line in
+            let f = line.split(separator: "\t")
+            return (String(f[2]), Int(f[3])!, Int(f[4])!)
+        }
     }
 
-    @Test func withAndWithoutBracketsTheLaterMessageIsTheParent() {
-        // `<a@x>` and `a@x` are two messages to de-duplication but one id to a reply.
-        let t = threads([message("<a@x>", thread: "T1"), message("a@x", thread: "T2"), message("r", parent: "<a@x>", subject: "y")])
-        #expect(t.parent == [-1, -1, 1])
-        #expect(t.conversation[2] == t.conversation[1])
+    @Test func repliesFollowTheirParentsThreadInAnyOrder() throws {
+        let t = try threads([
+            mail("c", parent: "b", subject: "other"), mail("b", parent: "a", subject: "other2"), mail("a", thread: "T"),
+            mail("d", subject: "x"), mail("e", subject: "x"),
+        ])
+        #expect(t[0].key == t[2].key && t[1].key == t[2].key)
+        #expect(t[3].key == t[4].key && t[3].key != t[0].key)
+        #expect(t.map(\.hops) == [2, 1, 0, 0, 0])
     }
 
-    @Test func twoHundredThousandIdsEachFindTheirParent() {
-        // Enough ids to fill the table's slots many times over its first size and probe past collisions.
-        var messages = [message("<root@x>", thread: "T")]
-        for i in 1..<200_000 { messages.append(message("<m\(i)@x>", parent: i % 2 == 0 || i == 1 ? "<root@x>" : "m\(i - 1)@x", subject: "k\(i)")) }
-        let t = threads(messages)
-        #expect(t.count == 1)
-        #expect(t.parent[1] == 0 && t.parent[2] == 0 && t.parent[3] == 2 && t.parent[199_999] == 199_998)
-        #expect(t.hops[199_999] == 2)
+    @Test func angleBracketsDoNotMatterToAReply() throws {
+        let t = try threads([mail("<a@x>", thread: "T"), mail("b", parent: "a@x", subject: "y")])
+        #expect(t[0].key == t[1].key && t[1].hops == 1)
     }
 
-    /// Messages after the as-of instant leave the plan with their threading keys: the reply
-    /// keeps its parent's thread (misaligned keys would put it in the dropped message's).
-    @Test func messagesAfterAsOfLeaveWithTheirKeys() {
-        let ms = [message("m0", thread: "A"), message("m1", thread: "B", at: 100), message("m2", parent: "m0", at: 10), message("m3", subject: "x", at: 20)]
-        let plan = EmailConversations.plan(ms.map(\.message), keys: ms.map(\.keys), asOf: Instant(seconds: 1_700_000_050)!)
-        #expect(plan.messages.map(\.id) == ["m0", "m2", "m3"])
-        let facts = EmailConversations.facts(plan, conversations: 0..<plan.count, zone: .utc)
-        #expect(facts.conversations.map(\.conversation) == ["A", "m3"])
-        #expect(facts.conversations.map(\.messages) == [2, 1])
+    @Test func aMessageWithItsOwnThreadIDStartsItsConversationUnderAParent() throws {
+        let t = try threads([mail("a", thread: "A"), mail("b", thread: "B", parent: "a"), mail("c", parent: "b")])
+        #expect(t[1].key != t[0].key)  // its own thread id first
+        #expect(t[2].key == t[1].key)  // its child follows it
+        #expect(t.map(\.hops) == [0, 1, 2])  // hops still count every known parent
     }
 
-    @Test func duplicateIdsAreTheSameBytesNotTheSameCharacters() {
-        // é precomposed and decomposed are equal Swift strings but different message ids.
-        let d = Deduplicator(messages: [message("<caf\u{E9}@x>"), message("<cafe\u{301}@x>"), message("<caf\u{E9}@x>")].map(\.message))
-        #expect(d.kept == [1, 0])
-        #expect(d.duplicates == [2])
+    @Test func aReplyCycleIsBrokenAtTheSmallestID() throws {
+        let t = try threads([mail("m2", parent: "m1", subject: "k"), mail("m1", parent: "m3", subject: "k"), mail("m3", parent: "m2", subject: "k")])
+        #expect(Set(t.map(\.key)).count == 1)
+        #expect(t.map(\.hops) == [1, 0, 2])  // m1, the smallest id, lost its parent
     }
 
-    @Test func aReplyCycleIsBrokenAtTheSmallestIDAndReported() {
-        let messages = [message("m2", parent: "m1", subject: "k"), message("m1", parent: "m3", subject: "k"), message("m3", parent: "m2", subject: "k")]
-        let t = threads(messages)
-        #expect(t.brokenCycles.count == 1)
-        #expect(t.parent[1] == -1)  // m1 (the smallest id) lost its parent
-        #expect(t.hops == [1, 0, 2])
-        #expect(t.count == 1)
+    @Test func aReplyStampedBeforeItsParentIsMarked() throws {
+        let t = try threads([mail("a", subject: "k", at: 100), mail("b", parent: "a", subject: "k", at: 50)])
+        #expect(t.map(\.flags) == [0, 8])
     }
 
-    @Test func aChainOfAHundredThousandRepliesNeedsNoRecursion() {
-        var messages = [message("m0", thread: "T")]
-        for i in 1..<100_000 { messages.append(message("m\(i)", parent: "m\(i - 1)", subject: "k\(i)")) }
-        messages.reverse()
-        let t = threads(messages)
-        #expect(t.count == 1)
-        #expect(t.hops[0] == 99_999)
+    @Test func duplicatesAreDroppedAndLaterMessagesSetAside() throws {
+        let t = try threads([mail("a", subject: "k"), mail("a", subject: "k"), mail("late", parent: "a", at: 1_000)], asOf: 500)
+        #expect(t.map(\.flags) == [0, 3, 4])  // the copy dropped as a duplicate; the late reply after as-of
+    }
+
+    @Test func aChainOfTwentyThousandRepliesNeedsNoRecursion() throws {
+        var mails = [mail("m0", thread: "T")]
+        for i in 1..<20_000 { mails.append(mail("m\(i)", parent: "m\(i - 1)", subject: "k\(i)", at: Int64(i))) }
+        mails.reverse()
+        let t = try threads(mails)
+        #expect(Set(t.map(\.key)).count == 1)
+        #expect(t[0].hops == 19_999)
     }
 
     @Test func asciiSubjectsNormaliseAsTheCharacterRuleDoes() {

@@ -4,27 +4,6 @@ import RapportCore
 import RapportIngest
 import RapportTransforms
 
-/// What reading one file gave.
-struct FileOutcome: Sendable {
-    var file: InputFile
-    var recordsRead = 0
-    var rejects: [Reject] = []
-    var messages: [EmailMessage] = []
-    /// What threading reads of each message, in the same order.
-    var threadingKeys: [ThreadingKeys] = []
-    var tickets: [TicketID: TicketBundle] = [:]
-    var meetings: [MeetingRecord] = []
-    var warnings: [String] = []
-    /// Every actor the file names (senders, recipients, ticket people, invitees).
-    var actors: Set<String> = []
-    /// Set when the whole file could not be read; then it contributes no records.
-    var failure: InputError?
-    var bytesOnDisk: Int64 = 0
-    var bytesDecoded: Int64 = 0
-    /// SHA-256 of the file as stored (empty when it could not be read to the end).
-    var sha256 = ""
-}
-
 /// Counts the bytes a reader consumes (uncompressed), for throughput figures.
 final class CountingSource: ByteSource {
     let inner: any ByteSource

@@ -2,7 +2,6 @@ import RapportCore
 
 /// What the conversation stage needs to know about one e-mail, after its text has
 /// been read once and dropped: kept for every message of the run, so it stays small.
-/// What only threading reads is kept beside it (``ThreadingKeys``).
 public struct EmailMessage: Sendable {
     public var id: String
     public var at: Instant
@@ -36,20 +35,3 @@ public struct EmailMessage: Sendable {
     }
 }
 
-/// What only threading reads of a message: held in a list beside the run's messages, in
-/// the same order, and dropped once they are threaded, so that the conversation stage's
-/// peak does not carry three Strings a message (about 100 MB at 2 M messages).
-public struct ThreadingKeys: Sendable {
-    /// `thread_id` as exported; empty when absent.
-    public var threadID: String
-    /// The parent's id (`in_reply_to`); empty when absent. Matched with or without angle brackets.
-    public var parentID: String
-    /// Normalised subject plus the sorted organisations (used only when neither thread id nor a known parent applies).
-    public var subjectKey: String
-
-    public init(threadID: String, parentID: String, subjectKey: String) {
-        self.threadID = threadID
-        self.parentID = parentID
-        self.subjectKey = subjectKey
-    }
-}
