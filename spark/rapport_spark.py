@@ -70,9 +70,14 @@ def call(binary, args, stdin=None, what="rapport"):
     """Runs rapport; its exit code checked, its stderr (never the environment) in the error."""
     done = subprocess.run([binary] + args, input=stdin, capture_output=True, env=child_env())
     if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise RuntimeError(f"{what}: exit {done.returncode}: {' | '.join(message[-3:])}")
+        raise RuntimeError(f"{what}: exit {done.returncode}: {last_error(done.stderr)}")
     return done.stdout.decode("utf-8")
+
+
+def last_error(stderr):
+    """rapport's own error line (its last), without its prefix."""
+    lines = stderr.decode("utf-8", "replace").strip().splitlines() or ["(no message)"]
+    return lines[-1].removeprefix("rapport: error: ")
 
 
 def window_args(a):
@@ -130,8 +135,7 @@ def map_files(binary, pipeline, cache, keys, inject):
                                   stdout=out, stderr=subprocess.PIPE, env=child_env())
         if done.returncode != 0:
             os.unlink(partial)
-            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise RuntimeError(f"rapport shard keys: exit {done.returncode}: {' | '.join(message[-3:])}")
+            raise RuntimeError(f"rapport shard keys: exit {done.returncode}: {last_error(done.stderr)}")
         os.replace(partial, final)
         yield child_peak_mib()
     return run
@@ -495,5 +499,6 @@ if __name__ == "__main__":
     try:
         sys.exit(main(sys.argv[1:]))
     except Exception as e:  # Spark wraps task failures in Java and Python exceptions alike
-        print(f"rapport-spark: error: {failure_message(e)}; nothing was published", file=sys.stderr)
+        message = failure_message(e)
+        print(f"rapport-spark: error: {message}" + ("" if "nothing was published" in message else "; nothing was published"), file=sys.stderr)
         sys.exit(1)
