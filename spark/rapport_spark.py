@@ -68,7 +68,7 @@ def child_env():
 
 def call(binary, args, stdin=None, what="rapport"):
     """Runs rapport; its exit code checked, its stderr (never the environment) in the error."""
-    done = subprocess.run([binary] + args, input=stdin, capture_output=True, env=child_env())
+    done = subprocess.run([executable(binary)] + args, input=stdin, capture_output=True, env=child_env())
     if done.returncode != 0:
         raise RuntimeError(f"{what}: exit {done.returncode}: {last_error(done.stderr)}")
     return done.stdout.decode("utf-8")
@@ -89,17 +89,32 @@ def window_args(a):
     return out
 
 
+SHIPPED = "sparkfiles:rapport"
+
+
 def find_binary(given):
+    """`--rapport PATH`, else the binary shipped with `spark-submit --files rapport` (marked,
+    so that each executor finds its own copy), else this checkout's release build."""
     if given:
         return os.path.abspath(given)
     try:
         from pyspark import SparkFiles
-        shipped = SparkFiles.get("rapport")
-        if os.path.exists(shipped):
-            return shipped
+        if os.path.exists(SparkFiles.get("rapport")):
+            return SHIPPED
     except Exception:
         pass
     return os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".build", "release", "rapport"))
+
+
+def executable(binary):
+    """The path to run, on the machine this runs on (a shipped file's local copy)."""
+    if binary != SHIPPED:
+        return binary
+    from pyspark import SparkFiles
+    path = SparkFiles.get("rapport")
+    if not os.access(path, os.X_OK):
+        os.chmod(path, 0o755)
+    return path
 
 
 def fail_first_attempt(step, inject):
@@ -131,7 +146,7 @@ def map_files(binary, pipeline, cache, keys, inject):
         final = os.path.join(keys, f"part-{ctx.partitionId():05d}.tsv")
         partial = f"{final}.{ctx.attemptNumber()}.partial"
         with open(partial, "wb") as out:
-            done = subprocess.run([binary, "shard", "keys", pipeline, "--cache", cache] + [f[1] for f in files],
+            done = subprocess.run([executable(binary), "shard", "keys", pipeline, "--cache", cache] + [f[1] for f in files],
                                   stdout=out, stderr=subprocess.PIPE, env=child_env())
         if done.returncode != 0:
             os.unlink(partial)
@@ -322,7 +337,8 @@ def session(master=None, partitions=4):
                .config("spark.ui.enabled", "false")
                .config("spark.ui.showConsoleProgress", "false")
                .config("spark.sql.shuffle.partitions", str(max(1, partitions)))
-               .config("spark.sql.adaptive.enabled", "false"))
+               .config("spark.sql.adaptive.enabled", "false")
+               .config("spark.log.level", "ERROR"))
     # Under spark-submit (which starts the gateway) its --master rules; run directly, local[2].
     if master or "PYSPARK_GATEWAY_PORT" not in os.environ:
         builder = builder.master(master or "local[2]")
