@@ -29,7 +29,7 @@ public struct RunOptions: Sendable {
     public var cacheDirectory: String?
     /// Forces the analysis' number of partitions (nil: as the memory budget asks).
     public var partitions: Int?
-    /// `--shards`: merge the results of a sharded analysis (the Spark job) instead of analysing.
+    /// `rapport shard merge`: merge the results of a sharded analysis (the Spark job) instead of analysing.
     public var shards: ShardMergeRequest?
 
     public init() {}
