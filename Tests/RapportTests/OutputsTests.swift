@@ -334,6 +334,23 @@ import Testing
 @Suite struct RenderedPageTests {
     static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
+    /// The DOM of `path` once headless Chromium has rendered it and run its scripts.
+    static func renderedDOM(_ chromium: String, _ path: String) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: chromium)
+        p.arguments = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files", "--virtual-time-budget=5000", "--window-size=1400,1000",
+            "--dump-dom", "file://" + path,
+        ]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
     /// The page's scroll width inside an iframe `width` px wide (a desktop window cannot be made that narrow).
     func scrollWidth(_ page: String, width: Int) throws -> Int? {
         guard let chromium = Self.chromium else { return nil }
@@ -344,19 +361,7 @@ import Testing
             </body></html>
             """
         try frame.write(toFile: dir + "/frame.html", atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: chromium)
-        p.arguments = [
-            "--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files", "--virtual-time-budget=5000", "--window-size=1400,1000",
-            "--dump-dom", "file://" + dir + "/frame.html",
-        ]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let dom = String(decoding: data, as: UTF8.self)
+        let dom = try Self.renderedDOM(chromium, dir + "/frame.html")
         guard let r = dom.range(of: "<title>SW ") else { return -1 }
         return Int(dom[r.upperBound...].prefix { $0.isNumber })
     }
@@ -432,19 +437,7 @@ import Testing
             </body></html>
             """
         try frame.write(toFile: dir + "/contrast.html", atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: chromium)
-        p.arguments = [
-            "--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files", "--virtual-time-budget=5000", "--window-size=1400,1000",
-            "--dump-dom", "file://" + dir + "/contrast.html",
-        ]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let dom = String(decoding: data, as: UTF8.self)
+        let dom = try Self.renderedDOM(chromium, dir + "/contrast.html")
         guard let start = dom.range(of: "id=\"contrast\">RESULT "), let end = dom.range(of: " END", range: start.upperBound..<dom.endIndex),
             let text = String(dom[start.upperBound..<end.lowerBound]).removingPercentEncoding
         else { return (0, ["no result in the dumped page"]) }
