@@ -231,20 +231,10 @@ enum ShardState {
 enum OutputBytes {
     static func write(_ bytes: [UInt8], to path: String) throws(RapportError) {
         let temporary = path + ".partial"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw RapportError(.failed, file: path, "cannot write: \(String(cString: strerror(errno)))") }
-        var written = 0
-        while written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            guard n > 0 else {
-                close(fd)
-                throw RapportError(.failed, file: path, "cannot write: \(String(cString: strerror(errno)))")
-            }
-            written += n
-        }
-        guard fsync(fd) == 0, close(fd) == 0, rename(temporary, path) == 0 else {
-            throw RapportError(.failed, file: path, "cannot write: \(String(cString: strerror(errno)))")
-        }
+        let file = try OutputFile(path: temporary, mode: 0o600)
+        try file.write(bytes: bytes)
+        try file.close()
+        guard rename(temporary, path) == 0 else { throw RapportError(.failed, file: path, "cannot write: \(String(cString: strerror(errno)))") }
     }
 
     static func read(_ path: String) -> [UInt8]? {
