@@ -25,7 +25,7 @@ struct ShardAssignment {
 /// cells and lists that add up across shards, and the names of its rows' sorted runs. A
 /// shard's folder holds `state` and the runs; the merge adds the shards in partition order.
 enum ShardState {
-    static let magic = Array("RAPPORT-SHARD 1\n".utf8)
+    static let magic = Array("RAPPORT-SHARD 2\n".utf8)
     static let tables = ["responses", "conversations", "interactions", "attention"]
 
     /// Writes `analysis` (one shard's) into `folder`: its rows as run files, the rest in `state`.
@@ -33,7 +33,6 @@ enum ShardState {
         var w = ByteWriter()
         w.raw(magic)
         w.int(analysis.asOf.nanoseconds)
-        w.int(analysis.earliest?.nanoseconds ?? Int64.min)
         for list in [analysis.used, analysis.duplicates] {
             w.varint(UInt64(list.count))
             for n in list { w.int(n) }
@@ -67,7 +66,6 @@ enum ShardState {
             guard Array(try r.raw(magic.count)) == magic else { throw FactFileError("not a shard's results (or of another version)") }
             let asOf = try r.int()
             guard asOf == analysis.asOf.nanoseconds else { throw FactFileError("made for another as-of") }
-            _ = try r.int()
             for list in 0..<2 {
                 let n = try r.count()
                 guard n == analysis.used.count else { throw FactFileError("made for \(n) files, not \(analysis.used.count)") }
